@@ -4,6 +4,9 @@
 // Changes are additive within a version; a breaking change bumps `v`.
 import type { Micros } from './money.ts';
 
+export type { BatchResult, EventError } from './events/validate.ts';
+export { MAX_BATCH_EVENTS, parseEventBatch, validateEvent } from './events/validate.ts';
+
 export const EVENT_SCHEMA_VERSION = 1 as const;
 export const EVENT_TYPES = [
   'auction',
@@ -123,4 +126,13 @@ export type RtbEvent =
 /** The body of POST /v1/events (edge -> core). */
 export interface EventBatch {
   events: RtbEvent[];
+}
+
+/**
+ * The stable id of an event: what it describes, never when it was sent, so a retried batch
+ * or a replayed notice gets the same id. `eventId('a1', 'win', 'imp1')` -> `a1:win:imp1`.
+ * Lease events pass the lease id as auctionId and the action as a part.
+ */
+export function eventId(auctionId: string, type: EventType, ...parts: string[]): string {
+  return [auctionId, type, ...parts].join(':');
 }
