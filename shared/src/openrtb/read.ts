@@ -1,0 +1,174 @@
+// Small typed readers over JSON.parse output. They validate in place: the parsed tree is ours,
+// so readers check known fields, record errors with their JSON path and leave unknown fields
+// alone (they are forwarded to DSPs as received). Absent optional fields stay absent.
+import { MAX_ERRORS, type RequestError, type RequestErrorCode } from './errors.ts';
+
+export type Obj = Record<string, unknown>;
+
+export interface ReadCtx {
+  errors: RequestError[];
+}
+
+export const newCtx = (): ReadCtx => ({ errors: [] });
+
+export function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function at(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  return path === '' || path === '$' ? key : `${path}.${key}`;
+}
+
+export function fail(ctx: ReadCtx, code: RequestErrorCode, field: string, message: string): void {
+  if (ctx.errors.length < MAX_ERRORS) ctx.errors.push({ code, field: field || '$', message });
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+function wrong(ctx: ReadCtx, path: string, want: string, v: unknown): void {
+  fail(ctx, 'wrong_type', path, `${path} must be ${want}, got ${typeName(v)}`);
+}
+
+/** A string field; `required` records 'missing' when absent or empty. */
+export function str(ctx: ReadCtx, o: Obj, key: string, path: string, required = false): string | undefined {
+  const p = at(path, key);
+  const v = o[key];
+  if (v === undefined) {
+    if (required) fail(ctx, 'missing', p, `${p} is required`);
+    return undefined;
+  }
+  if (typeof v !== 'string') {
+    wrong(ctx, p, 'a string', v);
+    return undefined;
+  }
+  if (required && v.length === 0) {
+    fail(ctx, 'missing', p, `${p} must not be empty`);
+    return undefined;
+  }
+  return v;
+}
+
+export interface NumOpts {
+  min?: number;
+  max?: number;
+  integer?: boolean;
+  required?: boolean;
+}
+
+export function num(ctx: ReadCtx, o: Obj, key: string, path: string, opts: NumOpts = {}): number | undefined {
+  const p = at(path, key);
+  const v = o[key];
+  if (v === undefined) {
+    if (opts.required) fail(ctx, 'missing', p, `${p} is required`);
+    return undefined;
+  }
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    wrong(ctx, p, opts.integer ? 'an integer' : 'a finite number', v);
+    return undefined;
+  }
+  if (opts.integer && !Number.isSafeInteger(v)) {
+    fail(ctx, 'invalid_value', p, `${p} must be an integer, got ${v}`);
+    return undefined;
+  }
+  if (opts.min !== undefined && v < opts.min) {
+    fail(ctx, 'invalid_value', p, `${p} must be >= ${opts.min}, got ${v}`);
+    return undefined;
+  }
+  if (opts.max !== undefined && v > opts.max) {
+    fail(ctx, 'invalid_value', p, `${p} must be <= ${opts.max}, got ${v}`);
+    return undefined;
+  }
+  return v;
+}
+
+export const int = (ctx: ReadCtx, o: Obj, key: string, path: string, opts: NumOpts = {}) =>
+  num(ctx, o, key, path, { ...opts, integer: true });
+
+/** OpenRTB's 0/1 integer booleans. */
+export const flag = (ctx: ReadCtx, o: Obj, key: string, path: string) =>
+  num(ctx, o, key, path, { integer: true, min: 0, max: 1 }) as 0 | 1 | undefined;
+
+export function obj(ctx: ReadCtx, o: Obj, key: string, path: string, required = false): Obj | undefined {
+  const p = at(path, key);
+  const v = o[key];
+  if (v === undefined) {
+    if (required) fail(ctx, 'missing', p, `${p} is required`);
+    return undefined;
+  }
+  if (!isObj(v)) {
+    wrong(ctx, p, 'an object', v);
+    return undefined;
+  }
+  return v;
+}
+
+export function arr(ctx: ReadCtx, o: Obj, key: string, path: string, maxLen = 1000): unknown[] | undefined {
+  const p = at(path, key);
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) {
+    wrong(ctx, p, 'an array', v);
+    return undefined;
+  }
+  if (v.length > maxLen) {
+    fail(ctx, 'too_many', p, `${p} has ${v.length} items, at most ${maxLen} allowed`);
+    return undefined;
+  }
+  return v;
+}
+
+export function strArr(ctx: ReadCtx, o: Obj, key: string, path: string, maxLen = 1000): string[] | undefined {
+  const a = arr(ctx, o, key, path, maxLen);
+  if (!a) return undefined;
+  const before = ctx.errors.length;
+  a.forEach((v, i) => {
+    if (typeof v !== 'string') wrong(ctx, at(at(path, key), i), 'a string', v);
+  });
+  return ctx.errors.length === before ? (a as string[]) : undefined;
+}
+
+export function intArr(ctx: ReadCtx, o: Obj, key: string, path: string, maxLen = 1000): number[] | undefined {
+  const a = arr(ctx, o, key, path, maxLen);
+  if (!a) return undefined;
+  const before = ctx.errors.length;
+  a.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) wrong(ctx, at(at(path, key), i), 'an integer', v);
+  });
+  return ctx.errors.length === before ? (a as number[]) : undefined;
+}
+
+/** Validate each object in an array with `each`; non-objects are reported. */
+export function objArr(
+  ctx: ReadCtx,
+  o: Obj,
+  key: string,
+  path: string,
+  each: (item: Obj, path: string) => void,
+  maxLen = 1000,
+): Obj[] | undefined {
+  const a = arr(ctx, o, key, path, maxLen);
+  if (!a) return undefined;
+  a.forEach((v, i) => {
+    const p = at(at(path, key), i);
+    if (isObj(v)) each(v, p);
+    else wrong(ctx, p, 'an object', v);
+  });
+  return a as Obj[];
+}
+
+/**
+ * Move `o.ext[key]` to `o[key]` (the 2.5 ext location to its 2.6 home) when the 2.6 field is
+ * absent, and remove it from ext either way so one place holds the value: scrubbing a field
+ * must not leave a copy behind in ext.
+ */
+export function lift(o: Obj, key: string, extKey = key): void {
+  const ext = o.ext;
+  if (!isObj(ext) || !(extKey in ext)) return;
+  if (o[key] === undefined) o[key] = ext[extKey];
+  delete ext[extKey];
+}
