@@ -1,0 +1,83 @@
+// Single-node budget ledger: the books live in memory (one JS thread = every operation is
+// atomic) and every change is journaled and fsynced before the caller hears about it.
+// On open, snapshot + journal are replayed, so a restart loses nothing that was acknowledged.
+import type { Micros } from '@edge-rtb/shared/money';
+import { Journal } from './journal.ts';
+import type { BudgetLedger, GrantInput, LedgerTiming } from './ledger.ts';
+import { DEFAULT_TIMING } from './ledger.ts';
+import { Books, type BooksSnapshot, type Effect } from './ledger-books.ts';
+
+export interface EmbeddedLedgerOptions {
+  /** Directory for ledger.journal and ledger.snapshot.json (one ledger per directory). */
+  dir: string;
+  timing?: LedgerTiming;
+  /** Records between snapshots. */
+  compactEvery?: number;
+}
+
+export async function openEmbeddedLedger(opts: EmbeddedLedgerOptions): Promise<BudgetLedger> {
+  const timing = opts.timing ?? DEFAULT_TIMING;
+  let books = new Books();
+  const { journal, recovered } = await Journal.open<BooksSnapshot, Effect>(
+    opts.dir,
+    () => books.snapshot(),
+    opts.compactEvery,
+  );
+  books = Books.from(recovered.snapshot);
+  for (const e of recovered.records) books.apply(e);
+
+  // Apply in memory and journal in the same tick (so the next operation already sees it),
+  // then wait for the fsync before answering.
+  const commit = async (effects: Array<Omit<Effect, 's'>>): Promise<void> => {
+    if (journal.error) throw journal.error;
+    const writes = effects.map((e) => {
+      const rec = { s: journal.nextSeq(), ...e };
+      books.apply(rec);
+      return journal.append(rec);
+    });
+    await Promise.all(writes);
+  };
+
+  return {
+    async fund(campaignId, total) {
+      await commit(books.planFund(campaignId, total).effects);
+      return books.balances(campaignId)!;
+    },
+    async grant(input: GrantInput) {
+      const { effects, result } = books.planGrant(input);
+      await commit(effects);
+      return result;
+    },
+    async settle(campaignId, leaseId, spent: Micros) {
+      const { effects, result } = books.planSettle(campaignId, leaseId, spent);
+      await commit(effects);
+      return result;
+    },
+    async sweep(now) {
+      const effects = books.planSweep(now, timing);
+      await commit(effects);
+      return effects.filter((e) => e.lease?.state === 'expired').length;
+    },
+    async reconcile(campaignId, leaseId, proven) {
+      const { effects, result } = books.planReconcile(campaignId, leaseId, proven);
+      await commit(effects);
+      return result;
+    },
+    async balances(campaignId) {
+      return books.balances(campaignId);
+    },
+    async lease(campaignId, leaseId) {
+      const l = books.lease(campaignId, leaseId);
+      return l ? { ...l } : null;
+    },
+    async dailyUsed(campaignId, day) {
+      return books.dayUsed(campaignId, day);
+    },
+    async ready() {
+      return journal.error ? { ok: false, detail: `journal: ${journal.error.message}` } : { ok: true };
+    },
+    async close() {
+      await journal.close();
+    },
+  };
+}

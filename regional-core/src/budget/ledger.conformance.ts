@@ -1,0 +1,351 @@
+// The one conformance suite every BudgetLedger passes (embedded in ledger-embedded.test.ts,
+// Redis in ledger-redis.int.test.ts). It states the money rules as tests.
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Balances, type BudgetLedger, type GrantInput, POOLS } from './ledger.ts';
+
+export interface LedgerHarness {
+  /** A fresh empty namespace (directory / key prefix); the returned opener can be called again to "restart". */
+  fresh(): Promise<() => Promise<BudgetLedger>>;
+}
+
+const T0 = Date.UTC(2026, 10, 25, 12); // real-looking epoch ms: Redis expires records against its own clock
+const C = 'camp-1';
+const GRACE = 30_000; // DEFAULT_TIMING.settleGraceMs
+
+export function grantInput(over: Partial<GrantInput> & { leaseId: string }): GrantInput {
+  return {
+    campaignId: C,
+    holder: 'pop-a',
+    requestedMicros: 1_000,
+    now: T0,
+    expiresAt: T0 + 60_000,
+    day: '2026-11-25',
+    dailyCapMicros: null,
+    committedCapMicros: null,
+    ...over,
+  };
+}
+
+/** The double-entry rules, checked after every operation. */
+export function checkBooks(b: Balances): void {
+  const sum = POOLS.reduce((s, p) => s + b[p], 0) + b.funding + b.writeoff;
+  expect(sum, 'credits = debits').toBe(0);
+  for (const p of POOLS) expect(b[p], `${p} >= 0`).toBeGreaterThanOrEqual(0);
+  expect(b.available + b.leased + b.spent + b.funding, 'pools = funded').toBe(0);
+  expect(b.overrun + b.writeoff, 'overrun = written off').toBe(0);
+}
+
+export function describeLedgerConformance(
+  name: string,
+  harness: LedgerHarness,
+  opts: { propertyRuns: number },
+): void {
+  describe(`BudgetLedger conformance: ${name}`, () => {
+    const open: BudgetLedger[] = [];
+    const start = async () => {
+      const opener = await harness.fresh();
+      const reopen = async () => {
+        const l = await opener();
+        open.push(l);
+        return l;
+      };
+      return { ledger: await reopen(), reopen };
+    };
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map((l) => l.close()));
+    });
+
+    it('grants partially, never more than remains', async () => {
+      const { ledger } = await start();
+      await ledger.fund(C, 1_000);
+      expect((await ledger.grant(grantInput({ leaseId: 'a', requestedMicros: 600 }))).grantedMicros).toBe(
+        600,
+      );
+      const b = await ledger.grant(grantInput({ leaseId: 'b', requestedMicros: 600 }));
+      expect(b).toMatchObject({ grantedMicros: 400, limitedBy: 'available' });
+      expect(await ledger.grant(grantInput({ leaseId: 'c' }))).toMatchObject({
+        grantedMicros: 0,
+        lease: null,
+      });
+      const bal = (await ledger.balances(C))!;
+      expect(bal).toMatchObject({ available: 0, leased: 1_000, spent: 0, target: 1_000 });
+      checkBooks(bal);
+      expect(await ledger.balances('nobody')).toBeNull();
+    });
+
+    it('concurrent clients never get more than the budget; spent <= budget, overspend exactly 0', async () => {
+      const { ledger } = await start();
+      const budget = 1_000_000;
+      await ledger.fund(C, budget);
+      // Phase 1: 32 clients only reserve: the sum of grants is exactly the budget, never more.
+      const grants = await Promise.all(
+        Array.from({ length: 32 }, async (_, c) => {
+          let got = 0;
+          for (let i = 0; ; i++) {
+            const r = await ledger.grant(grantInput({ leaseId: `p1-${c}-${i}`, requestedMicros: 7_919 + c }));
+            if (r.grantedMicros === 0) return got;
+            got += r.grantedMicros;
+          }
+        }),
+      );
+      expect(grants.reduce((a, b) => a + b, 0)).toBe(budget);
+      // Phase 2: settle everything at random spend (some late wins beyond the lease) while
+      // 16 more clients reserve and settle against what comes back.
+      let reportedWithinLeases = 0;
+      const settleAll = Array.from({ length: 32 }, async (_, c) => {
+        for (let i = 0; ; i++) {
+          const l = await ledger.lease(C, `p1-${c}-${i}`);
+          if (!l) return;
+          const spend = (c * 131 + i * 17) % (l.amountMicros + 50);
+          reportedWithinLeases += Math.min(spend, l.amountMicros);
+          await ledger.settle(C, l.leaseId, spend, T0);
+        }
+      });
+      const churn = Array.from({ length: 16 }, async (_, c) => {
+        for (let i = 0; i < 40; i++) {
+          const r = await ledger.grant(grantInput({ leaseId: `p2-${c}-${i}`, requestedMicros: 5_000 }));
+          if (r.lease) {
+            reportedWithinLeases += r.grantedMicros;
+            await ledger.settle(C, r.lease.leaseId, r.grantedMicros, T0);
+          }
+        }
+      });
+      await Promise.all([...settleAll, ...churn]);
+      const b = (await ledger.balances(C))!;
+      checkBooks(b);
+      expect(b.leased).toBe(0);
+      expect(b.spent).toBe(reportedWithinLeases);
+      expect(b.spent).toBeLessThanOrEqual(budget);
+      expect(Math.max(0, b.spent - b.target), 'overspend').toBe(0);
+      expect(b.overrun).toBeGreaterThan(0); // late wins were booked, visibly, outside the budget
+    });
+
+    it('settles once: a second settle changes nothing', async () => {
+      const { ledger } = await start();
+      await ledger.fund(C, 10_000);
+      await ledger.grant(grantInput({ leaseId: 'a', requestedMicros: 4_000 }));
+      const first = await ledger.settle(C, 'a', 1_500, T0);
+      expect(first).toEqual({
+        status: 'applied',
+        spentMicros: 1_500,
+        releasedMicros: 2_500,
+        overrunMicros: 0,
+      });
+      const before = await ledger.balances(C);
+      expect(await ledger.settle(C, 'a', 4_000, T0)).toEqual({ ...first, status: 'repeated' });
+      expect(await ledger.balances(C)).toEqual(before);
+      expect(before).toMatchObject({ available: 8_500, spent: 1_500, leased: 0, released: 2_500 });
+      expect((await ledger.settle(C, 'nope', 1, T0)).status).toBe('unknown');
+    });
+
+    it('books spend beyond a lease as overrun, never as budget spend', async () => {
+      const { ledger } = await start();
+      await ledger.fund(C, 1_000);
+      await ledger.grant(grantInput({ leaseId: 'a', requestedMicros: 1_000 }));
+      expect(await ledger.settle(C, 'a', 1_200, T0)).toMatchObject({
+        spentMicros: 1_000,
+        overrunMicros: 200,
+      });
+      const b = (await ledger.balances(C))!;
+      expect(b).toMatchObject({ spent: 1_000, overrun: 200, writeoff: -200, available: 0 });
+      checkBooks(b);
+    });
+
+    it('loses no committed state on restart', async () => {
+      const { ledger, reopen } = await start();
+      await ledger.fund(C, 50_000);
+      await ledger.fund('camp-2', 7_000);
+      for (let i = 0; i < 20; i++)
+        await ledger.grant(grantInput({ leaseId: `l${i}`, requestedMicros: 1_000 }));
+      for (let i = 0; i < 10; i++) await ledger.settle(C, `l${i}`, 100 * i, T0);
+      await ledger.grant(grantInput({ leaseId: 'd', campaignId: 'camp-2', dailyCapMicros: 5_000 }));
+      const before = await ledger.balances(C);
+      const lease5 = await ledger.lease(C, 'l5');
+      await ledger.close();
+      const again = await reopen();
+      expect(await again.balances(C)).toEqual(before);
+      expect(await again.lease(C, 'l5')).toEqual(lease5);
+      expect(await again.dailyUsed('camp-2', '2026-11-25')).toBe(1_000);
+      // Work continues where it stopped: a lease granted before the restart settles after it.
+      expect((await again.settle(C, 'l15', 1_000, T0)).status).toBe('applied');
+      expect((await again.settle(C, 'l5', 1_000, T0)).status).toBe('repeated');
+      checkBooks((await again.balances(C))!);
+    });
+
+    it('counts a lease that expires unsettled as fully spent', async () => {
+      const { ledger } = await start();
+      await ledger.fund(C, 5_000);
+      await ledger.grant(grantInput({ leaseId: 'a', requestedMicros: 2_000, expiresAt: T0 + 1_000 }));
+      await ledger.grant(grantInput({ leaseId: 'b', requestedMicros: 2_000, expiresAt: T0 + 90_000 }));
+      expect(await ledger.sweep(T0 + 1_000 + GRACE - 1)).toBe(0); // still inside the settle grace
+      expect(await ledger.sweep(T0 + 1_000 + GRACE)).toBe(1);
+      expect(await ledger.sweep(T0 + 1_000 + GRACE)).toBe(0);
+      expect(await ledger.lease(C, 'a')).toMatchObject({ state: 'expired', spentMicros: 2_000 });
+      expect(await ledger.balances(C)).toMatchObject({ available: 1_000, leased: 2_000, spent: 2_000 });
+      // A settle after the sweep is too late: the lease stays fully spent until events prove otherwise.
+      expect(await ledger.settle(C, 'a', 10, T0 + 100_000)).toMatchObject({
+        status: 'expired',
+        spentMicros: 2_000,
+      });
+      checkBooks((await ledger.balances(C))!);
+    });
+
+    it('reconcile releases only the unproven part, only downwards', async () => {
+      const { ledger } = await start();
+      await ledger.fund(C, 10_000);
+      await ledger.grant(grantInput({ leaseId: 'x', requestedMicros: 1_000, expiresAt: T0 + 1_000 }));
+      expect((await ledger.reconcile(C, 'x', 0)).status).toBe('not_expired');
+      await ledger.sweep(T0 + 1_000 + GRACE);
+      expect(await ledger.reconcile(C, 'x', 300)).toEqual({
+        status: 'applied',
+        releasedMicros: 700,
+        overrunMicros: 0,
+      });
+      expect((await ledger.reconcile(C, 'x', 500)).status).toBe('unchanged'); // never back up
+      expect((await ledger.reconcile(C, 'x', 300)).status).toBe('unchanged'); // idempotent
+      expect(await ledger.reconcile(C, 'x', 100)).toMatchObject({ releasedMicros: 200 });
+      expect(await ledger.balances(C)).toMatchObject({ spent: 100, available: 9_900, released: 900 });
+      expect(await ledger.lease(C, 'x')).toMatchObject({ spentMicros: 100, releasedMicros: 900 });
+      // Events proving more than the lease held: the excess is overrun, booked once.
+      await ledger.grant(grantInput({ leaseId: 'y', requestedMicros: 1_000, expiresAt: T0 + 1_000 }));
+      await ledger.sweep(T0 + 1_000 + GRACE);
+      expect(await ledger.reconcile(C, 'y', 1_400)).toEqual({
+        status: 'applied',
+        releasedMicros: 0,
+        overrunMicros: 400,
+      });
+      expect((await ledger.reconcile(C, 'y', 1_400)).status).toBe('unchanged');
+      // Settled leases were reported by their holder: reconcile leaves them alone.
+      await ledger.grant(grantInput({ leaseId: 'z', requestedMicros: 1_000 }));
+      await ledger.settle(C, 'z', 900, T0);
+      expect((await ledger.reconcile(C, 'z', 0)).status).toBe('unchanged');
+      expect((await ledger.reconcile(C, 'none', 0)).status).toBe('unknown');
+      checkBooks((await ledger.balances(C))!);
+    });
+
+    it('rolls the daily cap over with the campaign-local day', async () => {
+      const { ledger } = await start();
+      await ledger.fund(C, 100_000);
+      const day = (d: string, leaseId: string, req = 400) =>
+        ledger.grant(grantInput({ leaseId, day: d, dailyCapMicros: 1_000, requestedMicros: req }));
+      expect((await day('2026-11-25', 'a')).grantedMicros).toBe(400);
+      expect((await day('2026-11-25', 'b')).grantedMicros).toBe(400);
+      expect(await day('2026-11-25', 'c')).toMatchObject({ grantedMicros: 200, limitedBy: 'daily' });
+      expect(await day('2026-11-25', 'd')).toMatchObject({ grantedMicros: 0, limitedBy: 'daily' });
+      // Unspent lease money given back frees room on the day it was granted.
+      await ledger.settle(C, 'a', 100, T0);
+      expect(await ledger.dailyUsed(C, '2026-11-25')).toBe(700);
+      expect((await day('2026-11-25', 'e')).grantedMicros).toBe(300);
+      // Midnight (local): a fresh day.
+      expect((await day('2026-11-26', 'f', 5_000)).grantedMicros).toBe(1_000);
+      expect(await ledger.dailyUsed(C, '2026-11-26')).toBe(1_000);
+      checkBooks((await ledger.balances(C))!);
+    });
+
+    it('holds grants to the pacing cap on spent + leased', async () => {
+      const { ledger } = await start();
+      await ledger.fund(C, 10_000);
+      await ledger.grant(grantInput({ leaseId: 'a', requestedMicros: 1_000 }));
+      await ledger.settle(C, 'a', 1_000, T0);
+      const r = await ledger.grant(
+        grantInput({ leaseId: 'b', requestedMicros: 5_000, committedCapMicros: 3_000 }),
+      );
+      expect(r).toMatchObject({ grantedMicros: 2_000, limitedBy: 'paced' });
+      expect(await ledger.grant(grantInput({ leaseId: 'c', committedCapMicros: 3_000 }))).toMatchObject({
+        grantedMicros: 0,
+        limitedBy: 'paced',
+      });
+    });
+
+    it('budget raise adds to available; a cut never claws back what is leased', async () => {
+      const { ledger } = await start();
+      await ledger.fund(C, 1_000);
+      await ledger.grant(grantInput({ leaseId: 'a', requestedMicros: 700 }));
+      expect(await ledger.fund(C, 500)).toMatchObject({
+        available: 0,
+        leased: 700,
+        funding: -700,
+        target: 500,
+      });
+      // The lease comes back mostly unspent: the cut takes its share first.
+      await ledger.settle(C, 'a', 100, T0);
+      expect(await ledger.balances(C)).toMatchObject({ available: 400, spent: 100, funding: -500 });
+      expect(await ledger.fund(C, 2_000)).toMatchObject({ available: 1_900, funding: -2_000 });
+      checkBooks((await ledger.balances(C))!);
+      // Same target again changes nothing (the catalog may resend).
+      expect(await ledger.fund(C, 2_000)).toMatchObject({ available: 1_900, funding: -2_000 });
+    });
+
+    it('keeps double entry under random operation sequences (property)', async () => {
+      const op = fc.oneof(
+        fc.record({ k: fc.constant('fund' as const), total: fc.integer({ min: 0, max: 20_000 }) }),
+        fc.record({
+          k: fc.constant('grant' as const),
+          req: fc.integer({ min: 1, max: 6_000 }),
+          day: fc.constantFrom('2026-11-25', '2026-11-26'),
+          daily: fc.option(fc.integer({ min: 0, max: 8_000 })),
+          cap: fc.option(fc.integer({ min: 0, max: 15_000 })),
+        }),
+        fc.record({
+          k: fc.constant('settle' as const),
+          pick: fc.nat(),
+          spend: fc.integer({ min: 0, max: 7_000 }),
+        }),
+        fc.record({ k: fc.constant('sweep' as const), dt: fc.integer({ min: 0, max: 200_000 }) }),
+        fc.record({
+          k: fc.constant('reconcile' as const),
+          pick: fc.nat(),
+          proven: fc.integer({ min: 0, max: 7_000 }),
+        }),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
+          const { ledger } = await start();
+          const ids: string[] = [];
+          let now = T0;
+          let maxFunded = 0;
+          await ledger.fund(C, 5_000);
+          for (const o of ops) {
+            if (o.k === 'fund') await ledger.fund(C, o.total);
+            else if (o.k === 'grant') {
+              const leaseId = `l${ids.length}`;
+              const r = await ledger.grant(
+                grantInput({
+                  leaseId,
+                  now,
+                  expiresAt: now + 60_000,
+                  requestedMicros: o.req,
+                  day: o.day,
+                  dailyCapMicros: o.daily,
+                  committedCapMicros: o.cap,
+                }),
+              );
+              if (r.lease) ids.push(leaseId);
+            } else if (o.k === 'settle' && ids.length)
+              await ledger.settle(C, ids[o.pick % ids.length]!, o.spend, now);
+            else if (o.k === 'reconcile' && ids.length)
+              await ledger.reconcile(C, ids[o.pick % ids.length]!, o.proven);
+            else if (o.k === 'sweep') {
+              now += o.dt;
+              await ledger.sweep(now);
+            }
+            const b = (await ledger.balances(C))!;
+            checkBooks(b);
+            maxFunded = Math.max(maxFunded, -b.funding);
+            expect(b.spent + b.leased).toBeLessThanOrEqual(maxFunded);
+            // leased is exactly the sum of the active leases.
+            let active = 0;
+            for (const id of ids) {
+              const l = await ledger.lease(C, id);
+              if (l?.state === 'active') active += l.amountMicros;
+            }
+            expect(b.leased).toBe(active);
+          }
+          await Promise.all(open.splice(0).map((l) => l.close()));
+        }),
+        { numRuns: opts.propertyRuns },
+      );
+    });
+  });
+}

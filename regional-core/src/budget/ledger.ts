@@ -1,0 +1,139 @@
+// The budget ledger: the one place money moves. Two implementations keep the same books:
+// ledger-redis.ts (cluster: atomic Lua per campaign) and ledger-embedded.ts (single node:
+// journal file with fsync). ledger.conformance.ts holds both to the same rules.
+//
+// Double entry, per campaign. Every movement is a transfer between two accounts, so the
+// sum of all balances is always 0 (credits = debits):
+//   funding  (outside) --fund--> available --grant--> leased --settle--> spent
+//                                    ^                   |
+//                                    +-----release-------+   (unspent part of a lease)
+//   writeoff (outside) --late win--> overrun               (spend beyond a lease, reported)
+// Pools (available, leased, spent, overrun) never go negative; the outside accounts carry
+// the negative side. Nothing ever moves into spent without first passing through leased,
+// which is why overspend of the budget is impossible by construction: late wins go to
+// overrun, never around the check.
+import type { Micros } from '@edge-rtb/shared/money';
+
+export const POOLS = ['available', 'leased', 'spent', 'overrun'] as const;
+export const OUTSIDE = ['funding', 'writeoff'] as const;
+export type Pool = (typeof POOLS)[number];
+export type Account = Pool | (typeof OUTSIDE)[number];
+
+export interface Balances extends Record<Account, Micros> {
+  /** Cumulative unspent lease money returned to available (a statistic, not an account). */
+  released: Micros;
+  /** The budget the catalog last set; funding = -target unless a cut is still waiting for leases. */
+  target: Micros;
+}
+
+export type LeaseState = 'active' | 'settled' | 'expired';
+
+export interface LeaseRecord {
+  leaseId: string;
+  campaignId: string;
+  holder: string;
+  amountMicros: Micros;
+  /** What the books count as spent from this lease: the settled amount, or all of it once expired. */
+  spentMicros: Micros;
+  releasedMicros: Micros;
+  overrunMicros: Micros;
+  state: LeaseState;
+  grantedAt: number;
+  expiresAt: number;
+  /** Campaign-local day the lease counts against (daily caps). */
+  day: string;
+}
+
+export interface GrantInput {
+  campaignId: string;
+  leaseId: string;
+  holder: string;
+  requestedMicros: Micros;
+  now: number;
+  expiresAt: number;
+  /** Campaign-local day key (YYYY-MM-DD) of `now`; a new key is a new daily counter. */
+  day: string;
+  /** Max net grants for `day` (the daily budget, possibly paced lower); null = no cap. */
+  dailyCapMicros: Micros | null;
+  /** Pacing: max spent + leased allowed right now; null = no pacing cap. */
+  committedCapMicros: Micros | null;
+}
+
+/** Which limit decided the amount (the tightest one when several bind). */
+export type GrantLimit = 'requested' | 'available' | 'daily' | 'paced';
+
+export interface GrantResult {
+  grantedMicros: Micros;
+  limitedBy: GrantLimit;
+  lease: LeaseRecord | null;
+}
+
+export type SettleStatus = 'applied' | 'repeated' | 'expired' | 'unknown';
+export interface SettleResult {
+  status: SettleStatus;
+  spentMicros: Micros;
+  releasedMicros: Micros;
+  overrunMicros: Micros;
+}
+
+export type ReconcileStatus = 'applied' | 'unchanged' | 'not_expired' | 'unknown';
+export interface ReconcileResult {
+  status: ReconcileStatus;
+  /** Released by this call (0 when nothing changed). */
+  releasedMicros: Micros;
+  overrunMicros: Micros;
+}
+
+export interface BudgetLedger {
+  /** Set the campaign's total budget. A raise adds to available; a cut takes back only what is available now, the rest as leases come back. */
+  fund(campaignId: string, totalMicros: Micros): Promise<Balances>;
+  grant(input: GrantInput): Promise<GrantResult>;
+  /** Idempotent: a repeat returns the first outcome with status 'repeated' and moves nothing. */
+  settle(campaignId: string, leaseId: string, spentMicros: Micros, now: number): Promise<SettleResult>;
+  /** Leases still active at expiresAt + settleGraceMs count as fully spent. Returns how many expired. */
+  sweep(now: number): Promise<number>;
+  /** Event-stream proof of an expired lease's spend: releases the unproven part; only ever downwards. */
+  reconcile(campaignId: string, leaseId: string, provenSpentMicros: Micros): Promise<ReconcileResult>;
+  balances(campaignId: string): Promise<Balances | null>;
+  lease(campaignId: string, leaseId: string): Promise<LeaseRecord | null>;
+  /** Net grants counted against `day` (grants minus releases of leases granted that day). */
+  dailyUsed(campaignId: string, day: string): Promise<Micros>;
+  ready(): Promise<{ ok: boolean; detail?: string }>;
+  close(): Promise<void>;
+}
+
+export interface LedgerTiming {
+  /** How long past expiresAt a holder may still settle before the sweep counts the lease as spent. */
+  settleGraceMs: number;
+  /** How long settled/expired lease records are kept for settle repeats and reconcile. */
+  retentionMs: number;
+}
+
+export const DEFAULT_TIMING: LedgerTiming = { settleGraceMs: 30_000, retentionMs: 7 * 86_400_000 };
+
+/** Campaign ids end up inside Redis keys and hash tags: keep them to a safe alphabet. */
+export const CAMPAIGN_ID_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+export function emptyBalances(): Balances {
+  return { available: 0, leased: 0, spent: 0, overrun: 0, funding: 0, writeoff: 0, released: 0, target: 0 };
+}
+
+/** The grant amount and the limit that set it: the same arithmetic the Lua script does. */
+export function grantAmount(
+  input: Pick<GrantInput, 'requestedMicros' | 'dailyCapMicros' | 'committedCapMicros'>,
+  b: Pick<Balances, 'available' | 'leased' | 'spent'>,
+  dayUsed: Micros,
+): { amount: Micros; limitedBy: GrantLimit } {
+  let amount = input.requestedMicros;
+  let limitedBy: GrantLimit = 'requested';
+  const clamp = (room: number, why: GrantLimit) => {
+    if (room < amount) {
+      amount = Math.max(0, room);
+      limitedBy = why;
+    }
+  };
+  clamp(b.available, 'available');
+  if (input.dailyCapMicros !== null) clamp(input.dailyCapMicros - dayUsed, 'daily');
+  if (input.committedCapMicros !== null) clamp(input.committedCapMicros - b.spent - b.leased, 'paced');
+  return { amount, limitedBy };
+}
