@@ -1,0 +1,55 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeLedgerConformance } from './ledger.conformance.ts';
+import { createRedisLedger, redisKeys } from './ledger-redis.ts';
+
+const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:16379';
+const run = `t${Date.now().toString(36)}:`;
+const clients: Redis[] = [];
+let n = 0;
+
+afterAll(async () => {
+  // Leave the shared Redis as we found it: drop this run's keys.
+  const r = new Redis(url);
+  for (let cursor = '0'; ; ) {
+    const [next, keys] = await r.scan(cursor, 'MATCH', `${run}*`, 'COUNT', 1000);
+    if (keys.length) await r.del(...keys);
+    cursor = next;
+    if (cursor === '0') break;
+  }
+  await r.quit();
+  await Promise.all(clients.map((c) => c.quit()));
+});
+
+describeLedgerConformance(
+  'redis',
+  {
+    async fresh() {
+      const prefix = `${run}${n++}:`;
+      // Each "restart" is a new client on the same Redis and prefix.
+      return async () => {
+        const redis = new Redis(url, { lazyConnect: false });
+        return createRedisLedger({ redis, prefix, ownsClient: true });
+      };
+    },
+  },
+  { propertyRuns: 40 },
+);
+
+describe('redis key layout', () => {
+  it('puts every key of a campaign in one cluster slot via the {c:<id>} hash tag', () => {
+    const k = redisKeys('rtb:', 'camp-9');
+    for (const key of [k.acct, k.lease('l1'), k.active, k.daily]) expect(key).toMatch(/^rtb:\{c:camp-9\}:/);
+    expect(() => redisKeys('rtb:', 'a}b')).toThrow(RangeError);
+  });
+
+  it('answers ready() and keeps the books in Redis hashes', async () => {
+    const redis = new Redis(url);
+    clients.push(redis);
+    const ledger = createRedisLedger({ redis, prefix: `${run}x:` });
+    expect(await ledger.ready()).toEqual({ ok: true });
+    await ledger.fund('c1', 123);
+    expect(await redis.hget(`${run}x:{c:c1}:acct`, 'available')).toBe('123');
+    expect(await redis.sismember(`${run}x:budget:campaigns`, 'c1')).toBe(1);
+  });
+});

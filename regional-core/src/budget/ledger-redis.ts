@@ -1,0 +1,203 @@
+// Cluster budget ledger on Redis. Every money movement is one Lua script (lua/*.lua) over
+// keys of ONE campaign, all sharing the hash tag {c:<id>}, so each script runs atomically on
+// the node that owns the campaign's slot, in Redis Cluster as on a single Redis.
+// Key layout (docs/storage-schema.md, "Redis"):
+//   <p>{c:<id>}:acct          HASH  available leased spent overrun funding writeoff released target
+//   <p>{c:<id>}:lease:<lid>   HASH  one lease record, PEXPIREAT expiresAt + retention
+//   <p>{c:<id>}:active        ZSET  active lease ids by expiresAt (what the sweep walks)
+//   <p>{c:<id>}:daily         HASH  campaign-local day -> net micros granted that day
+//   <p>budget:campaigns       SET   campaign ids (not in any script: it lives in its own slot)
+import { readFileSync } from 'node:fs';
+import type { Micros } from '@edge-rtb/shared/money';
+import type { Cluster, Redis } from 'ioredis';
+import {
+  type Balances,
+  type BudgetLedger,
+  CAMPAIGN_ID_RE,
+  DEFAULT_TIMING,
+  emptyBalances,
+  type GrantInput,
+  type GrantLimit,
+  type GrantResult,
+  type LeaseRecord,
+  type LedgerTiming,
+  type ReconcileResult,
+  type SettleResult,
+} from './ledger.ts';
+
+export interface RedisLedgerOptions {
+  redis: Redis | Cluster;
+  /** Key prefix, e.g. 'rtb:' (tests use a unique one each). */
+  prefix?: string;
+  timing?: LedgerTiming;
+  /** Closes the client on close(); false when the client is shared. */
+  ownsClient?: boolean;
+}
+
+const KEEP_DAYS = 8;
+const SWEEP_BATCH = 200;
+const lua = (name: string) =>
+  readFileSync(new URL(`./lua/common.lua`, import.meta.url), 'utf8') +
+  readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+const SCRIPTS = {
+  ledgerFund: { numberOfKeys: 1, lua: lua('fund') },
+  ledgerGrant: { numberOfKeys: 4, lua: lua('grant') },
+  ledgerSettle: { numberOfKeys: 4, lua: lua('settle') },
+  ledgerExpire: { numberOfKeys: 3, lua: lua('expire') },
+  ledgerReconcile: { numberOfKeys: 3, lua: lua('reconcile') },
+} as const;
+type ScriptName = keyof typeof SCRIPTS;
+type ScriptFn = (...args: Array<string | number>) => Promise<unknown>;
+
+export function redisKeys(prefix: string, campaignId: string) {
+  if (!CAMPAIGN_ID_RE.test(campaignId))
+    throw new RangeError(`campaign id not allowed in a key: ${campaignId}`);
+  const tag = `${prefix}{c:${campaignId}}`;
+  return {
+    acct: `${tag}:acct`,
+    lease: (leaseId: string) => `${tag}:lease:${leaseId}`,
+    active: `${tag}:active`,
+    daily: `${tag}:daily`,
+  };
+}
+
+export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
+  const { redis, prefix = 'rtb:', timing = DEFAULT_TIMING, ownsClient = false } = opts;
+  const campaignsKey = `${prefix}budget:campaigns`;
+  for (const [name, def] of Object.entries(SCRIPTS)) {
+    // defineCommand sends EVALSHA and falls back to EVAL once when the script cache is cold.
+    if (!(name in redis)) redis.defineCommand(name, def);
+  }
+  const run = (name: ScriptName, ...args: Array<string | number>) =>
+    (redis as unknown as Record<ScriptName, ScriptFn>)[name](...args);
+
+  const toBalances = (flat: string[]): Balances => {
+    const b = emptyBalances() as unknown as Record<string, number>;
+    for (let i = 0; i < flat.length; i += 2) b[flat[i]!] = Number(flat[i + 1]);
+    return b as unknown as Balances;
+  };
+
+  return {
+    async fund(campaignId, total) {
+      const k = redisKeys(prefix, campaignId);
+      await redis.sadd(campaignsKey, campaignId);
+      return toBalances((await run('ledgerFund', k.acct, total)) as string[]);
+    },
+
+    async grant(i: GrantInput): Promise<GrantResult> {
+      const k = redisKeys(prefix, i.campaignId);
+      const [granted, limitedBy] = (await run(
+        'ledgerGrant',
+        k.acct,
+        k.lease(i.leaseId),
+        k.active,
+        k.daily,
+        i.leaseId,
+        i.holder,
+        i.requestedMicros,
+        i.now,
+        i.expiresAt,
+        i.day,
+        i.dailyCapMicros ?? -1,
+        i.committedCapMicros ?? -1,
+        i.expiresAt + timing.retentionMs,
+        KEEP_DAYS,
+        i.campaignId,
+      )) as [number, GrantLimit];
+      if (granted <= 0) return { grantedMicros: 0, limitedBy, lease: null };
+      const lease: LeaseRecord = {
+        leaseId: i.leaseId,
+        campaignId: i.campaignId,
+        holder: i.holder,
+        amountMicros: granted,
+        spentMicros: 0,
+        releasedMicros: 0,
+        overrunMicros: 0,
+        state: 'active',
+        grantedAt: i.now,
+        expiresAt: i.expiresAt,
+        day: i.day,
+      };
+      return { grantedMicros: granted, limitedBy, lease };
+    },
+
+    async settle(campaignId, leaseId, spent: Micros): Promise<SettleResult> {
+      const k = redisKeys(prefix, campaignId);
+      const r = (await run('ledgerSettle', k.acct, k.lease(leaseId), k.active, k.daily, leaseId, spent)) as [
+        SettleResult['status'],
+        number,
+        number,
+        number,
+      ];
+      return { status: r[0], spentMicros: r[1], releasedMicros: r[2], overrunMicros: r[3] };
+    },
+
+    async sweep(now) {
+      const cutoff = now - timing.settleGraceMs;
+      let expired = 0;
+      for (const id of await redis.smembers(campaignsKey)) {
+        const k = redisKeys(prefix, id);
+        // Batches: a campaign with many stale leases doesn't block Redis in one long script.
+        for (;;) {
+          const ids = await redis.zrangebyscore(k.active, '-inf', cutoff, 'LIMIT', 0, SWEEP_BATCH);
+          for (const lid of ids)
+            expired += Number(await run('ledgerExpire', k.acct, k.lease(lid), k.active, lid, cutoff));
+          if (ids.length < SWEEP_BATCH) break;
+        }
+      }
+      return expired;
+    },
+
+    async reconcile(campaignId, leaseId, proven): Promise<ReconcileResult> {
+      const k = redisKeys(prefix, campaignId);
+      const r = (await run('ledgerReconcile', k.acct, k.lease(leaseId), k.daily, proven)) as [
+        ReconcileResult['status'],
+        number,
+        number,
+      ];
+      return { status: r[0], releasedMicros: r[1], overrunMicros: r[2] };
+    },
+
+    async balances(campaignId) {
+      const flat = await redis.hgetall(redisKeys(prefix, campaignId).acct);
+      if (Object.keys(flat).length === 0) return null;
+      return toBalances(Object.entries(flat).flat());
+    },
+
+    async lease(campaignId, leaseId) {
+      const h = await redis.hgetall(redisKeys(prefix, campaignId).lease(leaseId));
+      if (!h.state) return null;
+      return {
+        leaseId,
+        campaignId,
+        holder: h.holder!,
+        amountMicros: Number(h.amount),
+        spentMicros: Number(h.spent),
+        releasedMicros: Number(h.released),
+        overrunMicros: Number(h.overrun),
+        state: h.state as LeaseRecord['state'],
+        grantedAt: Number(h.grantedAt),
+        expiresAt: Number(h.expiresAt),
+        day: h.day!,
+      };
+    },
+
+    async dailyUsed(campaignId, day) {
+      return Number((await redis.hget(redisKeys(prefix, campaignId).daily, day)) ?? 0);
+    },
+
+    async ready() {
+      try {
+        await redis.ping();
+        return { ok: true };
+      } catch (e) {
+        return { ok: false, detail: `redis: ${(e as Error).message}` };
+      }
+    },
+
+    async close() {
+      // Idempotent: main.ts and tests may both close.
+      if (ownsClient && redis.status !== 'end') await redis.quit().catch(() => undefined);
+    },
+  };
+}

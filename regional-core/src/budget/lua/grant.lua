@@ -1,0 +1,31 @@
+-- KEYS: acct, lease, active (zset), daily (hash day -> net granted).
+-- ARGV: leaseId, holder, requested, now, expiresAt, day, dailyCap (-1 none),
+--       committedCap (-1 none), recordExpireAtMs, keepDays.
+-- Same arithmetic as grantAmount() in ledger.ts: the tightest limit wins, ties keep the first.
+local acct, leaseKey, active, daily = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local requested, now, expiresAt = num(ARGV[3]), num(ARGV[4]), num(ARGV[5])
+local day, dailyCap, cap = ARGV[6], num(ARGV[7]), num(ARGV[8])
+local b = redis.call('HMGET', acct, 'available', 'leased', 'spent')
+local available, leased, spent = num(b[1]), num(b[2]), num(b[3])
+local amount, limit = requested, 'requested'
+local function clamp(room, why)
+  if room < amount then amount = math.max(0, room); limit = why end
+end
+clamp(available, 'available')
+if dailyCap >= 0 then clamp(dailyCap - num(redis.call('HGET', daily, day)), 'daily') end
+if cap >= 0 then clamp(cap - spent - leased, 'paced') end
+if amount <= 0 or redis.call('EXISTS', leaseKey) == 1 then return {0, limit} end
+move(acct, 'available', 'leased', amount)
+redis.call('HSET', leaseKey, 'campaign', ARGV[11], 'holder', ARGV[2], 'amount', int(amount), 'spent', '0',
+  'released', '0', 'overrun', '0', 'state', 'active', 'grantedAt', int(now), 'expiresAt', int(expiresAt), 'day', day)
+redis.call('PEXPIREAT', leaseKey, ARGV[9])
+redis.call('ZADD', active, int(expiresAt), ARGV[1])
+if redis.call('HEXISTS', daily, day) == 0 then
+  -- A new day: drop the oldest counters so the hash stays small.
+  local days = redis.call('HKEYS', daily)
+  table.sort(days)
+  local keep = num(ARGV[10])
+  for i = 1, #days - keep + 1 do redis.call('HDEL', daily, days[i]) end
+end
+redis.call('HINCRBY', daily, day, int(amount))
+return {amount, limit}
