@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import {
+  evaluate,
+  exitCode,
+  type Invariant,
+  no5xx,
+  noLostEvents,
+  noOverspend,
+  p99WithinTmax,
+  type RunFacts,
+  STANDARD,
+  spendWithinHeldLeases,
+} from './invariants.ts';
+import { summarize } from './percentiles.ts';
+
+const healthy = (): RunFacts => ({
+  tmaxMs: 200,
+  statuses: { valid: { 200: 900, 204: 100 }, bot: { 204: 30 }, malformed: { 400: 10 } },
+  validLatency: summarize(Array.from({ length: 1000 }, (_, i) => 5 + (i % 50))),
+  spend: [{ campaignId: 'c1', budgetMicros: 1_000_000, spentMicros: 999_999 }],
+  events: { sent: { impression: 50, click: 2 }, landed: { impression: 50, click: 2 } },
+  leaks: { coppaWithIds: 0, botUa: 0 },
+});
+
+describe('invariants', () => {
+  it('all hold on a healthy run', () => {
+    const r = evaluate(healthy(), STANDARD);
+    expect(r.verdicts.filter((v) => !v.ok)).toEqual([]);
+    expect(exitCode(r.verdicts)).toBe(0);
+  });
+
+  it('catch overspend by one micro', () => {
+    const f = healthy();
+    f.spend = [{ campaignId: 'c1', budgetMicros: 10, spentMicros: 11 }];
+    expect(noOverspend(f)).toMatchObject({ ok: false, detail: 'c1 spent 11 > budget 10 micros' });
+  });
+
+  it('catch lost and duplicated events, and missing counts', () => {
+    const f = healthy();
+    f.events.landed = { impression: 49, click: 3 };
+    expect(noLostEvents(f).detail).toBe('impression: 1 of 50 lost; click: 1 duplicates (3 landed, 2 sent)');
+    f.events.landed = undefined;
+    expect(noLostEvents(f).ok).toBe(false);
+  });
+
+  it('catch 5xx and connection errors', () => {
+    const f = healthy();
+    f.statuses.bot = { 503: 1 };
+    expect(no5xx(f).ok).toBe(false);
+    f.statuses.bot = { 0: 1 };
+    expect(no5xx(f).ok).toBe(false);
+  });
+
+  it('catch a P99 past tmax and client timeouts', () => {
+    const f = healthy();
+    f.tmaxMs = 20;
+    expect(p99WithinTmax(f).ok).toBe(false);
+    const g = healthy();
+    g.statuses.valid[-1] = 1;
+    expect(p99WithinTmax(g).ok).toBe(false);
+  });
+
+  it('catch spending beyond held leases while the core is down', () => {
+    const f = { ...healthy(), outage: { heldMicros: 100, spentMicros: 101 } };
+    expect(spendWithinHeldLeases(f).ok).toBe(false);
+  });
+
+  it('fail the run when an invariant is deliberately broken', () => {
+    const broken: Invariant = () => ({ name: 'deliberately broken', ok: false, detail: 'always fails' });
+    const r = evaluate(healthy(), [...STANDARD, broken]);
+    expect(r.ok).toBe(false);
+    expect(exitCode(r.verdicts)).toBe(1);
+  });
+
+  it('turn a throwing check into a failure, not a crash', () => {
+    const throws: Invariant = () => {
+      throw new Error('boom');
+    };
+    expect(evaluate(healthy(), [throws]).verdicts[0]).toMatchObject({
+      ok: false,
+      detail: 'check threw: Error: boom',
+    });
+  });
+});

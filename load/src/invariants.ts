@@ -1,0 +1,169 @@
+// The invariants a scenario must keep, as pure functions of what the run observed. Each
+// returns a verdict with a message that says what broke and by how much, so a failed chaos
+// run explains itself. The harness exits non-zero when any verdict is not ok.
+import type { LatencySummary } from './percentiles.ts';
+
+export interface CampaignSpend {
+  campaignId: string;
+  budgetMicros: number;
+  spentMicros: number;
+}
+
+export interface RunFacts {
+  tmaxMs: number;
+  /** Answer counts by request kind and status ("-1" timeout, "-2" dropped, "0" connection error). */
+  statuses: Record<'valid' | 'bot' | 'malformed', Record<string, number>>;
+  validLatency: LatencySummary;
+  /** Campaign spend as the core's ledger reports it; undefined when the core could not be asked. */
+  spend: CampaignSpend[] | undefined;
+  /** Events the simulators caused, and what the core's reporting counted, by type. */
+  events: { sent: Record<string, number>; landed: Record<string, number> | undefined };
+  /** Requests DSPs received that should have been scrubbed or filtered. */
+  leaks: Record<string, number>;
+  /** Core-down: money the edge held in leases when the core went away, and what it spent while away. */
+  outage?: { heldMicros: number; spentMicros: number } | undefined;
+}
+
+export interface Verdict {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export type Invariant = (f: RunFacts) => Verdict;
+
+const count = (m: Record<string, number>, pred: (status: number) => boolean) =>
+  Object.entries(m).reduce((n, [s, c]) => (pred(Number(s)) ? n + c : n), 0);
+
+export const noOverspend: Invariant = (f) => {
+  if (!f.spend)
+    return { name: 'no overspend', ok: false, detail: 'campaign spend unavailable from the core' };
+  const over = f.spend.filter((c) => c.spentMicros > c.budgetMicros);
+  return {
+    name: 'no overspend',
+    ok: over.length === 0,
+    detail: over.length
+      ? over.map((c) => `${c.campaignId} spent ${c.spentMicros} > budget ${c.budgetMicros} micros`).join('; ')
+      : `${f.spend.length} campaigns within budget`,
+  };
+};
+
+export const noLostEvents: Invariant = (f) => {
+  const { sent, landed } = f.events;
+  if (!landed)
+    return { name: 'no lost event', ok: false, detail: 'landed event counts unavailable from the core' };
+  const problems: string[] = [];
+  for (const [type, n] of Object.entries(sent)) {
+    const got = landed[type] ?? 0;
+    if (got < n) problems.push(`${type}: ${n - got} of ${n} lost`);
+    if (got > n) problems.push(`${type}: ${got - n} duplicates (${got} landed, ${n} sent)`);
+  }
+  return {
+    name: 'no lost event',
+    ok: problems.length === 0,
+    detail: problems.length
+      ? problems.join('; ')
+      : `all ${Object.values(sent).reduce((a, b) => a + b, 0)} events landed once`,
+  };
+};
+
+export const no5xx: Invariant = (f) => {
+  const all = [f.statuses.valid, f.statuses.bot, f.statuses.malformed];
+  const fivexx = all.reduce((n, m) => n + count(m, (s) => s >= 500), 0);
+  const refused = all.reduce((n, m) => n + count(m, (s) => s === 0), 0);
+  return {
+    name: 'no 5xx to SSPs',
+    ok: fivexx === 0 && refused === 0,
+    detail: `${fivexx} 5xx answers, ${refused} connection errors`,
+  };
+};
+
+export const p99WithinTmax: Invariant = (f) => {
+  const p99 = f.validLatency.p99;
+  const timeouts = count(f.statuses.valid, (s) => s === -1);
+  const ok = Number.isFinite(p99) && p99 <= f.tmaxMs && timeouts === 0;
+  return {
+    name: 'P99 within tmax',
+    ok,
+    detail: Number.isFinite(p99)
+      ? `P99 ${p99.toFixed(1)} ms vs tmax ${f.tmaxMs} ms; ${timeouts} client timeouts`
+      : 'no valid request was answered',
+  };
+};
+
+export const badInputIs4xx: Invariant = (f) => {
+  const m = f.statuses.malformed;
+  const total = Object.values(m).reduce((a, b) => a + b, 0);
+  const fourxx = count(m, (s) => s >= 400 && s < 500);
+  return {
+    name: 'malformed requests get 4xx',
+    ok: fourxx === total,
+    detail: `${fourxx} of ${total} malformed requests answered 4xx`,
+  };
+};
+
+export const loadGeneratorKeptUp: Invariant = (f) => {
+  const dropped = ['valid', 'bot', 'malformed'].reduce(
+    (n, k) => n + count(f.statuses[k as keyof RunFacts['statuses']], (s) => s === -2),
+    0,
+  );
+  return {
+    name: 'every scheduled request was sent',
+    ok: dropped === 0,
+    detail: dropped
+      ? `${dropped} requests dropped at the in-flight bound: the run is not open-loop any more`
+      : 'none dropped',
+  };
+};
+
+export const noPrivacyLeaks: Invariant = (f) => {
+  const bad = Object.entries(f.leaks).filter(([, n]) => n > 0);
+  return {
+    name: 'privacy and IVT filtering held',
+    ok: bad.length === 0,
+    detail: bad.length
+      ? bad.map(([k, n]) => `${k}: ${n}`).join(', ')
+      : 'no scrubbed field or bot reached a DSP',
+  };
+};
+
+export const spendWithinHeldLeases: Invariant = (f) => {
+  if (!f.outage)
+    return {
+      name: 'spent only held leases while core down',
+      ok: false,
+      detail: 'no outage figures recorded',
+    };
+  const { heldMicros, spentMicros } = f.outage;
+  return {
+    name: 'spent only held leases while core down',
+    ok: spentMicros <= heldMicros,
+    detail: `spent ${spentMicros} micros during the outage, held ${heldMicros}`,
+  };
+};
+
+export const STANDARD: Invariant[] = [
+  no5xx,
+  p99WithinTmax,
+  noOverspend,
+  noLostEvents,
+  badInputIs4xx,
+  loadGeneratorKeptUp,
+  noPrivacyLeaks,
+];
+
+export function evaluate(facts: RunFacts, invariants: Invariant[]): { ok: boolean; verdicts: Verdict[] } {
+  const verdicts = invariants.map((inv) => {
+    try {
+      return inv(facts);
+    } catch (err) {
+      return { name: inv.name || 'invariant', ok: false, detail: `check threw: ${String(err)}` };
+    }
+  });
+  return { ok: verdicts.every((v) => v.ok), verdicts };
+}
+
+/** The process exit code for a run: 0 only when every invariant held. */
+export function exitCode(verdicts: Verdict[]): number {
+  return verdicts.every((v) => v.ok) ? 0 : 1;
+}
