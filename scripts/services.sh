@@ -83,7 +83,7 @@ clickhouse_ok() {
 }
 
 kafka_ok() {
-  port_open "$KAFKA_PORT" && node "$ROOT/scripts/kafka/ready.ts" "127.0.0.1:$KAFKA_PORT" 0
+  port_open "$KAFKA_PORT" && node --no-warnings "$ROOT/scripts/kafka/ready.ts" "127.0.0.1:$KAFKA_PORT" 0
 }
 
 healthy() { "${1}_ok"; }
