@@ -41,6 +41,8 @@ export interface SspConfig {
   takeRateBps: number;
   /** Floor applied on top of the request's bidfloor, CPM micros in exchange currency. */
   floorCpmMicros: Micros;
+  /** Publisher ids this SSP may send; empty or absent = any. (Added by the catalog.) */
+  publishers?: string[];
   blockedPublishers: string[];
   blockedDomains: string[];
 }
