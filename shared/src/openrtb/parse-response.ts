@@ -1,0 +1,203 @@
+// Validating a DSP's BidResponse against the request we sent. A broken envelope (bad JSON, id
+// mismatch, currency not allowed) rejects the whole response; a broken bid rejects only itself,
+// with a loss reason, so good bids from the same DSP still compete. Never throws.
+import { err, ok, type Result } from '../result.ts';
+import type { Bid } from './bid.ts';
+import type { BidRequest } from './bid-request.ts';
+import { LossReason } from './codes.ts';
+import { DEFAULT_CURRENCY, isCurrencyCode } from './currency.ts';
+import type { RequestError } from './errors.ts';
+import type { Imp } from './imp.ts';
+import { at, fail, int, intArr, isObj, newCtx, type Obj, type ReadCtx, str, strArr } from './read.ts';
+import { DEFAULT_JSON_LIMITS, type JsonLimits, safeJsonParse } from './safe-json.ts';
+
+export interface ResponseOptions {
+  /** Currencies the exchange accepts (those with a rate); absent = any well-formed code. */
+  allowedCurrencies?: readonly string[];
+  /** Max bids kept from one response; the rest are rejected. */
+  maxBids?: number;
+}
+
+/** A bid that passed validation, with its seat and the response currency. */
+export interface ValidBid {
+  seat?: string;
+  cur: string;
+  bid: Bid;
+}
+
+/** A rejected bid: where it was, why (OpenRTB loss reason) and what was wrong. */
+export interface BidError {
+  field: string;
+  seat?: string;
+  bidId?: string;
+  impId?: string;
+  reason: LossReason;
+  code: RequestError['code'];
+  message: string;
+}
+
+export interface ValidatedResponse {
+  id: string;
+  cur: string;
+  nbr?: number;
+  bids: ValidBid[];
+  errors: BidError[];
+}
+
+export function parseBidResponse(
+  body: string,
+  request: BidRequest,
+  opts: ResponseOptions = {},
+  limits: JsonLimits = DEFAULT_JSON_LIMITS,
+): Result<ValidatedResponse, RequestError[]> {
+  // An empty body is how many DSPs say "no bid" (with HTTP 204); treat it as an empty answer.
+  if (body.trim() === '') return ok({ id: request.id, cur: DEFAULT_CURRENCY, bids: [], errors: [] });
+  const json = safeJsonParse(body, limits);
+  if (!json.ok) return err([json.error]);
+  return validateBidResponse(json.value, request, opts);
+}
+
+export function validateBidResponse(
+  value: unknown,
+  request: BidRequest,
+  opts: ResponseOptions = {},
+): Result<ValidatedResponse, RequestError[]> {
+  if (!isObj(value))
+    return err([{ code: 'wrong_type', field: '$', message: 'a BidResponse must be a JSON object' }]);
+  const ctx = newCtx();
+  const id = str(ctx, value, 'id', '', true);
+  if (id !== undefined && id !== request.id)
+    fail(ctx, 'invalid_value', 'id', `id "${id}" does not match the request id "${request.id}"`);
+  const cur = str(ctx, value, 'cur', '') ?? DEFAULT_CURRENCY;
+  if (!isCurrencyCode(cur))
+    fail(ctx, 'invalid_value', 'cur', `cur must be a 3-letter ISO-4217 code, got "${cur}"`);
+  else if (opts.allowedCurrencies && !opts.allowedCurrencies.includes(cur))
+    fail(ctx, 'invalid_value', 'cur', `cur "${cur}" is not a currency this exchange accepts`);
+  const nbr = int(ctx, value, 'nbr', '', { min: 0 });
+  const seatbid = value.seatbid;
+  if (seatbid !== undefined && !Array.isArray(seatbid))
+    fail(ctx, 'wrong_type', 'seatbid', 'seatbid must be an array');
+  if (ctx.errors.length > 0) return err(ctx.errors);
+
+  const out: ValidatedResponse = { id: request.id, cur, bids: [], errors: [] };
+  if (nbr !== undefined) out.nbr = nbr;
+  const imps = new Map(request.imp.map((i) => [i.id, i]));
+  const maxBids = opts.maxBids ?? 500;
+  const seen = new Set<string>();
+  (seatbid as unknown[] | undefined)?.forEach((sb, s) => {
+    const sp = at('seatbid', s);
+    if (!isObj(sb) || !Array.isArray(sb.bid)) {
+      out.errors.push(
+        bidError(sp, LossReason.InvalidBidResponse, 'wrong_type', `${sp} must be an object with a bid array`),
+      );
+      return;
+    }
+    const seat = typeof sb.seat === 'string' ? sb.seat : undefined;
+    sb.bid.forEach((b: unknown, i: number) => {
+      const p = at(at(sp, 'bid'), i);
+      if (out.bids.length >= maxBids) {
+        out.errors.push(
+          bidError(p, LossReason.InvalidBidResponse, 'too_many', `more than ${maxBids} bids`, seat),
+        );
+        return;
+      }
+      const e = checkBid(b, p, imps, seat);
+      if (e) {
+        out.errors.push(e);
+        return;
+      }
+      const bid = b as Bid;
+      const key = `${seat ?? ''}\u0000${bid.id}\u0000${bid.impid}`;
+      if (seen.has(key)) {
+        out.errors.push(
+          bidError(
+            p,
+            LossReason.InvalidBidResponse,
+            'duplicate',
+            `bid id "${bid.id}" repeats for imp "${bid.impid}"`,
+            seat,
+            bid,
+          ),
+        );
+        return;
+      }
+      seen.add(key);
+      out.bids.push(seat === undefined ? { cur, bid } : { seat, cur, bid });
+    });
+  });
+  return ok(out);
+}
+
+function bidError(
+  field: string,
+  reason: LossReason,
+  code: RequestError['code'],
+  message: string,
+  seat?: string,
+  b?: Obj | Bid,
+): BidError {
+  const e: BidError = { field, reason, code, message };
+  if (seat !== undefined) e.seat = seat;
+  if (b && typeof b.id === 'string') e.bidId = b.id;
+  if (b && typeof b.impid === 'string') e.impId = b.impid;
+  return e;
+}
+
+function checkBid(
+  b: unknown,
+  p: string,
+  imps: Map<string, Imp>,
+  seat: string | undefined,
+): BidError | undefined {
+  if (!isObj(b))
+    return bidError(p, LossReason.InvalidBidResponse, 'wrong_type', `${p} must be an object`, seat);
+  const ctx: ReadCtx = newCtx();
+  const first = (reason: LossReason) => {
+    const e = ctx.errors[0];
+    return e ? bidError(e.field, reason, e.code, e.message, seat, b) : undefined;
+  };
+  str(ctx, b, 'id', p, true);
+  str(ctx, b, 'impid', p, true);
+  if (ctx.errors.length) return first(LossReason.InvalidBidResponse);
+  if (!imps.has(b.impid as string))
+    return bidError(
+      at(p, 'impid'),
+      LossReason.InvalidBidResponse,
+      'invalid_value',
+      `${p}.impid "${String(b.impid)}" names no imp of the request`,
+      seat,
+      b,
+    );
+  if (b.price === undefined)
+    return bidError(at(p, 'price'), LossReason.MissingBidPrice, 'missing', `${p}.price is required`, seat, b);
+  if (typeof b.price !== 'number' || !Number.isFinite(b.price) || b.price <= 0 || b.price > 1e6)
+    return bidError(
+      at(p, 'price'),
+      LossReason.InvalidBidResponse,
+      'invalid_value',
+      `${p}.price must be a finite number > 0`,
+      seat,
+      b,
+    );
+  str(ctx, b, 'crid', p, true);
+  if (ctx.errors.length) return first(LossReason.MissingCreativeId);
+  strArr(ctx, b, 'adomain', p, 50);
+  if (ctx.errors.length) return first(LossReason.InvalidAdvertiserDomain);
+  strArr(ctx, b, 'cat', p, 50);
+  intArr(ctx, b, 'attr', p, 50);
+  for (const k of ['adm', 'nurl', 'burl', 'lurl', 'adid', 'cid', 'bundle', 'dealid']) str(ctx, b, k, p);
+  for (const k of ['w', 'h']) int(ctx, b, k, p, { min: 0 });
+  int(ctx, b, 'mtype', p, { min: 1, max: 4 });
+  if (ctx.errors.length) return first(LossReason.InvalidBidResponse);
+  const deals = imps.get(b.impid as string)?.pmp?.deals ?? [];
+  if (typeof b.dealid === 'string' && !deals.some((d) => d.id === b.dealid))
+    return bidError(
+      at(p, 'dealid'),
+      LossReason.InvalidDealId,
+      'invalid_value',
+      `${p}.dealid "${b.dealid}" is not a deal of imp "${String(b.impid)}"`,
+      seat,
+      b,
+    );
+  return undefined;
+}

@@ -1,0 +1,100 @@
+// Decide step: one decision per buyer (DSP, or the exchange's own campaigns) from the request's
+// signals and the buyer's TCF registration. Every rule narrows; none widens. The reasons say
+// which rule removed what, for events and debugging.
+import type { DspConfig } from '../snapshot.ts';
+import type { PrivacySignals } from './signals.ts';
+import type { TcfConsent, TcfError } from './tcf-v2.ts';
+
+export interface PrivacyDecision {
+  /** user.id, user.buyeruid, user.eids, user.ext. */
+  userIds: boolean;
+  /** user.data, yob, gender, keywords, kwarray, customdata. */
+  userData: boolean;
+  /** device.ifa and the hashed device/platform/MAC ids. */
+  deviceIds: boolean;
+  /** lat/lon (with accuracy, lastfix) in device.geo and user.geo. */
+  preciseGeo: boolean;
+  /** device.ip / ipv6 untruncated. */
+  fullIp: boolean;
+  reasons: PrivacyReason[];
+}
+
+export type PrivacyReason =
+  | { reason: 'coppa' }
+  | { reason: 'gdpr_no_consent_string' }
+  | { reason: 'gdpr_bad_consent_string'; error: TcfError }
+  | { reason: 'gdpr_vendor_unregistered' }
+  | { reason: 'gdpr_no_vendor_consent'; vendorId: number }
+  | { reason: 'gdpr_no_purpose_consent'; purposes: number[] }
+  | { reason: 'gdpr_no_precise_geo_opt_in' }
+  | { reason: 'us_opt_out' }
+  | { reason: 'lmt' };
+
+/** The buyer fields the decision reads (snapshot.ts DspConfig; campaigns use the exchange's own). */
+export type PrivacyBuyer = Pick<DspConfig, 'gvlVendorId' | 'tcfPurposes'>;
+
+/** Purposes a vendor may base on legitimate interest instead of consent (TCF policy v2.2: 2, 7-11). */
+const LI_PURPOSES = new Set([2, 7, 8, 9, 10, 11]);
+/** Purpose 1, storing/accessing information on a device, underlies every user or device id. */
+const STORAGE_PURPOSE = 1;
+/** Special feature 1: use precise geolocation data. */
+const PRECISE_GEO_FEATURE = 1;
+
+const ALL: Omit<PrivacyDecision, 'reasons'> = {
+  userIds: true,
+  userData: true,
+  deviceIds: true,
+  preciseGeo: true,
+  fullIp: true,
+};
+const NONE: Omit<PrivacyDecision, 'reasons'> = {
+  userIds: false,
+  userData: false,
+  deviceIds: false,
+  preciseGeo: false,
+  fullIp: false,
+};
+
+function purposeAllowed(tcf: TcfConsent, vendorId: number, p: number): boolean {
+  if (tcf.purposeConsents.has(p) && tcf.vendorConsents.has(vendorId)) return true;
+  return (
+    LI_PURPOSES.has(p) && tcf.purposeLegitimateInterests.has(p) && tcf.vendorLegitimateInterests.has(vendorId)
+  );
+}
+
+function gdprReason(s: PrivacySignals, buyer: PrivacyBuyer): PrivacyReason | undefined {
+  if (!s.tcf)
+    return s.tcfError
+      ? { reason: 'gdpr_bad_consent_string', error: s.tcfError }
+      : { reason: 'gdpr_no_consent_string' };
+  const v = buyer.gvlVendorId;
+  if (v === undefined) return { reason: 'gdpr_vendor_unregistered' };
+  if (!s.tcf.vendorConsents.has(v) && !s.tcf.vendorLegitimateInterests.has(v))
+    return { reason: 'gdpr_no_vendor_consent', vendorId: v };
+  const needed = [STORAGE_PURPOSE, ...buyer.tcfPurposes.filter((p) => p !== STORAGE_PURPOSE)];
+  const missing = needed.filter((p) => !purposeAllowed(s.tcf as TcfConsent, v, p));
+  return missing.length > 0 ? { reason: 'gdpr_no_purpose_consent', purposes: missing } : undefined;
+}
+
+export function decidePrivacy(s: PrivacySignals, buyer: PrivacyBuyer): PrivacyDecision {
+  const d: PrivacyDecision = { ...ALL, reasons: [] };
+  const deny = (fields: Partial<Omit<PrivacyDecision, 'reasons'>>, reason: PrivacyReason) => {
+    for (const k of Object.keys(fields) as (keyof typeof fields)[]) if (fields[k] === false) d[k] = false;
+    d.reasons.push(reason);
+  };
+  if (s.coppa) deny(NONE, { reason: 'coppa' });
+  if (s.gdprApplies) {
+    const why = gdprReason(s, buyer);
+    if (why) deny(NONE, why);
+    else if (!s.tcf?.specialFeatureOptIns.has(PRECISE_GEO_FEATURE))
+      deny({ preciseGeo: false }, { reason: 'gdpr_no_precise_geo_opt_in' });
+  }
+  // US opt-out of sale/sharing: no ids or profile data, coarse location and IP only.
+  if (s.usOptOut) deny(NONE, { reason: 'us_opt_out' });
+  if (s.lmt) deny({ deviceIds: false }, { reason: 'lmt' });
+  return d;
+}
+
+/** True when the decision removes nothing (scrub can skip copying). */
+export const allowsAll = (d: PrivacyDecision): boolean =>
+  d.userIds && d.userData && d.deviceIds && d.preciseGeo && d.fullIp;

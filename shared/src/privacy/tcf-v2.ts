@@ -1,0 +1,153 @@
+// TCF v2 (IAB Europe Transparency & Consent Framework) consent string: decode the core segment
+// (the first '.'-separated segment). Publisher restrictions and the other segments are not
+// needed for the per-DSP decision and are skipped. Layout per the "TCF v2.x Consent String and
+// Vendor List Formats" spec, core segment fields in order.
+import { err, ok, type Result } from '../result.ts';
+import { BitReader } from './bits.ts';
+
+export interface TcfConsent {
+  version: number;
+  created: Date;
+  lastUpdated: Date;
+  cmpId: number;
+  cmpVersion: number;
+  consentScreen: number;
+  consentLanguage: string;
+  vendorListVersion: number;
+  policyVersion: number;
+  isServiceSpecific: boolean;
+  useNonStandardTexts: boolean;
+  specialFeatureOptIns: Set<number>;
+  purposeConsents: Set<number>;
+  purposeLegitimateInterests: Set<number>;
+  purposeOneTreatment: boolean;
+  publisherCountryCode: string;
+  vendorConsents: IdSet;
+  vendorLegitimateInterests: IdSet;
+}
+
+/**
+ * Vendor ids with consent. Range-encoded sections stay as ranges: expanding 4095 ranges of up to
+ * 65535 ids each would let one string cost hundreds of millions of set inserts.
+ */
+export interface IdSet {
+  maxId: number;
+  has(id: number): boolean;
+}
+
+const bitfieldSet = (maxId: number, set: Set<number>): IdSet => ({ maxId, has: (id) => set.has(id) });
+const rangeSet = (maxId: number, ranges: [number, number][]): IdSet => ({
+  maxId,
+  has: (id) => ranges.some(([a, b]) => id >= a && id <= b),
+});
+
+export type TcfError =
+  | { reason: 'empty' }
+  | { reason: 'bad_characters' }
+  | { reason: 'unsupported_version'; version: number }
+  | { reason: 'truncated'; field: string }
+  | { reason: 'bad_vendor_range'; field: string };
+
+const MAX_CONSENT_LENGTH = 8192;
+
+/** Deciseconds since the epoch, as TCF stores timestamps. */
+const fromDeciseconds = (ds: number) => new Date(ds * 100);
+
+function letters(r: BitReader): string | undefined {
+  const a = r.int(6);
+  const b = r.int(6);
+  if (a === undefined || b === undefined) return undefined;
+  return String.fromCharCode(65 + a, 65 + b);
+}
+
+/** Vendor section: MaxVendorId, then a bitfield or a list of ranges. */
+function vendorSection(r: BitReader, field: string): Result<IdSet, TcfError> {
+  const maxId = r.int(16);
+  const isRange = r.bool();
+  if (maxId === undefined || isRange === undefined) return err({ reason: 'truncated', field });
+  if (!isRange) {
+    const set = r.bitfield(maxId);
+    return set ? ok(bitfieldSet(maxId, set)) : err({ reason: 'truncated', field });
+  }
+  const entries = r.int(12);
+  if (entries === undefined) return err({ reason: 'truncated', field });
+  const ranges: [number, number][] = [];
+  for (let i = 0; i < entries; i++) {
+    const isSpan = r.bool();
+    const start = r.int(16);
+    if (isSpan === undefined || start === undefined) return err({ reason: 'truncated', field });
+    const end = isSpan ? r.int(16) : start;
+    if (end === undefined) return err({ reason: 'truncated', field });
+    if (start < 1 || end < start || end > maxId) return err({ reason: 'bad_vendor_range', field });
+    ranges.push([start, end]);
+  }
+  return ok(rangeSet(maxId, ranges));
+}
+
+export function decodeTcfV2(consent: string): Result<TcfConsent, TcfError> {
+  if (!consent) return err({ reason: 'empty' });
+  if (consent.length > MAX_CONSENT_LENGTH) return err({ reason: 'truncated', field: 'length' });
+  const core = consent.split('.')[0] as string;
+  const r = BitReader.fromBase64Url(core);
+  if (!r) return err({ reason: 'bad_characters' });
+  const version = r.int(6);
+  if (version === undefined) return err({ reason: 'truncated', field: 'version' });
+  if (version !== 2) return err({ reason: 'unsupported_version', version });
+  const created = r.int(36);
+  const lastUpdated = r.int(36);
+  const cmpId = r.int(12);
+  const cmpVersion = r.int(12);
+  const consentScreen = r.int(6);
+  const consentLanguage = letters(r);
+  const vendorListVersion = r.int(12);
+  const policyVersion = r.int(6);
+  const isServiceSpecific = r.bool();
+  const useNonStandardTexts = r.bool();
+  const specialFeatureOptIns = r.bitfield(12);
+  const purposeConsents = r.bitfield(24);
+  const purposeLegitimateInterests = r.bitfield(24);
+  const purposeOneTreatment = r.bool();
+  const publisherCountryCode = letters(r);
+  if (
+    created === undefined ||
+    lastUpdated === undefined ||
+    cmpId === undefined ||
+    cmpVersion === undefined ||
+    consentScreen === undefined ||
+    consentLanguage === undefined ||
+    vendorListVersion === undefined ||
+    policyVersion === undefined ||
+    isServiceSpecific === undefined ||
+    useNonStandardTexts === undefined ||
+    specialFeatureOptIns === undefined ||
+    purposeConsents === undefined ||
+    purposeLegitimateInterests === undefined ||
+    purposeOneTreatment === undefined ||
+    publisherCountryCode === undefined
+  )
+    return err({ reason: 'truncated', field: 'core' });
+  const vendorConsents = vendorSection(r, 'vendorConsents');
+  if (!vendorConsents.ok) return vendorConsents;
+  const vendorLegitimateInterests = vendorSection(r, 'vendorLegitimateInterests');
+  if (!vendorLegitimateInterests.ok) return vendorLegitimateInterests;
+  return ok({
+    version,
+    created: fromDeciseconds(created),
+    lastUpdated: fromDeciseconds(lastUpdated),
+    cmpId,
+    cmpVersion,
+    consentScreen,
+    consentLanguage,
+    vendorListVersion,
+    policyVersion,
+    isServiceSpecific,
+    useNonStandardTexts,
+    specialFeatureOptIns,
+    purposeConsents,
+    purposeLegitimateInterests,
+    purposeOneTreatment,
+    publisherCountryCode,
+    vendorConsents: vendorConsents.value,
+    vendorLegitimateInterests: vendorLegitimateInterests.value,
+  });
+}
