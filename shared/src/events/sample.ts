@@ -61,7 +61,8 @@ export function sampleAuction(n: number, o: SampleOptions = {}): RtbEvent[] {
     bidderKind: i === 0 ? 'campaign' : 'dsp',
     bidderId: i === 0 ? (o.campaignId ?? `c${n % 5}`) : d.dspId,
     crid: `cr${i}`,
-    priceCpmMicros: 1_000_000 + ((n * 31 + i * 17) % 4000) * 1000,
+    // own campaigns win every other auction, so spend appears in reports
+    priceCpmMicros: 1_000_000 + ((n * 31 + i * 17) % 4000) * 1000 + (i === 0 && n % 2 === 0 ? 5_000_000 : 0),
     status: 'accepted',
   }));
   const winner = bids.reduce((a, b) => (b.priceCpmMicros > a.priceCpmMicros ? b : a));
