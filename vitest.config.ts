@@ -17,10 +17,29 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        // The stub core and test DSPs (real HTTP, Node) start in globalSetup; their ports reach
+        // the worker as bindings. Test-only secrets live in edge-worker/test/fixtures/constants.ts.
+        plugins: [
+          cloudflareTest(async ({ inject }) => {
+            const { EDGE_TOKEN, NOTICE_KEYS } = await import('./edge-worker/test/fixtures/constants.ts');
+            return {
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: {
+                bindings: {
+                  CORE_URL: `http://127.0.0.1:${inject('corePort')}`,
+                  DSP_BASE: `http://127.0.0.1:${inject('dspPort')}`,
+                  EDGE_TOKEN,
+                  NOTICE_KEYS,
+                  EVENTS_FLUSH_MS: '20',
+                },
+              },
+            };
+          }),
+        ],
         test: {
           name: 'workers',
           include: ['edge-worker/**/*.worker.test.ts'],
+          globalSetup: ['./edge-worker/test/servers/global-setup.ts'],
         },
       },
       {

@@ -1,7 +1,7 @@
-import { Hono } from 'hono';
-import type { EdgeEnv } from './env.ts';
+// The worker's entry: this isolate's edge app, and the Durable Object class it binds.
+import { createEdge } from './app.ts';
 
-const app = new Hono<EdgeEnv>();
-app.get('/healthz', (c) => c.json({ ok: true, part: 'edge' }));
+export { NoticeLedger } from './notices/ledger.ts';
 
+const { app } = createEdge();
 export default app;

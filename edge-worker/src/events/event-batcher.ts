@@ -1,0 +1,84 @@
+// Events leave the isolate in batches: a request adds its events and, if no flush is pending,
+// schedules one `flushMs` later under its own waitUntil (or at once when the batch is full), so
+// the response never waits and the core sees one POST /v1/events per batch, not per auction.
+// A failed POST keeps the events for the next flush, up to `maxBuffered` (oldest dropped and
+// counted): the edge must not grow without bound while the core is down.
+import type { RtbEvent } from '@edge-rtb/shared/events';
+
+export interface EventSink {
+  coreUrl: string;
+  edgeToken: string;
+}
+
+export interface BatcherOptions {
+  flushMs?: number;
+  maxBatch?: number;
+  maxBuffered?: number;
+}
+
+export interface EventBatcher {
+  add(events: RtbEvent[], sink: EventSink, waitUntil: (p: Promise<unknown>) => void, flushMs?: number): void;
+  stats(): { buffered: number; sent: number; dropped: number; failedPosts: number };
+}
+
+export function createEventBatcher({
+  flushMs = 1_000,
+  maxBatch = 500,
+  maxBuffered = 20_000,
+}: BatcherOptions = {}): EventBatcher {
+  let buffer: RtbEvent[] = [];
+  let scheduled = false;
+  let sent = 0;
+  let dropped = 0;
+  let failedPosts = 0;
+
+  async function flush(sink: EventSink): Promise<void> {
+    while (buffer.length > 0) {
+      const batch = buffer.slice(0, maxBatch);
+      buffer = buffer.slice(batch.length);
+      const okay = await post(sink, batch);
+      if (okay) sent += batch.length;
+      else {
+        failedPosts++;
+        buffer = batch.concat(buffer);
+        if (buffer.length > maxBuffered) {
+          dropped += buffer.length - maxBuffered;
+          buffer = buffer.slice(buffer.length - maxBuffered);
+        }
+        return;
+      }
+    }
+  }
+
+  return {
+    add(events, sink, waitUntil, flushAfterMs = flushMs) {
+      buffer.push(...events);
+      if (scheduled) return;
+      scheduled = true;
+      const wait = buffer.length >= maxBatch ? 0 : flushAfterMs;
+      waitUntil(
+        new Promise((r) => setTimeout(r, wait))
+          .then(() => flush(sink))
+          .finally(() => {
+            scheduled = false;
+          }),
+      );
+    },
+    stats: () => ({ buffered: buffer.length, sent, dropped, failedPosts }),
+  };
+}
+
+async function post(sink: EventSink, events: RtbEvent[]): Promise<boolean> {
+  try {
+    const res = await fetch(`${sink.coreUrl}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sink.edgeToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ events }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    await res.body?.cancel();
+    return res.status === 202 || res.ok;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,128 @@
+// The only module that talks to DSPs: per DSP it asks the adapter for the calls, honours the
+// circuit breaker, sends them in parallel (gzip where the DSP accepts it) under one deadline
+// (AbortSignal), and hands the answers back to the adapter. Every DSP ends with exactly one
+// recorded outcome; nothing here throws.
+import type { DspOutcome } from '@edge-rtb/shared/events';
+import type { BidRequest } from '@edge-rtb/shared/openrtb/bid-request';
+import type { DspConfig } from '@edge-rtb/shared/snapshot';
+import { adapterFor } from '../adapters/registry.ts';
+import type { AdapterBid, OutgoingRequest } from '../adapters/types.ts';
+import type { CircuitBreakers } from './circuit-breaker.ts';
+
+export interface DspCall {
+  dsp: DspConfig;
+  /** The request as this DSP may see it (privacy-scrubbed copy). */
+  request: BidRequest;
+}
+
+export interface DspResult {
+  dsp: DspConfig;
+  outcome: DspOutcome['outcome'];
+  latencyMs: number;
+  bids: AdapterBid[];
+  /** Why the outcome is not 'bid' or why some answers were dropped. */
+  reason?: string;
+}
+
+export interface FanOutDeps {
+  breakers: CircuitBreakers;
+  now?: () => number;
+}
+
+export function fanOut(calls: DspCall[], deadlineAt: number, deps: FanOutDeps): Promise<DspResult[]> {
+  return Promise.all(calls.map((call) => callDsp(call, deadlineAt, deps)));
+}
+
+async function callDsp({ dsp, request }: DspCall, deadlineAt: number, deps: FanOutDeps): Promise<DspResult> {
+  const now = deps.now ?? Date.now;
+  const started = now();
+  const done = (outcome: DspOutcome['outcome'], bids: AdapterBid[] = [], reason?: string): DspResult => ({
+    dsp,
+    outcome,
+    latencyMs: now() - started,
+    bids,
+    ...(reason === undefined ? {} : { reason }),
+  });
+  const adapter = adapterFor(dsp.adapter);
+  if (!adapter) return done('error', [], `unknown adapter ${dsp.adapter}`);
+  const budgetMs = Math.min(deadlineAt - started, dsp.timeoutMs);
+  if (budgetMs <= 0) return done('timeout', [], 'no time left');
+  if (!deps.breakers.allow(dsp.id)) return done('circuit_open', [], 'circuit open');
+
+  let made: ReturnType<typeof adapter.makeRequests>;
+  try {
+    made = adapter.makeRequests(request, { dsp });
+  } catch (e) {
+    return done('error', [], `adapter failed: ${message(e)}`);
+  }
+  if (made.requests.length === 0)
+    return done('filtered', [], made.errors[0]?.message ?? 'adapter sent nothing');
+
+  const signal = AbortSignal.timeout(budgetMs);
+  const answers = await Promise.all(made.requests.map((r) => send(r, dsp.gzip, signal)));
+  const bids: AdapterBid[] = [];
+  const problems: string[] = made.errors.map((e) => e.message);
+  let timeouts = 0;
+  let failures = 0;
+  answers.forEach((a, i) => {
+    const sent = made.requests[i]!;
+    if (a.kind === 'timeout') timeouts++;
+    if (a.kind === 'error') failures++;
+    if (a.kind !== 'ok') {
+      problems.push(a.message);
+      return;
+    }
+    if (a.status >= 500) failures++;
+    try {
+      const got = adapter.makeBids(request, sent, { status: a.status, body: a.body });
+      problems.push(...got.errors.map((e) => e.message));
+      for (const b of got.bids) {
+        if (sent.impIds.includes(b.bid.impid)) bids.push(b);
+        else problems.push(`bid ${String(b.bid.id)} names imp ${String(b.bid.impid)} not in the request`);
+      }
+    } catch (e) {
+      problems.push(`adapter failed: ${message(e)}`);
+    }
+  });
+
+  // Timeouts and server failures trip the breaker; a DSP that answers, even badly, is alive.
+  if (timeouts + failures > 0) deps.breakers.failure(dsp.id);
+  else deps.breakers.success(dsp.id);
+
+  const reason = problems.length > 0 ? problems.slice(0, 3).join('; ') : undefined;
+  if (bids.length > 0) return done('bid', bids, reason);
+  if (timeouts > 0) return done('timeout', [], reason ?? 'deadline passed');
+  if (failures > 0) return done('error', [], reason);
+  if (problems.length > 0) return done('invalid', [], reason);
+  return done('nobid');
+}
+
+type Answer =
+  | { kind: 'ok'; status: number; body: string }
+  | { kind: 'timeout'; message: string }
+  | { kind: 'error'; message: string };
+
+async function send(r: OutgoingRequest, gzip: boolean, signal: AbortSignal): Promise<Answer> {
+  try {
+    const json = JSON.stringify(r.body);
+    const headers: Record<string, string> = { ...r.headers, 'accept-encoding': 'gzip' };
+    let body: BodyInit = json;
+    if (gzip) {
+      body = await new Response(
+        new Blob([json]).stream().pipeThrough(new CompressionStream('gzip')),
+      ).arrayBuffer();
+      headers['content-encoding'] = 'gzip';
+    }
+    const res = await fetch(r.url, { method: r.method, headers, body, signal });
+    // The body read is under the same signal: a DSP trickling bytes past the deadline is late.
+    const text = res.status === 204 ? '' : await res.text();
+    return { kind: 'ok', status: res.status, body: text };
+  } catch (e) {
+    if (signal.aborted) return { kind: 'timeout', message: 'deadline passed' };
+    return { kind: 'error', message: `transport: ${message(e)}` };
+  }
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

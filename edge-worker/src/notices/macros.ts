@@ -1,0 +1,52 @@
+// OpenRTB 2.6 section 4.4 substitution macros, expanded in a buyer's markup and notice URLs.
+// Unknown macros stay as they are (they may belong to someone downstream).
+import { microsToCpm } from '@edge-rtb/shared/money';
+
+export interface MacroValues {
+  auctionId: string;
+  bidId: string;
+  impId: string;
+  seatId?: string;
+  adId?: string;
+  /** Clearing price, CPM micros; written as a CPM decimal. */
+  priceCpmMicros?: number;
+  currency?: string;
+  /** Loss reason code (OpenRTB 5.25) for lurl. */
+  lossCode?: number;
+  minToWinCpmMicros?: number;
+}
+
+const MACRO_RE = /\$\{(AUCTION_[A-Z_]+)\}/g;
+
+export function expandMacros(template: string, v: MacroValues): string {
+  if (!template.includes('${')) return template;
+  return template.replace(MACRO_RE, (whole, name: string) => {
+    const value = lookup(name, v);
+    return value === undefined ? whole : encodeURIComponent(value);
+  });
+}
+
+function lookup(name: string, v: MacroValues): string | undefined {
+  switch (name) {
+    case 'AUCTION_ID':
+      return v.auctionId;
+    case 'AUCTION_BID_ID':
+      return v.bidId;
+    case 'AUCTION_IMP_ID':
+      return v.impId;
+    case 'AUCTION_SEAT_ID':
+      return v.seatId;
+    case 'AUCTION_AD_ID':
+      return v.adId;
+    case 'AUCTION_PRICE':
+      return v.priceCpmMicros === undefined ? undefined : String(microsToCpm(v.priceCpmMicros));
+    case 'AUCTION_CURRENCY':
+      return v.currency;
+    case 'AUCTION_LOSS':
+      return v.lossCode === undefined ? undefined : String(v.lossCode);
+    case 'AUCTION_MIN_TO_WIN':
+      return v.minToWinCpmMicros === undefined ? undefined : String(microsToCpm(v.minToWinCpmMicros));
+    default:
+      return undefined;
+  }
+}

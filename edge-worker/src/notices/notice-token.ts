@@ -1,0 +1,140 @@
+// The token on every notice and tracker URL the exchange hands out (nurl, burl, lurl,
+// impression, click, conversion). It states what happened (auction, imp, bid, bidder, price)
+// and until when the URL is honoured, signed with HMAC-SHA-256 under a rotatable key id:
+//   `n1.<kid>.<base64url(JSON claims)>.<base64url(MAC)>`
+// Rotation: NOTICE_KEYS lists `kid:secret` pairs; the first signs, every listed key verifies,
+// so a new key goes first and the old one stays listed until its tokens have expired.
+import { err, ok, type Result } from '@edge-rtb/shared/result';
+import { b64urlDecode, b64urlEncode } from './b64url.ts';
+
+export const NOTICE_KINDS = ['win', 'bill', 'loss', 'imp', 'click', 'conv'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+export interface NoticeClaims {
+  kind: NoticeKind;
+  auctionId: string;
+  impId: string;
+  bidId: string;
+  bidderKind: 'dsp' | 'campaign';
+  bidderId: string;
+  /** What the buyer pays, CPM micros (the ${AUCTION_PRICE} of the buyer's own notices). */
+  priceCpmMicros: number;
+  currency: string;
+  /** Epoch ms after which the URL is refused. */
+  expiresAt: number;
+  crid?: string;
+  campaignId?: string;
+  leaseId?: string;
+  seat?: string;
+  /** The buyer's own notice URL to call once ours has been accepted (macros unexpanded). */
+  forward?: string;
+  /** Click trackers: where to send the user (signed, so not an open redirect). */
+  dest?: string;
+}
+
+export interface SignedClaims extends NoticeClaims {
+  kid: string;
+}
+
+export type NoticeTokenError =
+  | { reason: 'malformed' }
+  | { reason: 'unknown_kid'; kid: string }
+  | { reason: 'bad_signature' }
+  | { reason: 'expired'; expiresAt: number };
+
+export interface NoticeSigner {
+  sign(claims: NoticeClaims): Promise<string>;
+  verify(token: string, now: number): Promise<Result<SignedClaims, NoticeTokenError>>;
+}
+
+const VERSION = 'n1';
+const KID_RE = /^[A-Za-z0-9_-]{1,32}$/;
+const MAX_TOKEN = 4096;
+const enc = new TextEncoder();
+
+/** Parses `kid:secret,kid:secret`; returns null when unusable (no key, bad kid, empty secret). */
+export function parseNoticeKeys(
+  spec: string | undefined,
+): { current: string; keys: Map<string, string> } | null {
+  if (!spec) return null;
+  const keys = new Map<string, string>();
+  let current = '';
+  for (const part of spec.split(',')) {
+    const i = part.indexOf(':');
+    const kid = part.slice(0, i).trim();
+    const secret = part.slice(i + 1).trim();
+    if (i < 1 || !KID_RE.test(kid) || secret.length < 16) return null;
+    keys.set(kid, secret);
+    current ||= kid;
+  }
+  return current ? { current, keys } : null;
+}
+
+export function createNoticeSigner(spec: string | undefined): NoticeSigner {
+  const ring = parseNoticeKeys(spec);
+  if (!ring) throw new Error('NOTICE_KEYS must be kid:secret[,kid:secret...] with secrets of 16+ chars');
+  const imported = new Map<string, Promise<CryptoKey>>();
+  const keyFor = (kid: string): Promise<CryptoKey> | undefined => {
+    const secret = ring.keys.get(kid);
+    if (secret === undefined) return undefined;
+    let k = imported.get(kid);
+    if (!k) {
+      k = crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+        'sign',
+        'verify',
+      ]);
+      imported.set(kid, k);
+    }
+    return k;
+  };
+
+  return {
+    async sign(claims) {
+      const kid = ring.current;
+      const head = `${VERSION}.${kid}.${b64urlEncode(enc.encode(JSON.stringify({ ...claims, kid })))}`;
+      const mac = await crypto.subtle.sign('HMAC', await keyFor(kid)!, enc.encode(head));
+      return `${head}.${b64urlEncode(new Uint8Array(mac))}`;
+    },
+    async verify(token, now) {
+      const parts = token.length <= MAX_TOKEN ? token.split('.') : [];
+      if (parts.length !== 4 || parts[0] !== VERSION) return err({ reason: 'malformed' });
+      const [, kid, payload, sig] = parts as [string, string, string, string];
+      const key = keyFor(kid);
+      if (!key) return err({ reason: 'unknown_kid', kid: kid.slice(0, 32) });
+      const mac = b64urlDecode(sig);
+      const bytes = b64urlDecode(payload);
+      if (!mac || !bytes) return err({ reason: 'malformed' });
+      // subtle.verify compares in constant time.
+      const good = await crypto.subtle.verify(
+        'HMAC',
+        await key,
+        mac,
+        enc.encode(`${VERSION}.${kid}.${payload}`),
+      );
+      if (!good) return err({ reason: 'bad_signature' });
+      const claims = readClaims(bytes);
+      if (!claims || claims.kid !== kid) return err({ reason: 'malformed' });
+      if (now >= claims.expiresAt) return err({ reason: 'expired', expiresAt: claims.expiresAt });
+      return ok(claims);
+    },
+  };
+}
+
+function readClaims(bytes: Uint8Array): SignedClaims | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  const c = v as SignedClaims;
+  const s = (x: unknown) => typeof x === 'string' && x.length > 0;
+  if (!(NOTICE_KINDS as readonly string[]).includes(c.kind)) return null;
+  if (!s(c.auctionId) || !s(c.impId) || !s(c.bidId) || !s(c.bidderId) || !s(c.kid) || !s(c.currency))
+    return null;
+  if (c.bidderKind !== 'dsp' && c.bidderKind !== 'campaign') return null;
+  if (!Number.isSafeInteger(c.priceCpmMicros) || c.priceCpmMicros < 0 || !Number.isSafeInteger(c.expiresAt))
+    return null;
+  return c;
+}

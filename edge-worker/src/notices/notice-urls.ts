@@ -1,0 +1,63 @@
+// Signs the exchange's own notice URLs for one winning bid. The SSP sees only these; the
+// buyer's own nurl/burl/lurl ride inside the signed tokens and are called after ours verify.
+// `p=${AUCTION_PRICE}` lets an SSP that re-auctions tell us its clearing price.
+import type { NoticeClaims, NoticeKind, NoticeSigner } from './notice-token.ts';
+
+// Literal OpenRTB macros the SSP fills in when it calls our URLs.
+const PRICE_MACRO = '$' + '{AUCTION_PRICE}';
+const LOSS_MACRO = '$' + '{AUCTION_LOSS}';
+
+export interface WinContext {
+  base: string;
+  auctionId: string;
+  impId: string;
+  bidId: string;
+  bidderKind: 'dsp' | 'campaign';
+  bidderId: string;
+  priceCpmMicros: number;
+  currency: string;
+  expiresAt: number;
+  crid?: string;
+  campaignId?: string;
+  leaseId?: string;
+  seat?: string;
+  buyerNurl?: string;
+  buyerBurl?: string;
+  buyerLurl?: string;
+}
+
+export interface NoticeUrls {
+  nurl: string;
+  burl: string;
+  lurl: string;
+  /** Own campaigns only: impression pixel and click redirect. */
+  impUrl?: string;
+}
+
+export async function signNoticeUrls(signer: NoticeSigner, w: WinContext): Promise<NoticeUrls> {
+  const claims = (kind: NoticeKind, forward?: string): NoticeClaims => ({
+    kind,
+    auctionId: w.auctionId,
+    impId: w.impId,
+    bidId: w.bidId,
+    bidderKind: w.bidderKind,
+    bidderId: w.bidderId,
+    priceCpmMicros: w.priceCpmMicros,
+    currency: w.currency,
+    expiresAt: w.expiresAt,
+    ...(w.crid ? { crid: w.crid } : {}),
+    ...(w.campaignId ? { campaignId: w.campaignId } : {}),
+    ...(w.leaseId ? { leaseId: w.leaseId } : {}),
+    ...(w.seat ? { seat: w.seat } : {}),
+    ...(forward ? { forward } : {}),
+  });
+  const url = async (kind: NoticeKind, forward?: string, extra = '') =>
+    `${w.base}/notice/${kind}?t=${await signer.sign(claims(kind, forward))}${extra}`;
+  const [nurl, burl, lurl, impUrl] = await Promise.all([
+    url('win', w.buyerNurl, `&p=${PRICE_MACRO}`),
+    url('bill', w.buyerBurl, `&p=${PRICE_MACRO}`),
+    url('loss', w.buyerLurl, `&loss=${LOSS_MACRO}`),
+    w.bidderKind === 'campaign' ? url('imp') : Promise.resolve(undefined),
+  ]);
+  return { nurl, burl, lurl, ...(impUrl ? { impUrl } : {}) };
+}

@@ -1,0 +1,44 @@
+// Which DSPs are asked: active, with a known adapter, buying at least one of the request's
+// formats in its country, and under their QPS cap. The rest are recorded as 'filtered' with why.
+import type { DspOutcome } from '@edge-rtb/shared/events';
+import type { BidRequest } from '@edge-rtb/shared/openrtb/bid-request';
+import type { AdFormat, DspConfig } from '@edge-rtb/shared/snapshot';
+import { adapterFor } from '../adapters/registry.ts';
+import type { QpsLimiter } from '../fanout/qps-limiter.ts';
+
+export function formatsOf(req: BidRequest): AdFormat[] {
+  const out = new Set<AdFormat>();
+  for (const imp of req.imp) {
+    if (imp.banner) out.add('banner');
+    if (imp.video) out.add('video');
+    if (imp.audio) out.add('audio');
+    if (imp.native) out.add('native');
+  }
+  return [...out];
+}
+
+export function countryOf(req: BidRequest): string | undefined {
+  return req.device?.geo?.country ?? req.user?.geo?.country;
+}
+
+export function eligibleDsps(
+  req: BidRequest,
+  dsps: readonly DspConfig[],
+  limiter: QpsLimiter,
+): { eligible: DspConfig[]; filtered: DspOutcome[] } {
+  const formats = formatsOf(req);
+  const country = countryOf(req);
+  const eligible: DspConfig[] = [];
+  const filtered: DspOutcome[] = [];
+  const skip = (dsp: DspConfig, reason: string) =>
+    filtered.push({ dspId: dsp.id, latencyMs: 0, outcome: 'filtered', bids: 0, reason });
+  for (const dsp of dsps) {
+    if (dsp.status !== 'active') continue; // paused partners are not part of the auction at all
+    if (!adapterFor(dsp.adapter)) skip(dsp, 'unknown_adapter');
+    else if (!formats.some((f) => dsp.formats.includes(f))) skip(dsp, 'format');
+    else if (dsp.countries.length > 0 && (!country || !dsp.countries.includes(country))) skip(dsp, 'geo');
+    else if (!limiter.take(dsp.id, dsp.qpsCap)) skip(dsp, 'qps_cap');
+    else eligible.push(dsp);
+  }
+  return { eligible, filtered };
+}

@@ -1,0 +1,135 @@
+// The exchange's own notice and tracker endpoints: GET /notice/:kind?t=<signed token>.
+// Forged or tampered tokens (403), expired ones (410) and a token used on the wrong kind of URL
+// (400) are refused; a genuine one is counted once (NoticeLedger) and only then turned into an
+// event and forwarded to the buyer's own notice URL with the OpenRTB macros filled in.
+import { eventId, type RtbEvent } from '@edge-rtb/shared/events';
+import { impressionCost } from '@edge-rtb/shared/money';
+import { LossReason } from '@edge-rtb/shared/openrtb/codes';
+import { Hono } from 'hono';
+import type { EdgeEnv } from '../env.ts';
+import { expandMacros } from '../notices/macros.ts';
+import { NOTICE_KINDS, type NoticeKind, type SignedClaims } from '../notices/notice-token.ts';
+import type { EdgeState } from '../state.ts';
+
+const PIXEL = Uint8Array.from(atob('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'), (ch) =>
+  ch.charCodeAt(0),
+);
+
+export function noticeRoutes(state: EdgeState) {
+  const app = new Hono<EdgeEnv>();
+  app.get('/notice/:kind', async (c) => {
+    const kind = c.req.param('kind') as NoticeKind;
+    if (!NOTICE_KINDS.includes(kind))
+      return c.json({ error: 'not_found', message: 'unknown notice kind' }, 404);
+    const token = c.req.query('t');
+    if (!token) return c.json({ error: 'bad_token', message: 'query parameter t is required' }, 400);
+    const v = await state.signer(c.env).verify(token, Date.now());
+    if (!v.ok) {
+      switch (v.error.reason) {
+        case 'malformed':
+          return c.json({ error: 'bad_token', message: 'token is not a notice token' }, 400);
+        case 'unknown_kid':
+        case 'bad_signature':
+          return c.json({ error: 'forged_token', message: 'token signature does not verify' }, 403);
+        case 'expired':
+          return c.json({ error: 'expired_token', message: 'notice arrived after its token expired' }, 410);
+      }
+    }
+    const claims = v.value;
+    if (claims.kind !== kind)
+      return c.json({ error: 'wrong_kind', message: `token is for ${claims.kind}, not ${kind}` }, 400);
+
+    const key = `${kind}:${claims.auctionId}:${claims.impId}:${claims.bidId}`;
+    const first = await c.env.NOTICE_LEDGER.getByName(claims.auctionId).firstSeen(key, claims.expiresAt);
+    if (first) {
+      const ev = toEvent(claims, c.req.query('loss'), c.env.POP);
+      if (ev) state.events.add([ev], sinkOf(c.env), (p) => c.executionCtx.waitUntil(p), flushMs(c.env));
+      if (claims.forward) c.executionCtx.waitUntil(forward(claims, c.req.query('loss')));
+    }
+    if (kind === 'click' && claims.dest) return c.redirect(claims.dest, 302);
+    if (kind === 'imp')
+      return c.body(PIXEL, 200, { 'content-type': 'image/gif', 'cache-control': 'no-store' });
+    return c.json({ status: first ? 'accepted' : 'duplicate' }, 200);
+  });
+  return app;
+}
+
+export const sinkOf = (env: { CORE_URL: string; EDGE_TOKEN: string }) => ({
+  coreUrl: env.CORE_URL,
+  edgeToken: env.EDGE_TOKEN,
+});
+export const flushMs = (env: { EVENTS_FLUSH_MS?: string }) => Number(env.EVENTS_FLUSH_MS) || undefined;
+
+function toEvent(c: SignedClaims, lossParam: string | undefined, pop: string | undefined): RtbEvent | null {
+  const base = {
+    v: 1 as const,
+    ts: Date.now(),
+    auctionId: c.auctionId,
+    ...(pop ? { pop } : {}),
+    impId: c.impId,
+    bidId: c.bidId,
+    bidderKind: c.bidderKind,
+    bidderId: c.bidderId,
+    ...(c.campaignId ? { campaignId: c.campaignId } : {}),
+    ...(c.leaseId ? { leaseId: c.leaseId } : {}),
+  };
+  switch (c.kind) {
+    case 'win':
+      return null; // the auction already recorded the win; the nurl is forwarded only
+    case 'bill':
+    case 'imp':
+      // burl and the impression pixel describe the same impression: one stable id, deduped downstream.
+      return {
+        ...base,
+        id: eventId(c.auctionId, 'impression', c.impId),
+        type: 'impression',
+        amountMicros: impressionCost(c.priceCpmMicros),
+        ...(c.crid ? { crid: c.crid } : {}),
+      };
+    case 'click':
+      return { ...base, id: eventId(c.auctionId, 'click', c.impId), type: 'click', amountMicros: 0 };
+    case 'conv':
+      return {
+        ...base,
+        id: eventId(c.auctionId, 'conversion', c.impId),
+        type: 'conversion',
+        amountMicros: 0,
+      };
+    case 'loss': {
+      const code = Number(lossParam);
+      return {
+        v: 1,
+        id: eventId(c.auctionId, 'loss', c.bidId),
+        type: 'loss',
+        ts: base.ts,
+        auctionId: c.auctionId,
+        ...(pop ? { pop } : {}),
+        impId: c.impId,
+        bidId: c.bidId,
+        bidderKind: c.bidderKind,
+        bidderId: c.bidderId,
+        reason: `ssp_loss_${Number.isInteger(code) ? code : LossReason.LostToHigherBid}`,
+      };
+    }
+  }
+}
+
+async function forward(c: SignedClaims, lossParam: string | undefined): Promise<void> {
+  const code = Number(lossParam);
+  const url = expandMacros(c.forward!, {
+    auctionId: c.auctionId,
+    bidId: c.bidId,
+    impId: c.impId,
+    priceCpmMicros: c.priceCpmMicros,
+    currency: c.currency,
+    ...(c.seat ? { seatId: c.seat } : {}),
+    ...(c.kind === 'loss' ? { lossCode: Number.isInteger(code) ? code : LossReason.LostToHigherBid } : {}),
+  });
+  if (!/^https?:\/\//i.test(url)) return;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    await res.body?.cancel();
+  } catch {
+    // The buyer's endpoint being down must not undo our own record of the notice.
+  }
+}

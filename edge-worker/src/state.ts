@@ -1,0 +1,60 @@
+// Everything an isolate keeps between requests, created once per app instance (closure state,
+// not module globals, so tests get fresh state with a fresh app). Parts that depend on bindings
+// (signer, lease client) are built on first use and rebuilt if the binding changes.
+
+import { httpLeaseClient } from './campaigns/lease-client.ts';
+import { createLeaseWallet, type LeaseWallet } from './campaigns/lease-wallet.ts';
+import { configuredBidScorer, type Scorer } from './campaigns/scorer.ts';
+import type { Bindings } from './env.ts';
+import { createEventBatcher, type EventBatcher } from './events/event-batcher.ts';
+import { type CircuitBreakers, createCircuitBreakers } from './fanout/circuit-breaker.ts';
+import { createQpsLimiter, type QpsLimiter } from './fanout/qps-limiter.ts';
+import { createNoticeSigner, type NoticeSigner } from './notices/notice-token.ts';
+import { createSnapshotCache, type SnapshotCache } from './snapshot/snapshot-cache.ts';
+
+export interface EdgeState {
+  snapshots: SnapshotCache;
+  breakers: CircuitBreakers;
+  limiter: QpsLimiter;
+  events: EventBatcher;
+  scorer: Scorer;
+  signer(env: Bindings): NoticeSigner;
+  wallet(env: Bindings): LeaseWallet;
+  isolateId: string;
+}
+
+export interface EdgeOptions {
+  snapshotTtlMs?: number;
+  breaker?: Parameters<typeof createCircuitBreakers>[0];
+  scorer?: Scorer;
+}
+
+export function createEdgeState(opts: EdgeOptions = {}): EdgeState {
+  const isolateId = crypto.randomUUID().slice(0, 8);
+  let signer: { spec: string; s: NoticeSigner } | null = null;
+  let wallet: { core: string; w: LeaseWallet } | null = null;
+  return {
+    snapshots: createSnapshotCache({ ttlMs: opts.snapshotTtlMs ?? 30_000 }),
+    breakers: createCircuitBreakers(opts.breaker),
+    limiter: createQpsLimiter(),
+    events: createEventBatcher(),
+    scorer: opts.scorer ?? configuredBidScorer,
+    isolateId,
+    signer(env) {
+      if (signer?.spec !== env.NOTICE_KEYS)
+        signer = { spec: env.NOTICE_KEYS, s: createNoticeSigner(env.NOTICE_KEYS) };
+      return signer.s;
+    },
+    wallet(env) {
+      if (wallet?.core !== env.CORE_URL)
+        wallet = {
+          core: env.CORE_URL,
+          w: createLeaseWallet({
+            client: httpLeaseClient(env.CORE_URL, env.EDGE_TOKEN),
+            holder: `${env.POP ?? 'pop'}:${isolateId}`,
+          }),
+        };
+      return wallet.w;
+    },
+  };
+}
