@@ -16,7 +16,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA_ROOT="$ROOT/.data/services"
-CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/edge-rtb"
+CACHE_ROOT="${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/edge-rtb"
 KAFKA_VERSION=4.3.1
 KAFKA_LIB="$CACHE_ROOT/kafka-$KAFKA_VERSION/lib"
 ALL=(redis postgres kafka clickhouse upstash)
@@ -107,7 +107,7 @@ managed_pid() {
   f=$(pidfile "$1")
   [ -s "$f" ] || return 1
   pid=$(<"$f")
-  [[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) == *"${MARKER[$1]}"* ]] || return 1
+  [[ $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") == *"${MARKER[$1]}"* ]] || return 1
   echo "$pid"
 }
 
@@ -245,6 +245,8 @@ launch_upstash() {
   local i
   for ((i = 0; i < TIMEOUT[redis] * 5; i++)); do
     redis_ok && break
+    # no point waiting for a Redis that this same start already failed to bring up
+    [ "$(cat "${results:-/nonexistent}/redis" 2>/dev/null)" = failed ] && break
     sleep 0.2
   done
   redis_ok || die "upstash: Redis on port $REDIS_PORT is not answering"
@@ -264,7 +266,7 @@ launch_postgres() {
     rm -rf "$dir/pg"
     setpriv --reuid=postgres --regid=postgres --init-groups -- "$bin/initdb" -D "$dir/pg" \
       --auth=trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync >>"$(logfile postgres)" 2>&1 ||
-      die "postgres: initdb failed; see $(logfile postgres)"
+      { tail -n 30 "$(logfile postgres)" >&2; die "postgres: initdb failed (log: $(logfile postgres))"; }
   fi
   # No unix socket (its path would depend on where the checkout is and may pass the
   # 107-byte limit); fsync off because this is disposable test data and it makes the
@@ -298,7 +300,10 @@ launch_kafka() {
     log "kafka: formatting KRaft storage (cluster $id)"
     rm -rf "$dir/data"
     "${java[@]}" kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" \
-      >>"$(logfile kafka)" 2>&1 || die "kafka: storage format failed; see $(logfile kafka)"
+      >>"$(logfile kafka)" 2>&1 || {
+      tail -n 30 "$(logfile kafka)" >&2
+      die "kafka: storage format failed (log: $(logfile kafka))"
+    }
   fi
   spawn kafka "${java[@]}" -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true \
     kafka.Kafka "$dir/server.properties"
