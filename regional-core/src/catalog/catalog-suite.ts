@@ -15,6 +15,8 @@ export interface SuiteDriver {
   open(): Promise<CatalogDbHandle>;
   /** A second connection to the same database, as another core replica would have. */
   openPeer(first: CatalogDbHandle): Promise<CatalogDbHandle>;
+  /** The peer's version poll; PostgreSQL sets it high so only NOTIFY can deliver in time. */
+  peerPollMs?: number;
   cleanup?(): Promise<void>;
 }
 
@@ -360,7 +362,7 @@ export function catalogSuite(driver: SuiteDriver): void {
     describe('several replicas', () => {
       it('a second replica sees a change made through the first within seconds', async () => {
         const peerHandle = await driver.openPeer(handle);
-        const peer = await startPart(peerHandle, { migrate: false });
+        const peer = await startPart(peerHandle, { migrate: false, pollMs: driver.peerPollMs ?? 50 });
         try {
           const peerCall = caller(peer.routes!);
           const before = await peerCall('GET', '/v1/snapshot', { token: EDGE });

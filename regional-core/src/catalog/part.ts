@@ -83,7 +83,7 @@ export async function createCatalogPart(
   snapshots.noteVersion(lastVersion);
   await budgets.refresh(); // baseline for the diff
   const unsubscribe = store.onCommit(onVersion);
-  const stopWatch = watchVersion(handle, {
+  const stopWatch = await watchVersion(handle, {
     pollMs: opts.pollMs ?? (handle.kind === 'pglite' ? 1000 : 5000),
     onVersion,
     onError: (err) => log.warn('catalog version watch', { err }),

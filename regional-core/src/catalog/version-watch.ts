@@ -12,7 +12,11 @@ export interface WatchOptions {
   onError(e: unknown): void;
 }
 
-export function watchVersion(handle: CatalogDbHandle, opts: WatchOptions): () => Promise<void> {
+/** Resolves once the first LISTEN attempt is done (so no commit after it can be missed). */
+export async function watchVersion(
+  handle: CatalogDbHandle,
+  opts: WatchOptions,
+): Promise<() => Promise<void>> {
   let stopped = false;
   let listener: pg.Client | undefined;
   const poll = async () => {
@@ -48,7 +52,8 @@ export function watchVersion(handle: CatalogDbHandle, opts: WatchOptions): () =>
       if (!stopped) setTimeout(() => listen().then(poll), 1000).unref();
     }
   };
-  void listen();
+  await listen();
+  await poll(); // covers commits made before LISTEN took effect
 
   return async () => {
     stopped = true;
