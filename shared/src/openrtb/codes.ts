@@ -64,6 +64,8 @@ export const LossReason = {
   // edge-rtb specific (500+):
   /** The bid's currency has no rate in the config snapshot. */
   UnknownCurrency: 500,
+  /** An open-market bid on an imp whose pmp.private_auction = 1. */
+  OpenBidInPrivateAuction: 501,
 } as const;
 export type LossReason = (typeof LossReason)[keyof typeof LossReason];
 

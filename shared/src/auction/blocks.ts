@@ -1,0 +1,61 @@
+// The request's block lists against a bid: bcat (categories), badv (advertiser domains), bapp
+// (app bundles), battr (creative attributes, per media object of the imp), bseat/wseat (buyer
+// seats). Each returns the first offending value so the loss reason can name it.
+import type { Bid } from '../openrtb/bid.ts';
+import type { BidRequest } from '../openrtb/bid-request.ts';
+import { LossReason } from '../openrtb/codes.ts';
+import type { Imp } from '../openrtb/imp.ts';
+
+export interface Block {
+  reason: LossReason;
+  detail: string;
+}
+
+/** IAB 1.0 categories nest by prefix: blocking "IAB25" blocks "IAB25-3" too. */
+const catBlocked = (cat: string, blocked: readonly string[]) =>
+  blocked.some((b) => cat === b || cat.startsWith(`${b}-`));
+
+/** Domains match case-insensitively, and a blocked domain covers its subdomains. */
+const domainBlocked = (d: string, blocked: readonly string[]) => {
+  const x = d.toLowerCase();
+  return blocked.some((b) => {
+    const y = b.toLowerCase();
+    return x === y || x.endsWith(`.${y}`);
+  });
+};
+
+export function impBattr(imp: Imp): number[] {
+  return [
+    ...(imp.banner?.battr ?? []),
+    ...(imp.video?.battr ?? []),
+    ...(imp.audio?.battr ?? []),
+    ...(imp.native?.battr ?? []),
+  ];
+}
+
+export function requestBlock(
+  request: BidRequest,
+  imp: Imp,
+  bid: Bid,
+  seat: string | undefined,
+): Block | undefined {
+  if (seat !== undefined) {
+    if (request.bseat?.includes(seat))
+      return { reason: LossReason.BuyerSeatBlocked, detail: `seat ${seat} in bseat` };
+    if (request.wseat && request.wseat.length > 0 && !request.wseat.includes(seat))
+      return { reason: LossReason.BuyerSeatBlocked, detail: `seat ${seat} not in wseat` };
+  }
+  const badv = request.badv ?? [];
+  const dom = bid.adomain?.find((d) => domainBlocked(d, badv));
+  if (dom !== undefined) return { reason: LossReason.AdvertiserExclusions, detail: `adomain ${dom} in badv` };
+  const bcat = request.bcat ?? [];
+  const cat = bid.cat?.find((c) => catBlocked(c, bcat));
+  if (cat !== undefined) return { reason: LossReason.CategoryExclusions, detail: `cat ${cat} in bcat` };
+  if (bid.bundle !== undefined && request.bapp?.includes(bid.bundle))
+    return { reason: LossReason.AppStoreIdExclusions, detail: `bundle ${bid.bundle} in bapp` };
+  const battr = impBattr(imp);
+  const attr = bid.attr?.find((a) => battr.includes(a));
+  if (attr !== undefined)
+    return { reason: LossReason.CreativeAttributeExclusions, detail: `attr ${attr} in battr` };
+  return undefined;
+}
