@@ -111,8 +111,10 @@ export class Books {
   planGrant(i: GrantInput): Planned<GrantResult> {
     const b = this.balances(i.campaignId) ?? emptyBalances();
     const { amount, limitedBy } = grantAmount(i, b, this.dayUsed(i.campaignId, i.day));
+    const after = { available: b.available - amount, leased: b.leased + amount, spent: b.spent };
     if (amount <= 0 || this.lease(i.campaignId, i.leaseId)) {
-      return { effects: [], result: { grantedMicros: 0, limitedBy, lease: null } };
+      const now = { available: b.available, leased: b.leased, spent: b.spent };
+      return { effects: [], result: { grantedMicros: 0, limitedBy, lease: null, after: now } };
     }
     const lease: LeaseRecord = {
       leaseId: i.leaseId,
@@ -136,7 +138,7 @@ export class Books {
     };
     if (!days.includes(i.day) && days.length >= KEEP_DAYS)
       effect.dropDays = days.sort().slice(0, days.length - KEEP_DAYS + 1);
-    return { effects: [effect], result: { grantedMicros: amount, limitedBy, lease } };
+    return { effects: [effect], result: { grantedMicros: amount, limitedBy, lease, after } };
   }
 
   planSettle(campaignId: string, leaseId: string, reported: Micros): Planned<SettleResult> {

@@ -86,7 +86,7 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
 
     async grant(i: GrantInput): Promise<GrantResult> {
       const k = redisKeys(prefix, i.campaignId);
-      const [granted, limitedBy] = (await run(
+      const [granted, limitedBy, available, leased, spent] = (await run(
         'ledgerGrant',
         k.acct,
         k.lease(i.leaseId),
@@ -103,8 +103,9 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
         i.expiresAt + timing.retentionMs,
         KEEP_DAYS,
         i.campaignId,
-      )) as [number, GrantLimit];
-      if (granted <= 0) return { grantedMicros: 0, limitedBy, lease: null };
+      )) as [number, GrantLimit, number, number, number];
+      const after = { available, leased, spent };
+      if (granted <= 0) return { grantedMicros: 0, limitedBy, lease: null, after };
       const lease: LeaseRecord = {
         leaseId: i.leaseId,
         campaignId: i.campaignId,
@@ -118,7 +119,7 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
         expiresAt: i.expiresAt,
         day: i.day,
       };
-      return { grantedMicros: granted, limitedBy, lease };
+      return { grantedMicros: granted, limitedBy, lease, after };
     },
 
     async settle(campaignId, leaseId, spent: Micros): Promise<SettleResult> {

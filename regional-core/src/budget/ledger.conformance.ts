@@ -64,6 +64,7 @@ export function describeLedgerConformance(
       );
       const b = await ledger.grant(grantInput({ leaseId: 'b', requestedMicros: 600 }));
       expect(b).toMatchObject({ grantedMicros: 400, limitedBy: 'available' });
+      expect(b.after).toEqual({ available: 0, leased: 1_000, spent: 0 });
       expect(await ledger.grant(grantInput({ leaseId: 'c' }))).toMatchObject({
         grantedMicros: 0,
         lease: null,

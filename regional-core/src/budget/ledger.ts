@@ -66,6 +66,8 @@ export interface GrantResult {
   grantedMicros: Micros;
   limitedBy: GrantLimit;
   lease: LeaseRecord | null;
+  /** The campaign's pools right after this grant, free with the answer: pacing and sizing use them. */
+  after: Pick<Balances, 'available' | 'leased' | 'spent'>;
 }
 
 export type SettleStatus = 'applied' | 'repeated' | 'expired' | 'unknown';

@@ -1,6 +1,7 @@
 -- KEYS: acct, lease, active (zset), daily (hash day -> net granted).
 -- ARGV: leaseId, holder, requested, now, expiresAt, day, dailyCap (-1 none),
 --       committedCap (-1 none), recordExpireAtMs, keepDays.
+-- Returns {granted, limit, available, leased, spent} (pools after the grant).
 -- Same arithmetic as grantAmount() in ledger.ts: the tightest limit wins, ties keep the first.
 local acct, leaseKey, active, daily = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local requested, now, expiresAt = num(ARGV[3]), num(ARGV[4]), num(ARGV[5])
@@ -14,7 +15,7 @@ end
 clamp(available, 'available')
 if dailyCap >= 0 then clamp(dailyCap - num(redis.call('HGET', daily, day)), 'daily') end
 if cap >= 0 then clamp(cap - spent - leased, 'paced') end
-if amount <= 0 or redis.call('EXISTS', leaseKey) == 1 then return {0, limit} end
+if amount <= 0 or redis.call('EXISTS', leaseKey) == 1 then return {0, limit, available, leased, spent} end
 move(acct, 'available', 'leased', amount)
 redis.call('HSET', leaseKey, 'campaign', ARGV[11], 'holder', ARGV[2], 'amount', int(amount), 'spent', '0',
   'released', '0', 'overrun', '0', 'state', 'active', 'grantedAt', int(now), 'expiresAt', int(expiresAt), 'day', day)
@@ -28,4 +29,4 @@ if redis.call('HEXISTS', daily, day) == 0 then
   for i = 1, #days - keep + 1 do redis.call('HDEL', daily, days[i]) end
 end
 redis.call('HINCRBY', daily, day, int(amount))
-return {amount, limit}
+return {amount, limit, available - amount, leased + amount, spent}

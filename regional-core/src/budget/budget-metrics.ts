@@ -1,0 +1,53 @@
+// Prometheus metrics of the budget part, on the core's one registry.
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+export interface BudgetMetrics {
+  grants: Counter<'campaign'>;
+  grantedMicros: Counter<'campaign'>;
+  denials: Counter<'reason'>;
+  settles: Counter<'outcome'>;
+  expired: Counter;
+  grantSeconds: Histogram;
+}
+
+export function createBudgetMetrics(registry: Registry): BudgetMetrics {
+  const registers = [registry];
+  return {
+    // Per campaign: campaign counts are bounded by the catalog, and spend per campaign is what ops watch.
+    grants: new Counter({
+      name: 'edge_rtb_core_lease_grants_total',
+      help: 'Budget leases granted',
+      labelNames: ['campaign'],
+      registers,
+    }),
+    grantedMicros: new Counter({
+      name: 'edge_rtb_core_lease_granted_micros_total',
+      help: 'Micros granted in leases',
+      labelNames: ['campaign'],
+      registers,
+    }),
+    denials: new Counter({
+      name: 'edge_rtb_core_lease_denials_total',
+      help: 'Lease requests answered with no lease, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+    settles: new Counter({
+      name: 'edge_rtb_core_lease_settles_total',
+      help: 'Lease settles, by outcome (applied, repeated, expired, unknown)',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    expired: new Counter({
+      name: 'edge_rtb_core_lease_expired_total',
+      help: 'Leases the sweep counted as fully spent because they were not settled in time',
+      registers,
+    }),
+    grantSeconds: new Histogram({
+      name: 'edge_rtb_core_lease_grant_seconds',
+      help: 'Time to decide a lease request (ledger round trip included)',
+      buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.1],
+      registers,
+    }),
+  };
+}

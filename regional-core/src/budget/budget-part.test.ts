@@ -1,0 +1,258 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LeaseResponse } from '@edge-rtb/shared/lease-api';
+import { createLeaseTokenCodec } from '@edge-rtb/shared/lease-token';
+import { createLogger } from '@edge-rtb/shared/log';
+import { Hono } from 'hono';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.ts';
+import { createMetrics } from '../metrics.ts';
+import { type BudgetPart, createBudgetPart } from './budget-part.ts';
+import type { CampaignBudget, CampaignBudgetSource } from './campaign-budget.ts';
+import type { BudgetLedger } from './ledger.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'budget-part-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const NOW = Date.UTC(2026, 10, 25, 12);
+const DAY = 86_400_000;
+
+/** The catalog's side, in memory: what the part consumes. */
+function memorySource(budgets: CampaignBudget[]) {
+  const listeners = new Set<(b: CampaignBudget) => void>();
+  const source: CampaignBudgetSource = {
+    listBudgets: async () => budgets,
+    onBudgetChange: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  };
+  const change = (b: CampaignBudget) => {
+    for (const l of listeners) l(b);
+  };
+  return { source, change };
+}
+
+function granted(r: LeaseResponse): Extract<LeaseResponse, { token: string }> {
+  if (!r.lease) throw new Error(`denied: ${JSON.stringify(r)}`);
+  return r as Extract<LeaseResponse, { token: string }>;
+}
+
+const camp = (over: Partial<CampaignBudget> = {}): CampaignBudget => ({
+  campaignId: 'c1',
+  status: 'active',
+  totalBudgetMicros: 1_000_000_000,
+  dailyBudgetMicros: null,
+  startAt: NOW - DAY,
+  endAt: NOW + 30 * DAY,
+  timeZone: 'UTC',
+  pacing: 'asap',
+  ...over,
+});
+
+const config = loadConfig({});
+const EDGE = { authorization: `Bearer ${config.edgeToken}`, 'content-type': 'application/json' };
+const ADMIN = { authorization: `Bearer ${config.adminToken}` };
+const parts: BudgetPart[] = [];
+afterEach(async () => {
+  await Promise.all(parts.splice(0).map((p) => p.close()));
+});
+
+async function setup(budgets: CampaignBudget[], ledger?: BudgetLedger) {
+  const { source, change } = memorySource(budgets);
+  const metrics = createMetrics();
+  const part = await createBudgetPart(
+    { config: { ...config, dataDir: mkdtempSync(join(root, 'd')) }, log: createLogger({}, 'error', () => undefined), metrics },
+    { source, backend: 'embedded', now: () => NOW, ...(ledger ? { ledger } : {}) },
+  );
+  parts.push(part);
+  const app = new Hono().route('/', part.routes!);
+  const post = (path: string, body: unknown, headers: Record<string, string> = EDGE) =>
+    app.request(path, {
+      method: 'POST',
+      headers,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const lease = async (body: unknown) => (await (await post('/v1/leases', body)).json()) as LeaseResponse;
+  return { app, part, post, lease, change, metrics };
+}
+
+describe('budget part: lease API', () => {
+  it('grants a signed lease and settles it exactly once', async () => {
+    const { post, lease, app, metrics } = await setup([camp()]);
+    // 10_000 is within the cold-start lease size (plan rate x 60 s, about 22_400 here).
+    const r = granted(await lease({ campaignId: 'c1', holder: 'pop-a', requestedMicros: 10_000 }));
+    expect(r.lease).toMatchObject({
+      campaignId: 'c1',
+      amountMicros: 10_000,
+      expiresAt: NOW + 60_000,
+      kid: 'dev1',
+    });
+    const claims = await createLeaseTokenCodec(config.leaseKeys).verify(r.token, { now: NOW });
+    expect(claims.ok && claims.value).toMatchObject({
+      leaseId: r.lease.id,
+      amountMicros: 10_000,
+      holder: 'pop-a',
+    });
+
+    const settle = () => post(`/v1/leases/${r.lease.id}/settle`, { token: r.token, spentMicros: 4_000 });
+    const first = await settle();
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({
+      leaseId: r.lease.id,
+      spentMicros: 4_000,
+      releasedMicros: 6_000,
+      applied: true,
+    });
+    expect(await (await settle()).json()).toMatchObject({ applied: false, spentMicros: 4_000 });
+
+    const status = await app.request('/v1/budgets/c1', { headers: ADMIN });
+    expect(await status.json()).toMatchObject({
+      budgetMicros: 1_000_000_000,
+      remainingMicros: 1_000_000_000 - 4_000,
+      leasedMicros: 0,
+      spentMicros: 4_000,
+      overrunMicros: 0,
+    });
+    const text = await metrics.metrics();
+    expect(text).toContain('edge_rtb_core_lease_grants_total{campaign="c1"} 1');
+    expect(text).toContain('edge_rtb_core_lease_granted_micros_total{campaign="c1"} 10000');
+    expect(text).toContain('edge_rtb_core_lease_settles_total{outcome="repeated"} 1');
+  });
+
+  it('says why there is no lease', async () => {
+    const { lease, metrics } = await setup([
+      camp({ campaignId: 'paused', status: 'paused' }),
+      camp({ campaignId: 'later', startAt: NOW + 5_000 }),
+      camp({ campaignId: 'tiny', totalBudgetMicros: 5_000 }),
+    ]);
+    expect(await lease({ campaignId: 'nope', holder: 'h' })).toMatchObject({
+      lease: null,
+      reason: 'unknown_campaign',
+    });
+    expect(await lease({ campaignId: 'paused', holder: 'h' })).toMatchObject({ reason: 'inactive' });
+    expect(await lease({ campaignId: 'later', holder: 'h' })).toMatchObject({
+      reason: 'out_of_flight',
+      retryAfterMs: 5_000,
+    });
+    expect((await lease({ campaignId: 'tiny', holder: 'h' })).lease?.amountMicros).toBe(5_000);
+    expect(await lease({ campaignId: 'tiny', holder: 'h' })).toMatchObject({
+      reason: 'budget_exhausted',
+      retryAfterMs: 60_000,
+    });
+    expect(await metrics.metrics()).toContain(
+      'edge_rtb_core_lease_denials_total{reason="budget_exhausted"} 1',
+    );
+  });
+
+  it('paces: an even plan grants only what the plan allows by now', async () => {
+    // Day one of a ten-day flight of 10 units: about 1 unit by the end of today.
+    const { lease } = await setup([
+      camp({ pacing: 'even', startAt: NOW, endAt: NOW + 10 * DAY, totalBudgetMicros: 10_000_000 }),
+    ]);
+    let granted = 0;
+    let last: LeaseResponse | null = null;
+    for (let i = 0; i < 50; i++) {
+      last = await lease({ campaignId: 'c1', holder: 'h', requestedMicros: 1_000_000 });
+      if (!last.lease) break;
+      granted += last.lease.amountMicros;
+    }
+    expect(last).toMatchObject({ lease: null, reason: 'paced' });
+    // plan(now + one lease lifetime) = 10e6 * 60 s / 10 days, plus the controller's head room.
+    expect(granted).toBeGreaterThan(0);
+    expect(granted).toBeLessThanOrEqual(10_000_000 * 0.1 + 700);
+  });
+
+  it('follows the catalog: raises add, cuts never claw back leased money', async () => {
+    const { lease, change, app } = await setup([camp({ totalBudgetMicros: 100_000 })]);
+    // Near the end of a budget a lease is at most 10% of what remains.
+    const r = await lease({ campaignId: 'c1', holder: 'h', requestedMicros: 30_000 });
+    expect(r.lease?.amountMicros).toBe(10_000);
+    change(camp({ totalBudgetMicros: 5_000 }));
+    await new Promise((res) => setTimeout(res, 20));
+    const cut = await (await app.request('/v1/budgets/c1', { headers: ADMIN })).json();
+    expect(cut).toMatchObject({ budgetMicros: 5_000, remainingMicros: 0, leasedMicros: 10_000 });
+    change(camp({ totalBudgetMicros: 500_000, campaignId: 'c1' }));
+    change(camp({ campaignId: 'c2' }));
+    await new Promise((res) => setTimeout(res, 20));
+    expect(await (await app.request('/v1/budgets/c1', { headers: ADMIN })).json()).toMatchObject({
+      remainingMicros: 490_000,
+    });
+    expect((await lease({ campaignId: 'c2', holder: 'h' })).lease).not.toBeNull();
+  });
+
+  it('rejects bad input with 4xx and a reason, never 5xx', async () => {
+    const { post, lease, app } = await setup([camp()]);
+    const r = granted(await lease({ campaignId: 'c1', holder: 'h' }));
+    const id = r.lease.id;
+    const cases: Array<[Response, number, string]> = [
+      [
+        await post('/v1/leases', { campaignId: 'c1', holder: 'h' }, { 'content-type': 'application/json' }),
+        401,
+        'unauthorized',
+      ],
+      [await post('/v1/leases', '{nope'), 400, 'invalid_json'],
+      [await post('/v1/leases', { campaignId: 'c1' }), 400, 'invalid_body'],
+      [
+        await post('/v1/leases', { campaignId: 'c1', holder: 'h', requestedMicros: 1.5 }),
+        400,
+        'invalid_body',
+      ],
+      [await post('/v1/leases', { campaignId: 'c1', holder: 'h', extra: 1 }), 400, 'invalid_body'],
+      [await post('/v1/leases', { campaignId: 'c}1', holder: 'h' }), 400, 'invalid_body'],
+      [await post('/v1/leases', 'x'.repeat(20_000)), 413, 'body_too_large'],
+      [await post(`/v1/leases/${id}/settle`, { token: r.token, spentMicros: -1 }), 400, 'invalid_body'],
+      [await post(`/v1/leases/${id}/settle`, { token: 'garbage', spentMicros: 1 }), 400, 'invalid_token'],
+      [
+        await post(`/v1/leases/${id}/settle`, {
+          token: r.token.replace(/.$/, (ch: string) => (ch === 'A' ? 'B' : 'A')),
+          spentMicros: 1,
+        }),
+        403,
+        'invalid_token',
+      ],
+      [await post('/v1/leases/other-id/settle', { token: r.token, spentMicros: 1 }), 400, 'lease_mismatch'],
+      [await post('/v1/leases/b@d/settle', { token: r.token, spentMicros: 1 }), 400, 'invalid_lease_id'],
+      [await app.request('/v1/budgets/c1', { headers: EDGE }), 401, 'unauthorized'],
+      [await app.request('/v1/budgets/zzz', { headers: ADMIN }), 404, 'unknown_campaign'],
+    ];
+    for (const [res, status, error] of cases) {
+      const body = await res.json();
+      expect({ status: res.status, error: body.error }).toEqual({ status, error });
+      expect(typeof body.message).toBe('string');
+    }
+    expect(await (await post('/v1/leases', { campaignId: 'c1' })).json()).toMatchObject({ field: 'holder' });
+  });
+
+  it('answers 503 when the ledger backend fails, and reports not ready', async () => {
+    const boom = async () => {
+      throw new Error('redis down');
+    };
+    const broken = {
+      fund: async () => ({
+        available: 0,
+        leased: 0,
+        spent: 0,
+        overrun: 0,
+        funding: 0,
+        writeoff: 0,
+        released: 0,
+        target: 0,
+      }),
+      grant: boom,
+      settle: boom,
+      sweep: async () => 0,
+      reconcile: boom,
+      balances: boom,
+      lease: boom,
+      dailyUsed: boom,
+      ready: async () => ({ ok: false, detail: 'redis down' }),
+      close: async () => undefined,
+    } as unknown as BudgetLedger;
+    const { post, part } = await setup([camp()], broken);
+    const res = await post('/v1/leases', { campaignId: 'c1', holder: 'h' });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: 'ledger_unavailable' });
+    expect(await part.ready()).toEqual({ ok: false, detail: 'redis down' });
+  });
+});

@@ -1,0 +1,91 @@
+// The budget part of the core: picks the ledger for the mode, follows the catalog's budgets,
+// serves the lease API and sweeps expired leases. main.ts creates it and mounts `routes`.
+import { join } from 'node:path';
+import { createLeaseTokenCodec } from '@edge-rtb/shared/lease-token';
+import type { LeaseSizing } from '@edge-rtb/shared/pacing/lease-size';
+import { Redis } from 'ioredis';
+import type { CorePart, PartContext } from '../part.ts';
+import { createBudgetMetrics } from './budget-metrics.ts';
+import type { CampaignBudget, CampaignBudgetSource } from './campaign-budget.ts';
+import { createLeaseRoutes } from './lease-routes.ts';
+import { createLeaseService, type LeaseService } from './lease-service.ts';
+import { type BudgetLedger, CAMPAIGN_ID_RE } from './ledger.ts';
+import { openEmbeddedLedger } from './ledger-embedded.ts';
+import { createRedisLedger } from './ledger-redis.ts';
+
+export interface BudgetPartOptions {
+  source: CampaignBudgetSource;
+  backend: 'embedded' | 'redis';
+  /** Lease lifetime (default 60 s). */
+  leaseTtlMs?: number;
+  /** How often unsettled expired leases are swept to spent (default 5 s). */
+  sweepEveryMs?: number;
+  sizing?: LeaseSizing;
+  /** Tests and benchmarks pass a ledger directly. */
+  ledger?: BudgetLedger;
+  now?: () => number;
+}
+
+export interface BudgetPart extends CorePart {
+  /** For the spend reconciler (event stream): service.reconcile(campaignId, leaseId, provenMicros). */
+  service: LeaseService;
+}
+
+export async function createBudgetPart(ctx: PartContext, opts: BudgetPartOptions): Promise<BudgetPart> {
+  const { config } = ctx;
+  const log = ctx.log.child({ part: 'budget' });
+  const ledger = opts.ledger ?? (await openLedger(ctx, opts.backend));
+  const service = createLeaseService({
+    ledger,
+    codec: createLeaseTokenCodec(config.leaseKeys),
+    metrics: createBudgetMetrics(ctx.metrics),
+    ...(opts.leaseTtlMs ? { leaseTtlMs: opts.leaseTtlMs } : {}),
+    ...(opts.sizing ? { sizing: opts.sizing } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+
+  // Subscribe before listing so no change is missed; a listed value never overwrites a newer change.
+  const changed = new Set<string>();
+  const apply = (b: CampaignBudget, fromList: boolean) => {
+    if (fromList && changed.has(b.campaignId)) return Promise.resolve();
+    if (!fromList) changed.add(b.campaignId);
+    if (!CAMPAIGN_ID_RE.test(b.campaignId)) {
+      log.warn('campaign id not usable as a budget key; skipped', { campaignId: b.campaignId });
+      return Promise.resolve();
+    }
+    return service
+      .upsertBudget(b)
+      .catch((e) => log.error('budget change not applied', { campaignId: b.campaignId, err: e }));
+  };
+  const unsubscribe = opts.source.onBudgetChange((b) => void apply(b, false));
+  const budgets = await opts.source.listBudgets();
+  await Promise.all(budgets.map((b) => apply(b, true)));
+  log.info('budgets loaded', { campaigns: budgets.length, backend: opts.backend });
+
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    sweeping = service.sweep().catch((e) => log.warn('lease sweep failed', { err: e }));
+  }, opts.sweepEveryMs ?? 5_000);
+  timer.unref();
+
+  return {
+    name: 'budget',
+    routes: createLeaseRoutes({ service, edgeToken: config.edgeToken, adminToken: config.adminToken, log }),
+    service,
+    ready: () => ledger.ready(),
+    async close() {
+      unsubscribe();
+      clearInterval(timer);
+      await sweeping;
+      await ledger.close();
+    },
+  };
+}
+
+async function openLedger(ctx: PartContext, backend: BudgetPartOptions['backend']): Promise<BudgetLedger> {
+  if (backend === 'embedded') return openEmbeddedLedger({ dir: join(ctx.config.dataDir, 'budget') });
+  if (!ctx.config.redisUrl) throw new Error('budget backend redis needs REDIS_URL');
+  // Fail a command after one reconnect attempt instead of queueing: the edge retries a 503.
+  const redis = new Redis(ctx.config.redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
+  return createRedisLedger({ redis, ownsClient: true });
+}

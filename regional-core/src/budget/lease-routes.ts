@@ -1,0 +1,128 @@
+// HTTP surface of the budget part (wire contract: shared/src/lease-api.ts).
+//   POST /v1/leases              edge  (Bearer EDGE_TOKEN)
+//   POST /v1/leases/:id/settle   edge  (Bearer EDGE_TOKEN), idempotent
+//   GET  /v1/budgets/:campaignId admin (Bearer ADMIN_TOKEN)
+// Bad input gets 4xx with { error, message, field? } and changes nothing; never a 5xx.
+import { timingSafeEqual } from 'node:crypto';
+import type { LeaseResponse } from '@edge-rtb/shared/lease-api';
+import type { Logger } from '@edge-rtb/shared/log';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import type { LeaseService } from './lease-service.ts';
+import { CAMPAIGN_ID_RE } from './ledger.ts';
+
+const micros = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const leaseRequest = z.strictObject({
+  campaignId: z.string().regex(CAMPAIGN_ID_RE, 'letters, digits, _ . : - (1-64)'),
+  holder: z.string().min(1).max(128),
+  requestedMicros: micros.positive().optional(),
+});
+const settleRequest = z.strictObject({ token: z.string().min(1).max(2048), spentMicros: micros });
+const LEASE_ID_RE = /^[A-Za-z0-9-]{1,64}$/;
+
+type ErrorBody = { error: string; message: string; field?: string };
+const fail = (c: Context, status: 400 | 401 | 403 | 404 | 413 | 503, body: ErrorBody) => c.json(body, status);
+
+function bearer(token: string): MiddlewareHandler {
+  const want = Buffer.from(token);
+  return async (c, next) => {
+    const got = Buffer.from(c.req.header('authorization')?.replace(/^Bearer /i, '') ?? '');
+    if (got.length !== want.length || !timingSafeEqual(got, want)) {
+      return fail(c, 401, { error: 'unauthorized', message: 'missing or wrong Bearer token' });
+    }
+    await next();
+  };
+}
+
+async function parseBody<T>(
+  c: Context,
+  schema: z.ZodType<T>,
+): Promise<{ ok: true; value: T } | { ok: false; res: Response }> {
+  let raw: unknown;
+  try {
+    raw = await c.req.json();
+  } catch {
+    return { ok: false, res: fail(c, 400, { error: 'invalid_json', message: 'body must be a JSON object' }) };
+  }
+  const r = schema.safeParse(raw);
+  if (r.success) return { ok: true, value: r.data };
+  const issue = r.error.issues[0]!;
+  const field = issue.path.join('.') || undefined;
+  return {
+    ok: false,
+    res: fail(c, 400, { error: 'invalid_body', message: issue.message, ...(field ? { field } : {}) }),
+  };
+}
+
+export function createLeaseRoutes(opts: {
+  service: LeaseService;
+  edgeToken: string;
+  adminToken: string;
+  log: Logger;
+}) {
+  const { service, log } = opts;
+  const app = new Hono();
+  const edge = bearer(opts.edgeToken);
+  const limit = bodyLimit({
+    maxSize: 8 * 1024,
+    onError: (c) => fail(c, 413, { error: 'body_too_large', message: 'lease bodies are under 8 KiB' }),
+  });
+
+  app.post('/v1/leases', edge, limit, async (c) => {
+    const body = await parseBody(c, leaseRequest);
+    if (!body.ok) return body.res;
+    const res: LeaseResponse = await service.requestLease(body.value);
+    if (!res.lease) c.header('retry-after', String(Math.ceil(res.retryAfterMs / 1000)));
+    return c.json(res);
+  });
+
+  app.post('/v1/leases/:id/settle', edge, limit, async (c) => {
+    const id = c.req.param('id');
+    if (!LEASE_ID_RE.test(id))
+      return fail(c, 400, { error: 'invalid_lease_id', message: 'bad lease id', field: 'id' });
+    const body = await parseBody(c, settleRequest);
+    if (!body.ok) return body.res;
+    const r = await service.settle(id, body.value.token, body.value.spentMicros);
+    if (r.ok) return c.json(r.value);
+    switch (r.error.reason) {
+      case 'invalid_token': {
+        const d = r.error.detail;
+        // Malformed is a client bug; a bad MAC or unknown key is a forgery (or a key not yet rolled out).
+        const status = d.reason === 'malformed' ? 400 : 403;
+        return fail(c, status, {
+          error: 'invalid_token',
+          message: `token rejected: ${d.reason}`,
+          field: 'token',
+        });
+      }
+      case 'lease_mismatch':
+        return fail(c, 400, {
+          error: 'lease_mismatch',
+          message: 'token is for another lease',
+          field: 'token',
+        });
+      case 'unknown_lease':
+        return fail(c, 404, {
+          error: 'unknown_lease',
+          message: 'no such lease (or its record has aged out)',
+        });
+    }
+  });
+
+  app.get('/v1/budgets/:campaignId', bearer(opts.adminToken), async (c) => {
+    const id = c.req.param('campaignId');
+    if (!CAMPAIGN_ID_RE.test(id)) {
+      return fail(c, 400, { error: 'invalid_campaign_id', message: 'bad campaign id', field: 'campaignId' });
+    }
+    const s = await service.status(id);
+    return s ? c.json(s) : fail(c, 404, { error: 'unknown_campaign', message: `no budget for ${id}` });
+  });
+
+  // The ledger's backend failing is our fault, not the caller's: 503 so the edge retries.
+  app.onError((e, c) => {
+    log.error('budget request failed', { err: e, path: c.req.path });
+    return fail(c, 503, { error: 'ledger_unavailable', message: 'budget ledger unavailable, retry' });
+  });
+  return app;
+}

@@ -1,0 +1,222 @@
+// The lease service: sequences pacing (pure), the ledger (money) and the token codec for
+// each request. HTTP lives in lease-routes.ts; this file knows nothing of it.
+import type { LeaseDenial, LeaseRequest, LeaseResponse, SettleResponse } from '@edge-rtb/shared/lease-api';
+import type { LeaseTokenCodec, TokenError } from '@edge-rtb/shared/lease-token';
+import type { Micros } from '@edge-rtb/shared/money';
+import { initialPi, type PiGains, type PiState } from '@edge-rtb/shared/pacing/controller';
+import {
+  DEFAULT_SIZING,
+  type LeaseSizing,
+  leaseSize,
+  observeSpend,
+  ratePerSecond,
+  type SpendRate,
+} from '@edge-rtb/shared/pacing/lease-size';
+import { localDay } from '@edge-rtb/shared/pacing/zoned-day';
+import { err, ok, type Result } from '@edge-rtb/shared/result';
+import type { BudgetMetrics } from './budget-metrics.ts';
+import type { CampaignBudget } from './campaign-budget.ts';
+import type { Balances, BudgetLedger } from './ledger.ts';
+import { pace } from './pacing.ts';
+
+export interface LeaseServiceOptions {
+  ledger: BudgetLedger;
+  codec: LeaseTokenCodec;
+  /** How long a lease may be spent from. */
+  leaseTtlMs?: number;
+  sizing?: LeaseSizing;
+  gains?: PiGains;
+  /** Time constant of the per-holder spend-rate estimate. */
+  rateTauMs?: number;
+  metrics?: BudgetMetrics;
+  now?: () => number;
+  newId?: () => string;
+}
+
+export type SettleError =
+  | { reason: 'invalid_token'; detail: TokenError }
+  | { reason: 'lease_mismatch' }
+  | { reason: 'unknown_lease' };
+
+export interface BudgetStatus {
+  campaignId: string;
+  budgetMicros: Micros;
+  remainingMicros: Micros;
+  leasedMicros: Micros;
+  spentMicros: Micros;
+  overrunMicros: Micros;
+  releasedMicros: Micros;
+  today: { day: string; usedMicros: Micros; capMicros: Micros | null };
+}
+
+interface CampaignState {
+  budget: CampaignBudget;
+  pi: PiState;
+  /** Last pools seen (from the latest grant); refreshed from the ledger when missing. */
+  pools: Pick<Balances, 'available' | 'leased' | 'spent'> | null;
+  /** Serializes budget changes so the ledger sees them in the catalog's order. */
+  funding: Promise<unknown>;
+}
+
+const MAX_RATE_ENTRIES = 20_000;
+
+export function createLeaseService(opts: LeaseServiceOptions) {
+  const {
+    ledger,
+    codec,
+    leaseTtlMs = 60_000,
+    sizing = DEFAULT_SIZING,
+    gains,
+    rateTauMs = 300_000,
+    metrics,
+    now = Date.now,
+    newId = () => crypto.randomUUID(),
+  } = opts;
+  const campaigns = new Map<string, CampaignState>();
+  const rates = new Map<string, SpendRate>(); // `${campaignId}/${holder}`
+
+  const deny = (reason: LeaseDenial, retryAfterMs: number): LeaseResponse => {
+    metrics?.denials.inc({ reason });
+    return { lease: null, reason, retryAfterMs: Math.max(1_000, Math.round(retryAfterMs)) };
+  };
+
+  async function upsertBudget(budget: CampaignBudget): Promise<void> {
+    let s = campaigns.get(budget.campaignId);
+    if (!s) {
+      s = { budget, pi: initialPi(), pools: null, funding: Promise.resolve() };
+      campaigns.set(budget.campaignId, s);
+    }
+    s.budget = budget;
+    const state = s;
+    const next = state.funding.then(() => ledger.fund(budget.campaignId, budget.totalBudgetMicros));
+    state.funding = next.catch(() => undefined);
+    const b = await next;
+    state.pools = { available: b.available, leased: b.leased, spent: b.spent };
+  }
+
+  async function requestLease(req: LeaseRequest): Promise<LeaseResponse> {
+    const t = now();
+    const s = campaigns.get(req.campaignId);
+    if (!s) return deny('unknown_campaign', 60_000);
+    const b = s.budget;
+    if (b.status !== 'active') return deny('inactive', 60_000);
+    if (t < b.startAt) return deny('out_of_flight', b.startAt - t);
+    if (t >= b.endAt) return deny('out_of_flight', 3_600_000);
+    if (!s.pools) {
+      const bal = await ledger.balances(req.campaignId);
+      s.pools = bal ?? { available: 0, leased: 0, spent: 0 };
+    }
+    const p = pace(b, t, s.pools.spent, s.pi, leaseTtlMs, gains);
+    s.pi = p.pi;
+    const key = `${req.campaignId}/${req.holder}`;
+    const own = rates.get(key);
+    const rate = own ? ratePerSecond(own, t, rateTauMs) : p.plannedRatePerSec;
+    const size = leaseSize(rate, s.pools.available, sizing);
+    const requested = Math.min(req.requestedMicros ?? size, size > 0 ? size : sizing.minMicros);
+    const leaseId = newId();
+    const expiresAt = t + leaseTtlMs;
+    const r = await ledger.grant({
+      campaignId: req.campaignId,
+      leaseId,
+      holder: req.holder,
+      requestedMicros: requested,
+      now: t,
+      expiresAt,
+      day: p.day.key,
+      dailyCapMicros: p.dailyCapMicros,
+      committedCapMicros: p.committedCapMicros,
+    });
+    s.pools = r.after;
+    if (!r.lease) {
+      if (r.limitedBy === 'paced') return deny('paced', (sizing.minMicros / Math.max(rate, 1)) * 1000);
+      if (r.limitedBy === 'daily') return deny('budget_exhausted', p.day.endMs - t);
+      // Leases still out may come back unspent: ask again after about one lease lifetime.
+      return deny('budget_exhausted', r.after.leased > 0 ? leaseTtlMs : 300_000);
+    }
+    metrics?.grants.inc({ campaign: req.campaignId });
+    metrics?.grantedMicros.inc({ campaign: req.campaignId }, r.grantedMicros);
+    const claims = {
+      leaseId,
+      campaignId: req.campaignId,
+      amountMicros: r.grantedMicros,
+      expiresAt,
+      holder: req.holder,
+    };
+    const token = await codec.sign(claims);
+    return {
+      lease: {
+        id: leaseId,
+        campaignId: req.campaignId,
+        amountMicros: r.grantedMicros,
+        expiresAt,
+        kid: tokenKid(token),
+      },
+      token,
+    };
+  }
+
+  async function settle(
+    pathLeaseId: string,
+    token: string,
+    spentMicros: Micros,
+  ): Promise<Result<SettleResponse, SettleError>> {
+    const v = await codec.verify(token, { now: now(), allowExpired: true });
+    if (!v.ok) return err({ reason: 'invalid_token', detail: v.error });
+    const c = v.value;
+    if (c.leaseId !== pathLeaseId) return err({ reason: 'lease_mismatch' });
+    const r = await ledger.settle(c.campaignId, c.leaseId, spentMicros, now());
+    metrics?.settles.inc({ outcome: r.status });
+    if (r.status === 'unknown') return err({ reason: 'unknown_lease' });
+    if (r.status === 'applied') learnRate(`${c.campaignId}/${c.holder}`, r.spentMicros);
+    const s = campaigns.get(c.campaignId);
+    if (s?.pools) s.pools = null; // settle moved money: re-read before the next pacing decision
+    return ok({
+      leaseId: c.leaseId,
+      spentMicros: r.spentMicros,
+      releasedMicros: r.releasedMicros,
+      applied: r.status === 'applied',
+    });
+  }
+
+  function learnRate(key: string, spent: Micros): void {
+    const prev = rates.get(key) ?? null;
+    rates.delete(key); // re-insert: Map order doubles as least-recently-used
+    rates.set(key, observeSpend(prev, now(), spent, rateTauMs));
+    if (rates.size > MAX_RATE_ENTRIES) rates.delete(rates.keys().next().value!);
+  }
+
+  async function status(campaignId: string): Promise<BudgetStatus | null> {
+    const bal = await ledger.balances(campaignId);
+    if (!bal) return null;
+    const b = campaigns.get(campaignId)?.budget;
+    const day = b ? localDay(now(), b.timeZone).key : new Date(now()).toISOString().slice(0, 10);
+    return {
+      campaignId,
+      budgetMicros: bal.target,
+      remainingMicros: bal.available,
+      leasedMicros: bal.leased,
+      spentMicros: bal.spent,
+      overrunMicros: bal.overrun,
+      releasedMicros: bal.released,
+      today: {
+        day,
+        usedMicros: await ledger.dailyUsed(campaignId, day),
+        capMicros: b?.dailyBudgetMicros ?? null,
+      },
+    };
+  }
+
+  async function sweep(): Promise<number> {
+    const n = await ledger.sweep(now());
+    metrics?.expired.inc(n);
+    return n;
+  }
+
+  return { upsertBudget, requestLease, settle, status, sweep, reconcile: ledger.reconcile.bind(ledger) };
+}
+
+export type LeaseService = ReturnType<typeof createLeaseService>;
+
+function tokenKid(token: string): string {
+  return token.split('.')[1]!;
+}
