@@ -20,7 +20,8 @@ export interface EdgeState {
   scorer: Scorer;
   signer(env: Bindings): NoticeSigner;
   wallet(env: Bindings): LeaseWallet;
-  isolateId: string;
+  /** Random per isolate, made on first use: workerd forbids randomness at global scope. */
+  isolateId(): string;
 }
 
 export interface EdgeOptions {
@@ -30,7 +31,11 @@ export interface EdgeOptions {
 }
 
 export function createEdgeState(opts: EdgeOptions = {}): EdgeState {
-  const isolateId = crypto.randomUUID().slice(0, 8);
+  let id = '';
+  const isolateId = () => {
+    id ||= crypto.randomUUID().slice(0, 8);
+    return id;
+  };
   let signer: { spec: string; s: NoticeSigner } | null = null;
   let wallet: { core: string; w: LeaseWallet } | null = null;
   return {
@@ -51,7 +56,7 @@ export function createEdgeState(opts: EdgeOptions = {}): EdgeState {
           core: env.CORE_URL,
           w: createLeaseWallet({
             client: httpLeaseClient(env.CORE_URL, env.EDGE_TOKEN),
-            holder: `${env.POP ?? 'pop'}:${isolateId}`,
+            holder: `${env.POP ?? 'pop'}:${isolateId()}`,
           }),
         };
       return wallet.w;
