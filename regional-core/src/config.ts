@@ -13,6 +13,10 @@ export interface CoreConfig {
   redisUrl: string | undefined;
   kafkaBrokers: string[];
   clickhouseUrl: string | undefined;
+  /** ClickHouse database of the event tables (cluster mode). */
+  clickhouseDatabase: string;
+  /** Prefix of the event topics (rtb.auctions...), so several environments can share a cluster. */
+  kafkaTopicPrefix: string;
   adminToken: string;
   edgeToken: string;
   leaseKeys: { current: string; keys: Record<string, string> };
@@ -56,6 +60,8 @@ export function loadConfig(env: EnvLike = process.env): CoreConfig {
     redisUrl: env.REDIS_URL,
     kafkaBrokers: (env.KAFKA_BROKERS ?? '').split(',').filter(Boolean),
     clickhouseUrl: env.CLICKHOUSE_URL,
+    clickhouseDatabase: env.CLICKHOUSE_DATABASE ?? 'default',
+    kafkaTopicPrefix: env.KAFKA_TOPIC_PREFIX ?? '',
     adminToken: secret('ADMIN_TOKEN', 'dev-admin-token'),
     edgeToken: secret('EDGE_TOKEN', 'dev-edge-token'),
     leaseKeys: { current: Object.keys(keys)[0]!, keys },
