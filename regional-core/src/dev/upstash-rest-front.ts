@@ -82,11 +82,11 @@ export async function startUpstashFront(opts: UpstashFrontOptions): Promise<Upst
       );
     }
     const [, ...args] = command;
-    if (!BLOCKING.has(name)) return redis.callBuffer(name, ...args);
+    if (!BLOCKING.has(name)) return redis.callBuffer(wireName(name), ...args);
     const own = new Redis(opts.redisUrl, redisOptions);
     try {
       await own.connect();
-      return await own.callBuffer(name, ...args);
+      return await own.callBuffer(wireName(name), ...args);
     } finally {
       own.disconnect();
     }
@@ -118,7 +118,7 @@ export async function startUpstashFront(opts: UpstashFrontOptions): Promise<Upst
       }
     }
     const tx = redis.multi();
-    for (const [name, ...args] of commands) tx.callBuffer(name!.toString(), ...args);
+    for (const [name, ...args] of commands) tx.callBuffer(wireName(name!.toString()), ...args);
     try {
       const results = (await tx.exec()) ?? [];
       return [200, results.map(([err, result]) => (err ? { error: messageOf(err) } : { result }))];
@@ -193,6 +193,14 @@ export async function startUpstashFront(opts: UpstashFrontOptions): Promise<Upst
       redis.disconnect();
     },
   };
+}
+
+// ioredis reshapes some replies by command name (HGETALL into an object, WITHSCORES
+// into pairs, XREAD into maps), keyed on the lower-case name. Upstash returns Redis's
+// flat RESP2 arrays, so the name goes out in upper case, which Redis accepts and
+// ioredis does not recognise.
+function wireName(name: string): string {
+  return name.toUpperCase();
 }
 
 function authorized(req: IncomingMessage, url: URL, token: string): boolean {
