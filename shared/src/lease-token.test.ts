@@ -67,6 +67,16 @@ describe('lease token', () => {
     expect((await codec.verify(t, { now: 9_999, allowExpired: true })).ok).toBe(true);
   });
 
+  it('accepts exactly one spelling of a token (no spare-bit variants)', async () => {
+    const codec = createLeaseTokenCodec(ring);
+    const token = await codec.sign(claims);
+    // The MAC is 32 bytes = 43 chars; the last char carries 2 spare bits: flip one of them.
+    const last = token.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const twin = token.slice(0, -1) + alphabet[alphabet.indexOf(last) ^ 1];
+    expect(await codec.verify(twin, { now: 0 })).toEqual({ ok: false, error: { reason: 'malformed' } });
+  });
+
   it('calls garbage malformed, never throws', async () => {
     const codec = createLeaseTokenCodec(ring);
     for (const junk of [

@@ -136,7 +136,9 @@ function b64urlDecode(s: string): Uint8Array<ArrayBuffer> | null {
     const bin = atob(s.replaceAll('-', '+').replaceAll('_', '/'));
     const out = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
+    // atob ignores the spare low bits of the last character, so several strings decode to the
+    // same bytes; accept only the canonical one, so a token has exactly one spelling.
+    return b64urlEncode(out) === s ? out : null;
   } catch {
     return null;
   }
