@@ -22,14 +22,14 @@ export const GppSection = {
 /** US sections (national and state) registered so far run from 6 to 23. */
 const isUsSection = (id: number) => id >= 6 && id <= 23;
 
-/** Bit offsets (after the 6-bit version) of the 2-bit opt-out fields in each known US section. */
+/** Bit offsets, counted after the 6-bit version, of the 2-bit opt-out fields of each known US section. */
 const OPT_OUT_OFFSETS: Record<number, number[]> = {
-  7: [18, 20, 22], // usnat: SaleOptOut, SharingOptOut, TargetedAdvertisingOptOut
-  8: [12, 14], // usca: SaleOptOut, SharingOptOut
-  9: [12, 14], // usva: SaleOptOut, TargetedAdvertisingOptOut
-  10: [12, 14], // usco
-  11: [14, 16], // usut (one more notice field before the opt-outs)
-  12: [12, 14], // usct
+  7: [12, 14, 16], // usnat: 6 notices, then SaleOptOut, SharingOptOut, TargetedAdvertisingOptOut
+  8: [6, 8], // usca: 3 notices, then SaleOptOut, SharingOptOut
+  9: [6, 8], // usva: 3 notices, then SaleOptOut, TargetedAdvertisingOptOut
+  10: [6, 8], // usco: as usva
+  11: [8, 10], // usut: 4 notices, then SaleOptOut, TargetedAdvertisingOptOut
+  12: [6, 8], // usct: as usva
 };
 /** Opt-out field values: 0 not applicable, 1 opted out, 2 did not opt out. */
 const OPTED_OUT = 1;
