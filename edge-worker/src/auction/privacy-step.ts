@@ -1,22 +1,45 @@
-// Seam to shared/src/privacy: signals decoded once per request, one decision per DSP, and the
-// scrubbed copy each DSP may see. Until the shared decision lands this forwards the request as
-// is and reports the raw signals; see the edge README's "open points".
+// Privacy for the fan-out, per shared/src/privacy (parse, decide, scrub): signals read once per
+// request, one decision per buyer, a scrubbed copy per DSP. DSPs with the same TCF registration
+// get the same decision, so the copy is made once per distinct (vendor, purposes).
 import type { BidRequest } from '@edge-rtb/shared/openrtb/bid-request';
+import { allowsAll, decidePrivacy, type PrivacyDecision } from '@edge-rtb/shared/privacy/decide';
+import { scrubRequest } from '@edge-rtb/shared/privacy/scrub';
+import { privacySummary, readPrivacySignals } from '@edge-rtb/shared/privacy/signals';
 import type { DspConfig } from '@edge-rtb/shared/snapshot';
 
 export interface PrivacyPlan {
-  summary: { gdpr: boolean; consent: boolean; coppa: boolean; usOptOut: boolean };
+  summary: ReturnType<typeof privacySummary>;
+  decisionFor(dsp: DspConfig): PrivacyDecision;
   requestFor(dsp: DspConfig): BidRequest;
 }
 
 export function planPrivacy(req: BidRequest): PrivacyPlan {
+  const signals = readPrivacySignals(req);
+  const decisions = new Map<string, PrivacyDecision>();
+  const copies = new Map<string, BidRequest>();
+  const keyOf = (dsp: DspConfig) => `${dsp.gvlVendorId ?? '-'}:${dsp.tcfPurposes.join(',')}`;
+  const decisionFor = (dsp: DspConfig) => {
+    const k = keyOf(dsp);
+    let d = decisions.get(k);
+    if (!d) {
+      d = decidePrivacy(signals, dsp);
+      decisions.set(k, d);
+    }
+    return d;
+  };
   return {
-    summary: {
-      gdpr: req.regs?.gdpr === 1,
-      consent: typeof req.user?.consent === 'string' && req.user.consent.length > 0,
-      coppa: req.regs?.coppa === 1,
-      usOptOut: req.regs?.us_privacy?.[2] === 'Y',
+    summary: privacySummary(signals),
+    decisionFor,
+    requestFor(dsp) {
+      const d = decisionFor(dsp);
+      if (allowsAll(d)) return req;
+      const k = keyOf(dsp);
+      let copy = copies.get(k);
+      if (!copy) {
+        copy = scrubRequest(req, d);
+        copies.set(k, copy);
+      }
+      return copy;
     },
-    requestFor: () => req,
   };
 }

@@ -1,98 +1,100 @@
-// Builds the BidResponse the SSP gets from the auction's winners: the exchange's own signed
-// nurl/burl/lurl on every bid (the buyer's ride inside the tokens), the buyer's markup with its
-// clearing price substituted for ${AUCTION_PRICE}, and for own campaigns an impression pixel.
-import { microsToCpm } from '@edge-rtb/shared/money';
+// The BidResponse the SSP gets, via shared buildBidResponse: the edge's part is the decoration
+// of each winner: a response-unique bid id, the exchange's own signed nurl/burl/lurl (the
+// buyer's ride inside the tokens), the buyer's markup with ${AUCTION_PRICE} etc. filled in at the
+// buyer's clearing price in its own currency, and an impression pixel for own campaigns.
+// Signing is async, so every winner is signed first and the pure decorate callback reads it.
+import { buildBidResponse } from '@edge-rtb/shared/auction/build-response';
+import { convertMicros } from '@edge-rtb/shared/auction/currency';
+import type { AuctionOutcome, Winner } from '@edge-rtb/shared/auction/types';
+import type { Bid } from '@edge-rtb/shared/openrtb/bid';
 import type { BidRequest } from '@edge-rtb/shared/openrtb/bid-request';
+import type { BidResponse } from '@edge-rtb/shared/openrtb/bid-response';
+import type { OwnBid } from '../campaigns/own-bidder.ts';
 import { expandMacros } from '../notices/macros.ts';
 import type { NoticeSigner } from '../notices/notice-token.ts';
-import { signNoticeUrls } from '../notices/notice-urls.ts';
-import type { ImpResult } from './types.ts';
+import { type NoticeUrls, signNoticeUrls } from '../notices/notice-urls.ts';
 
 export interface RespondContext {
   auctionId: string;
   base: string;
-  currency: string;
+  currencyRates: Record<string, number>;
   noticeTtlMs: number;
   now: number;
+  /** Own-campaign candidates by identity, to find their lease and campaign. */
+  own: ReadonlyMap<unknown, OwnBid>;
 }
 
-export async function buildBidResponse(
+/** The winner's clearing price in its own bid currency (what its macros must say). */
+export function buyerPrice(w: Winner, exchangeCur: string, rates: Record<string, number>): number {
+  if (w.candidate.cur === exchangeCur) return w.clearingCpmMicros;
+  const p = convertMicros(w.clearingCpmMicros, exchangeCur, w.candidate.cur, rates, 'down');
+  return p.ok ? p.value : w.clearingCpmMicros;
+}
+
+export async function respond(
   req: BidRequest,
-  results: ImpResult[],
+  outcome: AuctionOutcome,
   signer: NoticeSigner,
   ctx: RespondContext,
-): Promise<Record<string, unknown> | null> {
-  const won = results.filter((r) => r.winner && r.sspPriceCpmMicros !== undefined && r.sspPriceCpmMicros > 0);
-  if (won.length === 0) return null;
-  const seats = new Map<string, Record<string, unknown>[]>();
+): Promise<BidResponse> {
+  const signed = new Map<string, NoticeUrls>();
   await Promise.all(
-    won.map(async (r) => {
-      const w = r.winner!;
-      const b = w.bid;
-      const clearing = r.clearingCpmMicros ?? r.sspPriceCpmMicros!;
-      const urls = await signNoticeUrls(signer, {
-        base: ctx.base,
-        auctionId: ctx.auctionId,
-        impId: r.impId,
-        bidId: b.id,
-        bidderKind: w.bidderKind,
-        bidderId: w.bidderId,
-        priceCpmMicros: clearing,
-        currency: w.cur,
-        expiresAt: ctx.now + ctx.noticeTtlMs,
-        ...(b.crid ? { crid: b.crid } : {}),
-        ...(w.own ? { campaignId: w.own.campaign.id, leaseId: w.own.ticket.leaseId } : {}),
-        ...(w.seat ? { seat: w.seat } : {}),
-        ...(b.nurl ? { buyerNurl: b.nurl } : {}),
-        ...(b.burl ? { buyerBurl: b.burl } : {}),
-        ...(b.lurl ? { buyerLurl: b.lurl } : {}),
-      });
-      const macros = {
-        auctionId: req.id,
-        bidId: b.id,
-        impId: r.impId,
-        priceCpmMicros: clearing,
-        currency: w.cur,
-        ...(w.seat ? { seatId: w.seat } : {}),
-        ...(b.adid ? { adId: b.adid } : {}),
-      };
-      let adm = b.adm === undefined ? undefined : expandMacros(b.adm, macros);
+    outcome.imps.map(async (imp) => {
+      const w = imp.winner;
+      if (!w) return;
+      const c = w.candidate;
+      const own = ctx.own.get(c);
+      signed.set(
+        imp.impId,
+        await signNoticeUrls(signer, {
+          base: ctx.base,
+          auctionId: ctx.auctionId,
+          impId: imp.impId,
+          bidId: c.bid.id,
+          bidderKind: c.bidderKind,
+          bidderId: c.bidderId,
+          priceCpmMicros: w.clearingCpmMicros,
+          currency: outcome.currency,
+          buyerPriceCpmMicros: buyerPrice(w, outcome.currency, ctx.currencyRates),
+          buyerCurrency: c.cur,
+          expiresAt: ctx.now + ctx.noticeTtlMs,
+          ...(c.bid.crid ? { crid: c.bid.crid } : {}),
+          ...(own ? { campaignId: own.campaign.id, leaseId: own.ticket.leaseId } : {}),
+          ...(c.seat ? { seat: c.seat } : {}),
+          ...(c.bid.nurl ? { buyerNurl: c.bid.nurl } : {}),
+          ...(c.bid.burl ? { buyerBurl: c.bid.burl } : {}),
+          ...(c.bid.lurl ? { buyerLurl: c.bid.lurl } : {}),
+        }),
+      );
+    }),
+  );
+  return buildBidResponse(req, outcome, {
+    currencyRates: ctx.currencyRates,
+    bidId: ctx.auctionId,
+    decorate: (w, impId): Partial<Bid> => {
+      const c = w.candidate;
+      const urls = signed.get(impId)!;
+      let adm =
+        c.bid.adm === undefined
+          ? undefined
+          : expandMacros(c.bid.adm, {
+              auctionId: req.id,
+              bidId: c.bid.id,
+              impId,
+              priceCpmMicros: buyerPrice(w, outcome.currency, ctx.currencyRates),
+              currency: c.cur,
+              ...(c.seat ? { seatId: c.seat } : {}),
+              ...(c.bid.adid ? { adId: c.bid.adid } : {}),
+            });
       if (urls.impUrl && adm !== undefined)
         adm += `<img src="${urls.impUrl}" width="1" height="1" style="display:none" alt="">`;
-      const out: Record<string, unknown> = {
-        id: `${r.impId}-${w.bidderId}`,
-        impid: r.impId,
-        price: microsToCpm(r.sspPriceCpmMicros!),
+      return {
+        id: `${impId}-${c.bidderId}`,
         nurl: urls.nurl,
         burl: urls.burl,
         lurl: urls.lurl,
         ...(adm !== undefined ? { adm } : {}),
       };
-      for (const k of [
-        'adid',
-        'adomain',
-        'bundle',
-        'iurl',
-        'cid',
-        'crid',
-        'cat',
-        'cattax',
-        'attr',
-        'dealid',
-        'w',
-        'h',
-        'mtype',
-        'dur',
-      ] as const)
-        if (b[k] !== undefined) out[k] = b[k];
-      const seat = w.seat ?? w.bidderId;
-      seats.set(seat, [...(seats.get(seat) ?? []), out]);
-    }),
-  );
-  return {
-    id: req.id,
-    bidid: ctx.auctionId,
-    cur: ctx.currency,
-    seatbid: [...seats].map(([seat, bid]) => ({ seat, bid })),
-  };
+    },
+  });
 }

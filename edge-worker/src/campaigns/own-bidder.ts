@@ -2,12 +2,12 @@
 // fit bids what the scorer says, provided the request's blocklists allow it and the lease
 // wallet can hold the impression's cost. No lease, no bid: the campaign sits out and the
 // wallet fetches one in the background. Holds are released or spent by the caller after the auction.
+import { requestBlock } from '@edge-rtb/shared/auction/blocks';
 import { impressionCost } from '@edge-rtb/shared/money';
 import type { Bid } from '@edge-rtb/shared/openrtb/bid';
 import type { BidRequest } from '@edge-rtb/shared/openrtb/bid-request';
 import type { Imp } from '@edge-rtb/shared/openrtb/imp';
 import type { AdFormat, CampaignConfig, CreativeConfig } from '@edge-rtb/shared/snapshot';
-import { checkBidPolicy } from '../policy/bid-policy.ts';
 import { countryOf, formatsOf } from '../policy/eligibility.ts';
 import { domainMatches } from '../policy/request-policy.ts';
 import type { HoldTicket, LeaseWallet } from './lease-wallet.ts';
@@ -61,9 +61,14 @@ export function ownBids(
         h: creative.h,
         mtype: MTYPE[creative.format],
       };
-      const blocked = checkBidPolicy(bid, undefined, imp, req);
-      if (blocked !== null) {
-        satOut.push({ campaignId: campaign.id, impId: imp.id, reason: `blocked_${blocked}` });
+      // The auction would drop a blocked bid anyway; checking first keeps its money unheld.
+      const blocked = requestBlock(req, imp, bid, undefined);
+      if (blocked) {
+        satOut.push({
+          campaignId: campaign.id,
+          impId: imp.id,
+          reason: `${blocked.reason}:${blocked.detail}`,
+        });
         continue;
       }
       const ticket = wallet.hold(campaign.id, impressionCost(cpmMicros), waitUntil);

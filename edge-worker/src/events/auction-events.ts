@@ -1,6 +1,8 @@
 // Turns one auction's facts into the v1 events of shared/src/events.ts: the request summary with
 // each DSP's latency and outcome, every bid (accepted or rejected, and why), the winner of each
 // imp and the losers. Ids are stable (eventId), so a retried batch deduplicates downstream.
+
+import type { AuctionOutcome, CandidateBid } from '@edge-rtb/shared/auction/types';
 import {
   type AuctionEvent,
   type BidEvent,
@@ -12,7 +14,7 @@ import {
 } from '@edge-rtb/shared/events';
 import { cpmToMicros } from '@edge-rtb/shared/money';
 import type { BidRequest } from '@edge-rtb/shared/openrtb/bid-request';
-import type { Candidate, ImpResult } from '../auction/types.ts';
+import type { OwnBid } from '../campaigns/own-bidder.ts';
 import { countryOf, formatsOf } from '../policy/eligibility.ts';
 
 export interface AuctionFacts {
@@ -26,7 +28,9 @@ export interface AuctionFacts {
   noBidReason?: string;
   dsps: DspOutcome[];
   privacy: AuctionEvent['privacy'];
-  accepted: Candidate[];
+  /** Candidates that reached the auction. */
+  accepted: CandidateBid[];
+  own: ReadonlyMap<unknown, OwnBid>;
   rejected: Array<{
     bidderKind: 'dsp' | 'campaign';
     bidderId: string;
@@ -36,8 +40,7 @@ export interface AuctionFacts {
     price?: number;
     reason: string;
   }>;
-  results: ImpResult[];
-  takeRateBps: number;
+  outcome?: AuctionOutcome;
 }
 
 const safeMicros = (price: unknown) => {
@@ -47,6 +50,8 @@ const safeMicros = (price: unknown) => {
     return 0;
   }
 };
+
+const dealOf = (dealid: string | undefined) => (dealid ? { dealId: dealid } : {});
 
 export function auctionEvents(f: AuctionFacts): RtbEvent[] {
   const base = { v: 1 as const, ts: f.ts, auctionId: f.auctionId, ...(f.pop ? { pop: f.pop } : {}) };
@@ -70,7 +75,7 @@ export function auctionEvents(f: AuctionFacts): RtbEvent[] {
     privacy: f.privacy,
   };
   const out: RtbEvent[] = [auction];
-  const bidderOf = (c: Candidate) => ({ bidderKind: c.bidderKind, bidderId: c.bidderId });
+  const bidderOf = (c: CandidateBid) => ({ bidderKind: c.bidderKind, bidderId: c.bidderId });
   for (const c of f.accepted) {
     const e: BidEvent = {
       ...base,
@@ -80,8 +85,8 @@ export function auctionEvents(f: AuctionFacts): RtbEvent[] {
       bidId: c.bid.id,
       ...bidderOf(c),
       crid: c.bid.crid ?? '',
-      priceCpmMicros: safeMicros(c.bid.price),
-      ...(c.bid.dealid ? { dealId: c.bid.dealid } : {}),
+      priceCpmMicros: c.priceCpmMicros,
+      ...dealOf(c.bid.dealid),
       status: 'accepted',
     };
     out.push(e);
@@ -101,38 +106,52 @@ export function auctionEvents(f: AuctionFacts): RtbEvent[] {
       reason: r.reason,
     } satisfies BidEvent);
   }
-  for (const r of f.results) {
-    if (r.winner && r.clearingCpmMicros !== undefined) {
-      const w = r.winner;
+  const o = f.outcome;
+  if (!o) return out;
+  for (const imp of o.imps) {
+    const w = imp.winner;
+    if (w) {
+      const c = w.candidate;
+      const own = f.own.get(c);
       const win: WinEvent = {
         ...base,
-        id: eventId(f.auctionId, 'win', r.impId),
+        id: eventId(f.auctionId, 'win', imp.impId),
         type: 'win',
-        impId: r.impId,
-        bidId: w.bid.id,
-        ...bidderOf(w),
-        ...(w.own ? { campaignId: w.own.campaign.id, leaseId: w.own.ticket.leaseId } : {}),
-        crid: w.bid.crid ?? '',
-        clearingCpmMicros: r.clearingCpmMicros,
-        bidCpmMicros: r.bidCpmMicros ?? r.clearingCpmMicros,
-        takeRateBps: f.takeRateBps,
-        ...(w.bid.dealid ? { dealId: w.bid.dealid } : {}),
+        impId: imp.impId,
+        bidId: c.bid.id,
+        ...bidderOf(c),
+        ...(own ? { campaignId: own.campaign.id, leaseId: own.ticket.leaseId } : {}),
+        crid: c.bid.crid ?? '',
+        clearingCpmMicros: w.clearingCpmMicros,
+        bidCpmMicros: w.bidCpmMicros,
+        takeRateBps: w.takeRateBps,
+        ...dealOf(w.dealId),
       };
       out.push(win);
     }
-    for (const l of r.losers) {
-      const loss: LossEvent = {
-        ...base,
-        id: eventId(f.auctionId, 'loss', l.candidate.bidderId, l.candidate.bid.id),
-        type: 'loss',
-        impId: r.impId,
-        bidId: l.candidate.bid.id,
-        ...bidderOf(l.candidate),
-        reason: String(l.lossReason),
-        ...(r.clearingCpmMicros !== undefined ? { winningCpmMicros: r.clearingCpmMicros } : {}),
-      };
-      out.push(loss);
-    }
+    for (const l of [...imp.losers])
+      out.push(lossEvent(base, f.auctionId, imp.impId, l, w?.clearingCpmMicros));
   }
+  for (const l of o.unmatched) out.push(lossEvent(base, f.auctionId, l.candidate.bid.impid, l, undefined));
   return out;
+}
+
+function lossEvent(
+  base: { v: 1; ts: number; auctionId: string; pop?: string },
+  auctionId: string,
+  impId: string,
+  l: AuctionOutcome['unmatched'][number],
+  winning: number | undefined,
+): LossEvent {
+  return {
+    ...base,
+    id: eventId(auctionId, 'loss', l.candidate.bidderId, l.candidate.bid.id),
+    type: 'loss',
+    impId,
+    bidId: l.candidate.bid.id,
+    bidderKind: l.candidate.bidderKind,
+    bidderId: l.candidate.bidderId,
+    reason: `${l.reason}:${l.detail}`,
+    ...(winning !== undefined ? { winningCpmMicros: winning } : {}),
+  };
 }

@@ -17,9 +17,12 @@ export interface NoticeClaims {
   bidId: string;
   bidderKind: 'dsp' | 'campaign';
   bidderId: string;
-  /** What the buyer pays, CPM micros (the ${AUCTION_PRICE} of the buyer's own notices). */
+  /** What the buyer pays (clearing price), CPM micros in the exchange currency `currency`. */
   priceCpmMicros: number;
   currency: string;
+  /** The same price in the buyer's bid currency: the ${AUCTION_PRICE} of its own notices. */
+  buyerPriceCpmMicros?: number;
+  buyerCurrency?: string;
   /** Epoch ms after which the URL is refused. */
   expiresAt: number;
   crid?: string;

@@ -16,6 +16,8 @@ export interface WinContext {
   bidderId: string;
   priceCpmMicros: number;
   currency: string;
+  buyerPriceCpmMicros: number;
+  buyerCurrency: string;
   expiresAt: number;
   crid?: string;
   campaignId?: string;
@@ -44,6 +46,8 @@ export async function signNoticeUrls(signer: NoticeSigner, w: WinContext): Promi
     bidderId: w.bidderId,
     priceCpmMicros: w.priceCpmMicros,
     currency: w.currency,
+    buyerPriceCpmMicros: w.buyerPriceCpmMicros,
+    buyerCurrency: w.buyerCurrency,
     expiresAt: w.expiresAt,
     ...(w.crid ? { crid: w.crid } : {}),
     ...(w.campaignId ? { campaignId: w.campaignId } : {}),

@@ -2,16 +2,18 @@
 // cap and parse, request policy, privacy per DSP, fan-out and own campaigns in parallel, bid
 // validation and blocklists, the auction, the response with signed notices, then (after the
 // response, via waitUntil) events, holds settled and losing buyers told.
+
+import { dspCandidates } from '@edge-rtb/shared/auction/candidates';
+import { runAuction } from '@edge-rtb/shared/auction/run';
+import type { AuctionOutcome, CandidateBid } from '@edge-rtb/shared/auction/types';
 import type { DspOutcome } from '@edge-rtb/shared/events';
 import { impressionCost } from '@edge-rtb/shared/money';
-import { LossReason } from '@edge-rtb/shared/openrtb/codes';
 import { parseBidRequest } from '@edge-rtb/shared/openrtb/parse';
 import { Hono } from 'hono';
 import { planPrivacy } from '../auction/privacy-step.ts';
-import { buildBidResponse } from '../auction/respond.ts';
-import { runAuction } from '../auction/run.ts';
-import type { Candidate } from '../auction/types.ts';
-import { ownBids } from '../campaigns/own-bidder.ts';
+import { respond } from '../auction/respond.ts';
+import type { LeaseWallet } from '../campaigns/lease-wallet.ts';
+import { type OwnBid, ownBids } from '../campaigns/own-bidder.ts';
 import type { EdgeEnv } from '../env.ts';
 import { type AuctionFacts, auctionEvents } from '../events/auction-events.ts';
 import { fanOut } from '../fanout/fan-out.ts';
@@ -21,7 +23,6 @@ import { bodyLimit } from '../middleware/body-limit.ts';
 import { withSnapshot } from '../middleware/snapshot.ts';
 import { expandMacros } from '../notices/macros.ts';
 import { type EdgeOutcome, mapOutcome, problem } from '../outcomes.ts';
-import { checkBidPolicy } from '../policy/bid-policy.ts';
 import { eligibleDsps } from '../policy/eligibility.ts';
 import { checkRequestPolicy } from '../policy/request-policy.ts';
 import { withExchangeNode } from '../policy/schain.ts';
@@ -73,9 +74,8 @@ export function auctionRoutes(state: EdgeState) {
         dsps: [],
         privacy: privacy.summary,
         accepted: [],
+        own: new Map(),
         rejected: [],
-        results: [],
-        takeRateBps: ssp.takeRateBps,
       };
       const emit = () => {
         facts.durationMs = Date.now() - t0;
@@ -109,13 +109,21 @@ export function auctionRoutes(state: EdgeState) {
       const own = ownBids(req, snap.campaigns, state.scorer, wallet, waitUntil);
       const results = await pending;
 
-      const candidates: Candidate[] = own.bids.map((o) => ({
-        bidderKind: 'campaign',
-        bidderId: o.campaign.id,
-        bid: o.bid,
-        cur: snap.exchange.currency,
-        own: o,
-      }));
+      const candidates: CandidateBid[] = [];
+      const ownIndex = new Map<CandidateBid, OwnBid>();
+      for (const o of own.bids) {
+        const cand: CandidateBid = {
+          bidderKind: 'campaign',
+          bidderId: o.campaign.id,
+          seat: o.campaign.advertiserId,
+          priceCpmMicros: o.cpmMicros,
+          cur: snap.exchange.currency,
+          bid: o.bid,
+        };
+        ownIndex.set(cand, o);
+        candidates.push(cand);
+      }
+      facts.own = ownIndex;
       for (const s of own.satOut)
         facts.rejected.push({
           bidderKind: 'campaign',
@@ -125,69 +133,54 @@ export function auctionRoutes(state: EdgeState) {
           reason: s.reason,
         });
       const currencies = Object.keys(snap.currencyRates);
-      const imps = new Map(req.imp.map((i) => [i.id, i]));
       const dspOutcomes: DspOutcome[] = [...filtered];
       for (const r of results) {
         const { valid, rejected } = validateAdapterBids(r.bids, req, currencies);
-        let kept = 0;
         for (const e of rejected)
           facts.rejected.push({
             bidderKind: 'dsp',
             bidderId: r.dsp.id,
             impId: e.impId ?? '',
             bidId: e.bidId ?? '',
-            reason: `${e.reason}:${e.code}`,
+            reason: `${e.reason}:${e.code}:${e.message}`,
           });
-        for (const v of valid) {
-          const blocked = checkBidPolicy(v.bid, v.seat, imps.get(v.bid.impid)!, req);
-          if (blocked !== null) {
-            facts.rejected.push({
-              bidderKind: 'dsp',
-              bidderId: r.dsp.id,
-              impId: v.bid.impid,
-              bidId: v.bid.id,
-              ...(v.bid.crid ? { crid: v.bid.crid } : {}),
-              price: v.bid.price,
-              reason: String(blocked),
-            });
-            continue;
-          }
-          kept++;
-          candidates.push({
-            bidderKind: 'dsp',
-            bidderId: r.dsp.id,
-            ...(v.seat ? { seat: v.seat } : {}),
-            bid: v.bid,
-            cur: v.cur,
-            dsp: r.dsp,
-          });
-        }
-        const outcome = r.outcome === 'bid' && kept === 0 ? 'invalid' : r.outcome;
-        const reason = r.outcome === 'bid' && kept === 0 ? (r.reason ?? 'every bid rejected') : r.reason;
+        candidates.push(
+          ...dspCandidates(r.dsp.id, { id: req.id, cur: snap.exchange.currency, bids: valid, errors: [] }),
+        );
+        const outcome = r.outcome === 'bid' && valid.length === 0 ? 'invalid' : r.outcome;
+        const why =
+          rejected.length > 0
+            ? rejected
+                .slice(0, 2)
+                .map((e) => e.message)
+                .join('; ')
+            : r.reason;
         dspOutcomes.push({
           dspId: r.dsp.id,
           latencyMs: r.latencyMs,
           outcome,
-          bids: kept,
-          ...(reason ? { reason } : {}),
+          bids: valid.length,
+          ...(why ? { reason: why } : {}),
         });
       }
       facts.dsps = dspOutcomes;
       facts.accepted = candidates;
+      if (candidates.length === 0) return endWith({ reason: 'no_bids', requestId: req.id });
 
-      const imp = runAuction(req, candidates, ssp, snap);
-      facts.results = imp;
-      settleOwn(imp, candidates, wallet, waitUntil);
-      tellLosers(imp, req.id, waitUntil);
+      const outcome = runAuction({ request: req, bids: candidates, snapshot: snap, ssp });
+      facts.outcome = outcome;
+      settleOwn(outcome, ownIndex, wallet, waitUntil);
+      tellLosers(outcome, req.id, waitUntil);
 
-      const body = await buildBidResponse(req, imp, state.signer(c.env), {
+      const body = await respond(req, outcome, state.signer(c.env), {
         auctionId,
         base: c.env.PUBLIC_URL ?? new URL(c.req.url).origin,
-        currency: snap.exchange.currency,
+        currencyRates: snap.currencyRates,
         noticeTtlMs: (Number(c.env.NOTICE_TTL_S) || 3600) * 1000,
         now: Date.now(),
+        own: ownIndex,
       });
-      if (!body) return endWith({ reason: 'no_bids', requestId: req.id });
+      if (body.nbr !== undefined) facts.noBidReason = `nbr:${body.nbr}`;
       emit();
       return c.json(body, 200);
     },
@@ -197,42 +190,44 @@ export function auctionRoutes(state: EdgeState) {
 
 /** Every own-campaign hold ends here: the winner spends its clearing price, the rest release. */
 function settleOwn(
-  results: ReturnType<typeof runAuction>,
-  candidates: Candidate[],
-  wallet: ReturnType<EdgeState['wallet']>,
+  outcome: AuctionOutcome,
+  own: ReadonlyMap<CandidateBid, OwnBid>,
+  wallet: LeaseWallet,
   waitUntil: (p: Promise<unknown>) => void,
 ) {
-  const winners = new Map(results.filter((r) => r.winner?.own).map((r) => [r.winner!.own!.ticket, r]));
-  for (const c of candidates) {
-    if (!c.own) continue;
-    const r = winners.get(c.own.ticket);
-    if (r) wallet.spend(c.own.ticket, impressionCost(r.clearingCpmMicros ?? c.own.cpmMicros), waitUntil);
-    else wallet.release(c.own.ticket, waitUntil);
+  const won = new Map(
+    outcome.imps.flatMap((i) => (i.winner ? [[i.winner.candidate, i.winner] as const] : [])),
+  );
+  for (const [cand, o] of own) {
+    const w = won.get(cand);
+    if (w) wallet.spend(o.ticket, impressionCost(w.clearingCpmMicros), waitUntil);
+    else wallet.release(o.ticket, waitUntil);
   }
 }
 
 /** Losing DSP bids get their lurl called with the loss reason, after the response. */
-function tellLosers(
-  results: ReturnType<typeof runAuction>,
-  requestId: string,
-  waitUntil: (p: Promise<unknown>) => void,
-) {
-  for (const r of results)
-    for (const l of r.losers) {
-      const lurl = l.candidate.bidderKind === 'dsp' ? l.candidate.bid.lurl : undefined;
-      if (!lurl || !/^https?:\/\//i.test(lurl)) continue;
-      const url = expandMacros(lurl, {
-        auctionId: requestId,
-        bidId: l.candidate.bid.id,
-        impId: r.impId,
-        lossCode: l.lossReason ?? LossReason.LostToHigherBid,
-        ...(r.clearingCpmMicros !== undefined ? { minToWinCpmMicros: r.clearingCpmMicros } : {}),
-      });
-      waitUntil(
-        fetch(url, { signal: AbortSignal.timeout(5_000) }).then(
-          (res) => res.body?.cancel(),
-          () => {},
-        ),
-      );
-    }
+function tellLosers(outcome: AuctionOutcome, requestId: string, waitUntil: (p: Promise<unknown>) => void) {
+  const all = [
+    ...outcome.imps.flatMap((i) =>
+      i.losers.map((l) => ({ l, impId: i.impId, min: i.winner?.clearingCpmMicros })),
+    ),
+    ...outcome.unmatched.map((l) => ({ l, impId: l.candidate.bid.impid, min: undefined })),
+  ];
+  for (const { l, impId, min } of all) {
+    const lurl = l.candidate.bidderKind === 'dsp' ? l.candidate.bid.lurl : undefined;
+    if (!lurl || !/^https?:\/\//i.test(lurl)) continue;
+    const url = expandMacros(lurl, {
+      auctionId: requestId,
+      bidId: l.candidate.bid.id,
+      impId,
+      lossCode: l.reason,
+      ...(min !== undefined ? { minToWinCpmMicros: min } : {}),
+    });
+    waitUntil(
+      fetch(url, { signal: AbortSignal.timeout(5_000) }).then(
+        (res) => res.body?.cancel(),
+        () => {},
+      ),
+    );
+  }
 }

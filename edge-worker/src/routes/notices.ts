@@ -120,8 +120,8 @@ async function forward(c: SignedClaims, lossParam: string | undefined): Promise<
     auctionId: c.auctionId,
     bidId: c.bidId,
     impId: c.impId,
-    priceCpmMicros: c.priceCpmMicros,
-    currency: c.currency,
+    priceCpmMicros: c.buyerPriceCpmMicros ?? c.priceCpmMicros,
+    currency: c.buyerCurrency ?? c.currency,
     ...(c.seat ? { seatId: c.seat } : {}),
     ...(c.kind === 'loss' ? { lossCode: Number.isInteger(code) ? code : LossReason.LostToHigherBid } : {}),
   });
