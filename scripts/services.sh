@@ -182,6 +182,9 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
 # Debian packages each service needs, when missing.
 missing_packages() {
+  # the health checks and `stop` rely on these; minimal images may lack them
+  command -v ps >/dev/null || echo procps
+  command -v curl >/dev/null || echo curl
   case $1 in
   redis) command -v redis-server >/dev/null || echo redis-server ;;
   postgres) [ -x "$(pg_bin)/postgres" ] || echo postgresql ;;
@@ -267,6 +270,14 @@ launch_postgres() {
     setpriv --reuid=postgres --regid=postgres --init-groups -- "$bin/initdb" -D "$dir/pg" \
       --auth=trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync >>"$(logfile postgres)" 2>&1 ||
       { tail -n 30 "$(logfile postgres)" >&2; die "postgres: initdb failed (log: $(logfile postgres))"; }
+  fi
+  # A machine that was killed leaves postmaster.pid behind; after a reboot its pid may
+  # belong to another process and PostgreSQL would refuse to start. We only get here
+  # when nothing answers on the port, so a pid that is not a postgres is stale.
+  local stale
+  if [ -f "$dir/pg/postmaster.pid" ]; then
+    stale=$(head -n 1 "$dir/pg/postmaster.pid")
+    [[ $(tr '\0' ' ' 2>/dev/null <"/proc/$stale/cmdline") == *postgres* ]] || rm -f "$dir/pg/postmaster.pid"
   fi
   # No unix socket (its path would depend on where the checkout is and may pass the
   # 107-byte limit); fsync off because this is disposable test data and it makes the
