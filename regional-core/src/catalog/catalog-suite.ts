@@ -9,6 +9,9 @@ import type { CatalogPart } from './part.ts';
 import { seedCatalog } from './seed.ts';
 import { type Call, caller, campaignBody, EDGE, eventually, startPart } from './testing.ts';
 
+// PGlite boots Postgres compiled to WASM: seconds on a busy 2-core machine.
+const BOOT_MS = 60_000;
+
 export interface SuiteDriver {
   name: string;
   /** A fresh empty database. */
@@ -21,7 +24,7 @@ export interface SuiteDriver {
 }
 
 export function catalogSuite(driver: SuiteDriver): void {
-  describe(`catalog on ${driver.name}`, () => {
+  describe(`catalog on ${driver.name}`, { timeout: 30_000 }, () => {
     let handle: CatalogDbHandle;
     let part: CatalogPart;
     let call: ReturnType<typeof caller>;
@@ -43,12 +46,12 @@ export function catalogSuite(driver: SuiteDriver): void {
         ).body.token;
       acmeToken = await issue('acme');
       globexToken = await issue('globex');
-    });
+    }, BOOT_MS);
     afterAll(async () => {
       await part?.close();
       await handle?.close();
       await driver.cleanup?.();
-    });
+    }, BOOT_MS);
 
     describe('auth', () => {
       it('refuses a missing or unknown token with 401', async () => {

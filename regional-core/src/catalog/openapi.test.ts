@@ -11,7 +11,7 @@ describe('openapi.json', () => {
   beforeAll(async () => {
     handle = await openCatalogDb({ kind: 'pglite' });
     part = await startPart(handle);
-  });
+  }, 60_000); // PGlite boots WASM Postgres
   afterAll(async () => {
     await part.close();
     await handle.close();

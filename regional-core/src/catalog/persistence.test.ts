@@ -29,5 +29,5 @@ describe('catalog on a PGlite data dir', () => {
     expect(snap2.body.campaigns).toEqual(snap1.body.campaigns);
     expect((await second.ready()).ok).toBe(true);
     await second.close();
-  });
+  }, 60_000); // two PGlite boots from disk
 });
