@@ -299,7 +299,7 @@ ensure_database() {
 
 launch_kafka() {
   local dir="$DATA_ROOT/kafka"
-  fetch_kafka_jars
+  fetch_kafka_jars || die "kafka: no broker jars in $KAFKA_LIB"
   sed -e "s|@PORT@|$KAFKA_PORT|g" -e "s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
     -e "s|@DATA_DIR@|$dir/data|g" "$ROOT/scripts/kafka/server.properties" >"$dir/server.properties"
   local java=(java -cp "$KAFKA_LIB/*" "-Dlog4j2.configurationFile=$ROOT/scripts/kafka/log4j2.properties")
@@ -419,7 +419,9 @@ start_one() {
     [ "$name" = postgres ] && ensure_database
     log "$name: up on 127.0.0.1:$(service_port "$name") in $((SECONDS - begin))s"
     echo started >"$result"
-  ) 9>"$DATA_ROOT/$name.lock" || echo failed >"$result"
+    # No `|| ...` after this subshell: that would switch off errexit inside it, and a
+    # failed step would carry on. On failure the result file stays empty = failed.
+  ) 9>"$DATA_ROOT/$name.lock"
 }
 
 # ---------------------------------------------------------------- commands
