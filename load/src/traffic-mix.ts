@@ -31,6 +31,8 @@ export interface MixOptions {
   deals: string[];
   /** TCF vendor ids to grant in consent strings (the DSPs' GVL ids). */
   consentVendors: number[];
+  /** Shares of request shapes; 'multi' is two banner imps. */
+  formats: { banner: number; video: number; native: number; multi: number };
 }
 
 export const DEFAULT_MIX: MixOptions = {
@@ -39,7 +41,9 @@ export const DEFAULT_MIX: MixOptions = {
   malformedShare: 0.01,
   users: 5000,
   deals: ['deal-premium-1', 'deal-video-2'],
-  consentVendors: [1, 2, 3, 4, 5, 10, 32, 52, 755],
+  // The seeded DSPs' GVL ids (1001-1005) plus a few unrelated vendors, as real strings carry.
+  consentVendors: [1, 2, 3, 10, 32, 52, 755, 1001, 1002, 1003, 1004, 1005],
+  formats: { banner: 70, video: 12, native: 12, multi: 6 },
 };
 
 const BANNER_SIZES = [
@@ -205,12 +209,12 @@ export function makeRequest(rng: Rng, seq: number, opts: MixOptions = DEFAULT_MI
   }
   const bot = roll < opts.malformedShare + opts.botShare;
   const app = rng.chance(0.4);
-  const format = rng.weighted([
-    ['banner', 70],
-    ['video', 12],
-    ['native', 12],
-    ['multi', 6],
-  ] as const);
+  const format = rng.weighted<SimRequest['format']>([
+    ['banner', opts.formats.banner],
+    ['video', opts.formats.video],
+    ['native', opts.formats.native],
+    ['multi', opts.formats.multi],
+  ]);
   const country = rng.weighted(COUNTRIES);
   const dealId = opts.deals.length && rng.chance(0.08) ? rng.pick(opts.deals) : undefined;
   const userId = `u${rng.int(1, opts.users)}`;

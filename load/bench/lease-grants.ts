@@ -1,0 +1,265 @@
+// Benchmark: budget-lease grants per second from one core process on real Redis.
+//   node load/bench/lease-grants.ts            (REDIS_URL, default redis://127.0.0.1:16379)
+// Phases (bounded, ~5 s each, progress every second):
+//   1. ledger.grant() direct, 1 in flight        -> latency of one atomic Lua grant
+//   2. ledger.grant() direct, 64 in flight       -> throughput over one auto-pipelined connection
+//   3. lease service in-process, 64 in flight    -> + pacing + HMAC token signing
+//   4. HTTP POST /v1/leases, 32 keep-alive conns -> the whole core path, core in a child process
+// CPU per 1,000 grants is read from /proc for the core process and redis-server.
+// Figures go into the "Budget leases" section of docs/benchmarks.md.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { cpus } from 'node:os';
+import { createBudgetPart } from '@edge-rtb/regional-core/budget/budget-part';
+import type { CampaignBudget } from '@edge-rtb/regional-core/budget/campaign-budget';
+import { createLeaseService } from '@edge-rtb/regional-core/budget/lease-service';
+import { createRedisLedger } from '@edge-rtb/regional-core/budget/ledger-redis';
+import { loadConfig } from '@edge-rtb/regional-core/config';
+import { createLeaseTokenCodec } from '@edge-rtb/shared/lease-token';
+import { createLogger } from '@edge-rtb/shared/log';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:16379';
+const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 5_000);
+const CAMPAIGNS = 100;
+const PORT = 18_099;
+const now = Date.now();
+const budgets: CampaignBudget[] = Array.from({ length: CAMPAIGNS }, (_, i) => ({
+  campaignId: `bench-${i}`,
+  status: 'active',
+  totalBudgetMicros: 1e15, // never runs out: we measure grants, not denials
+  dailyBudgetMicros: null,
+  startAt: now - 86_400_000,
+  endAt: now + 30 * 86_400_000,
+  timeZone: 'UTC',
+  pacing: 'asap',
+}));
+const source = { listBudgets: async () => budgets, onBudgetChange: () => () => undefined };
+const config = loadConfig({ REDIS_URL });
+
+if (process.argv.includes('--serve')) await serveCore(process.argv.at(-1)!);
+else await main();
+
+/** Child process: the budget part on Redis behind @hono/node-server. */
+async function serveCore(prefix: string) {
+  const redis = new Redis(REDIS_URL, { enableAutoPipelining: true });
+  const ledger = createRedisLedger({ redis, prefix, ownsClient: true });
+  const log = createLogger({}, 'warn');
+  const part = await createBudgetPart(
+    { config, log, metrics: new Registry() },
+    { source, backend: 'redis', ledger },
+  );
+  const app = new Hono().route('/', part.routes!);
+  serve({ fetch: app.fetch, hostname: '127.0.0.1', port: PORT }, () => process.send?.('ready'));
+}
+
+async function main() {
+  const prefix = `bench:${now.toString(36)}:`;
+  const redis = new Redis(REDIS_URL, { enableAutoPipelining: true });
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
+  const ledger = createRedisLedger({ redis, prefix });
+  for (const b of budgets) await ledger.fund(b.campaignId, b.totalBudgetMicros);
+  console.log(
+    `lease-grants bench: ${CAMPAIGNS} campaigns, ${PHASE_MS / 1000}s per phase, redis ${REDIS_URL}`,
+  );
+  const results: Result[] = [];
+  let seq = 0;
+  const grantDirect = () => {
+    const t = Date.now();
+    return ledger.grant({
+      campaignId: `bench-${seq % CAMPAIGNS}`,
+      leaseId: `b${seq++}`,
+      holder: 'bench',
+      requestedMicros: 1_000,
+      now: t,
+      expiresAt: t + 60_000,
+      day: '2026-11-25',
+      dailyCapMicros: null,
+      committedCapMicros: null,
+    });
+  };
+  results.push(await phase('ledger.grant direct, 1 in flight', 1, grantDirect, [process.pid, redisPid]));
+  results.push(await phase('ledger.grant direct, 64 in flight', 64, grantDirect, [process.pid, redisPid]));
+
+  const service = createLeaseService({ ledger, codec: createLeaseTokenCodec(config.leaseKeys) });
+  for (const b of budgets) await service.upsertBudget(b);
+  const viaService = async () => {
+    const r = await service.requestLease({
+      campaignId: `bench-${seq++ % CAMPAIGNS}`,
+      holder: 'bench',
+      requestedMicros: 1_000,
+    });
+    if (!r.lease) throw new Error(`denied: ${r.reason}`);
+  };
+  results.push(
+    await phase('lease service in-process, 64 in flight', 64, viaService, [process.pid, redisPid]),
+  );
+
+  const child = spawn(process.execPath, [new URL(import.meta.url).pathname, '--serve', prefix], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((ok, fail) => {
+    child.once('message', () => ok());
+    child.once('exit', (code) => fail(new Error(`core exited ${code}`)));
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  const viaHttp = () =>
+    new Promise<void>((ok, fail) => {
+      const body = JSON.stringify({
+        campaignId: `bench-${seq++ % CAMPAIGNS}`,
+        holder: 'bench',
+        requestedMicros: 1_000,
+      });
+      const req = request(
+        {
+          agent,
+          host: '127.0.0.1',
+          port: PORT,
+          path: '/v1/leases',
+          method: 'POST',
+          headers: { authorization: `Bearer ${config.edgeToken}`, 'content-type': 'application/json' },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 200 ? ok() : fail(new Error(`HTTP ${res.statusCode}`))));
+        },
+      );
+      req.on('error', fail);
+      req.end(body);
+    });
+  results.push(
+    await phase('HTTP POST /v1/leases, 32 connections', 32, viaHttp, [child.pid!, redisPid], 'core'),
+  );
+  child.kill('SIGTERM');
+  agent.destroy();
+
+  await cleanup(redis, prefix);
+  await redis.quit();
+  writeSection(results);
+}
+
+interface Result {
+  name: string;
+  grants: number;
+  perSec: number;
+  p50ms: number;
+  p99ms: number;
+  coreCpuPer1k: number;
+  redisCpuPer1k: number;
+}
+
+async function phase(
+  name: string,
+  inFlight: number,
+  op: () => Promise<unknown>,
+  [corePid, redisPid]: [number, number],
+  coreName = 'bench',
+): Promise<Result> {
+  // Warm up (script cache, JIT, connections) before measuring.
+  const warmEnd = Date.now() + 500;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (Date.now() < warmEnd) await op();
+    }),
+  );
+  const lat: number[] = [];
+  const cpu0 = [cpuMs(corePid), cpuMs(redisPid)];
+  const t0 = performance.now();
+  const end = t0 + PHASE_MS;
+  let done = 0;
+  const tick = setInterval(() => {
+    const s = (performance.now() - t0) / 1000;
+    console.log(`  ${name}: ${s.toFixed(0)}s ${done} grants (${Math.round(done / s)}/s)`);
+  }, 1_000);
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (performance.now() < end) {
+        const s = performance.now();
+        await op();
+        lat.push(performance.now() - s);
+        done++;
+      }
+    }),
+  );
+  clearInterval(tick);
+  const secs = (performance.now() - t0) / 1000;
+  const cpu1 = [cpuMs(corePid), cpuMs(redisPid)];
+  lat.sort((a, b) => a - b);
+  const r: Result = {
+    name,
+    grants: done,
+    perSec: Math.round(done / secs),
+    p50ms: lat[Math.floor(lat.length * 0.5)]!,
+    p99ms: lat[Math.floor(lat.length * 0.99)]!,
+    coreCpuPer1k: ((cpu1[0]! - cpu0[0]!) / done) * 1000,
+    redisCpuPer1k: ((cpu1[1]! - cpu0[1]!) / done) * 1000,
+  };
+  console.log(
+    `= ${name}: ${r.perSec}/s, p50 ${r.p50ms.toFixed(2)} ms, p99 ${r.p99ms.toFixed(2)} ms, ` +
+      `CPU per 1k grants: ${coreName} ${r.coreCpuPer1k.toFixed(0)} ms, redis ${r.redisCpuPer1k.toFixed(0)} ms`,
+  );
+  return r;
+}
+
+/** utime + stime of a process, ms (Linux /proc; clock ticks are 100/s here). */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function cleanup(redis: Redis, prefix: string) {
+  for (let cursor = '0'; ; ) {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
+    if (keys.length) await redis.unlink(...keys);
+    cursor = next;
+    if (cursor === '0') break;
+  }
+}
+
+function writeSection(results: Result[]) {
+  const path = new URL('../../docs/benchmarks.md', import.meta.url);
+  const model = cpus()[0]?.model ?? 'unknown';
+  const rows = results.map(
+    (r) =>
+      `| ${r.name} | ${r.perSec.toLocaleString('en-US')} | ${r.p50ms.toFixed(2)} | ${r.p99ms.toFixed(2)} | ` +
+      `${r.coreCpuPer1k.toFixed(0)} | ${r.redisCpuPer1k.toFixed(0)} |`,
+  );
+  const section = [
+    '## Budget leases',
+    '',
+    `Command: \`node load/bench/lease-grants.ts\` (REDIS_URL=${REDIS_URL}), ${PHASE_MS / 1000} s per phase,`,
+    `${CAMPAIGNS} campaigns, ASAP pacing, budgets that never run out. Machine: ${cpus().length} cores (\`nproc\`),`,
+    `${model} (\`lscpu | grep 'Model name'\`); load generator, core and Redis share these cores.`,
+    `Run ${new Date().toISOString().slice(0, 16)}Z.`,
+    '',
+    '| path | grants/s | p50 ms | p99 ms | core CPU ms / 1k grants | redis CPU ms / 1k grants |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+    '',
+    'Direct rows call the Redis ledger (one Lua script per grant) from the bench process; the service row',
+    'adds pacing and HMAC token signing; the HTTP row is the lease API in a separate core process (its',
+    'CPU is the "core" column) driven over keep-alive connections. See docs/budget-leases.md.',
+    '',
+  ].join('\n');
+  // Re-read right before writing: other sections belong to other benchmarks.
+  let doc = '# Benchmarks\n';
+  try {
+    doc = readFileSync(path, 'utf8');
+  } catch {}
+  const start = doc.indexOf('## Budget leases');
+  if (start < 0) doc = `${doc.trimEnd()}\n\n${section}`;
+  else {
+    const next = doc.indexOf('\n## ', start + 1);
+    doc = doc.slice(0, start) + section + (next < 0 ? '' : doc.slice(next + 1));
+  }
+  writeFileSync(path, doc);
+  console.log(`wrote "Budget leases" in ${path.pathname}`);
+}

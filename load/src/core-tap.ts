@@ -1,0 +1,82 @@
+// A counting pass-through between the edge and the core (CORE_URL points here). It counts
+// every edge -> core round trip by route and the events in each /v1/events batch, so a run
+// reports "core round trips per 1,000 auctions" and "events the edge sent" whatever the
+// core itself exposes. When the core is down it drops the connection (no made-up 502), so the
+// edge sees what it would see without the tap.
+import { createServer, request as httpRequest, type Server } from 'node:http';
+
+export interface TapCounts {
+  byRoute: Record<string, number>;
+  eventsByType: Record<string, number>;
+  eventBatches: number;
+  failed: number;
+}
+
+/** Collapses ids out of a path so counts group by route: /v1/leases/abc/settle -> /v1/leases/:id/settle. */
+export function routeOf(method: string, path: string): string {
+  const p = path.split('?')[0] ?? path;
+  return `${method} ${p.replace(/\/v1\/leases\/[^/]+\/settle/, '/v1/leases/:id/settle')}`;
+}
+
+/** Counts events by type in a POST /v1/events body; tolerant of bodies it does not understand. */
+export function countEvents(body: string, into: Record<string, number>): void {
+  try {
+    const parsed = JSON.parse(body) as { events?: Array<{ type?: string }> };
+    for (const e of parsed.events ?? []) {
+      const t = e.type ?? 'unknown';
+      into[t] = (into[t] ?? 0) + 1;
+    }
+  } catch {
+    into.unparsed = (into.unparsed ?? 0) + 1;
+  }
+}
+
+export interface CoreTap {
+  url: string;
+  counts(): TapCounts;
+  close(): Promise<void>;
+}
+
+export function startCoreTap(listenPort: number, target: { host: string; port: number }): Promise<CoreTap> {
+  const counts: TapCounts = { byRoute: {}, eventsByType: {}, eventBatches: 0, failed: 0 };
+  const server: Server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+    const route = routeOf(req.method ?? 'GET', req.url ?? '/');
+    const isEvents = req.method === 'POST' && (req.url ?? '').startsWith('/v1/events');
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const up = httpRequest(
+        { host: target.host, port: target.port, method: req.method, path: req.url, headers: req.headers },
+        (upRes) => {
+          counts.byRoute[route] = (counts.byRoute[route] ?? 0) + 1;
+          if (isEvents && (upRes.statusCode ?? 500) < 300) {
+            counts.eventBatches++;
+            countEvents(body.toString('utf8'), counts.eventsByType);
+          }
+          res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+          upRes.pipe(res);
+        },
+      );
+      up.on('error', () => {
+        counts.failed++;
+        res.socket?.destroy();
+      });
+      up.end(body);
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listenPort, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${listenPort}`,
+        counts: () => structuredClone(counts),
+        close: () =>
+          new Promise((r) => {
+            server.close(() => r());
+            server.closeAllConnections();
+          }),
+      }),
+    );
+  });
+}

@@ -1,0 +1,45 @@
+// Runs the bare fan-out reference (load/fanout/worker.ts) in raw workerd, bundled by
+// wrangler (no dev proxy at run time), the same way the edge runs for benchmarks.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO } from './paths.ts';
+import { type Managed, start, waitHealthy } from './processes.ts';
+import { renderWorkerdConfig } from './workerd-config.ts';
+
+export async function startFanoutReference(opts: {
+  port: number;
+  dspUrls: string[];
+  deadlineMs: number;
+  workDir: string;
+}): Promise<Managed> {
+  const dir = join(opts.workDir, 'bare-fanout');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'wrangler.toml'),
+    `name = "bare-fanout"\nmain = ${JSON.stringify(join(REPO, 'load/fanout/worker.ts'))}\ncompatibility_date = "2025-09-01"\n`,
+  );
+  const bundle = spawnSync(
+    join(REPO, 'node_modules/.bin/wrangler'),
+    ['deploy', '--dry-run', '--outdir', join(dir, 'out'), '-c', join(dir, 'wrangler.toml')],
+    { cwd: dir, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+  );
+  if (bundle.status !== 0)
+    throw new Error(`bundling the bare fan-out failed:\n${bundle.stderr}${bundle.stdout}`);
+  const configPath = join(dir, 'workerd.capnp');
+  writeFileSync(
+    configPath,
+    renderWorkerdConfig({
+      modulePath: 'out/worker.js', // embed paths are relative to the config file
+      address: `127.0.0.1:${opts.port}`,
+      compatibilityDate: '2025-09-01',
+      bindings: { DSP_URLS: opts.dspUrls.join(','), DEADLINE_MS: String(opts.deadlineMs) },
+    }),
+  );
+  const m = start('bare-fanout', join(REPO, 'node_modules/workerd/bin/workerd'), ['serve', configPath], {
+    cwd: dir,
+    logDir: opts.workDir,
+  });
+  await waitHealthy(`http://127.0.0.1:${opts.port}/healthz`, m, 15_000);
+  return m;
+}

@@ -1,0 +1,238 @@
+// Runs one scenario end to end against the real edge and core: brings the stack up, drives
+// the load, applies the scenario's chaos on schedule, gathers the facts, judges the
+// invariants, writes the report and tears everything down. Returns the exit code.
+import { join } from 'node:path';
+import { budgets, landedEvents } from './core-client.ts';
+import { startFanoutReference } from './fanout-reference.ts';
+import { evaluate, type Invariant, type RunFacts } from './invariants.ts';
+import { runPhase } from './load-phase.ts';
+import { RESULTS } from './paths.ts';
+import { percentile, summarize } from './percentiles.ts';
+import { stopAll } from './processes.ts';
+import { summaryLine, writeReport } from './report.ts';
+import type { RunReport } from './run-report.ts';
+import type { Scenario, ScenarioContext } from './scenarios/types.ts';
+import { constantRate } from './schedule.ts';
+import { type ServiceName, startServices, stopService } from './services.ts';
+import { DEV_SSP_KEY, startStack } from './stack.ts';
+import { DEFAULT_MIX } from './traffic-mix.ts';
+
+export interface RunOptions {
+  seed: number;
+  durationS?: number;
+  qps?: number;
+  /** Adds an invariant that always fails: proves a broken invariant fails the run. */
+  breakInvariant?: boolean;
+  command: string;
+  log?: (m: string) => void;
+}
+
+const deliberatelyBroken: Invariant = () => ({
+  name: 'deliberately broken invariant (--break)',
+  ok: false,
+  detail: 'this check always fails, to show a broken invariant fails the run',
+});
+
+export async function runScenario(
+  s: Scenario,
+  o: RunOptions,
+): Promise<{ code: number; report?: RunReport; dir?: string }> {
+  const log = o.log ?? ((m: string) => process.stderr.write(`[${s.name}] ${m}\n`));
+  const durationS = o.durationS ?? s.durationS;
+  const qps = o.qps ?? s.qps;
+  const startedAt = new Date().toISOString();
+  const runDir = join(RESULTS, `${s.name}-${startedAt.replace(/[:.]/g, '-')}`);
+  const mix = { ...DEFAULT_MIX, tmaxMs: s.tmaxMs, ...s.mix };
+  let ownServices: ServiceName[] = [];
+  try {
+    if (s.services?.length) {
+      log(`starting services: ${s.services.join(', ')}`);
+      ownServices = startServices(s.services);
+    }
+    log(`starting DSP fleet, core (${s.mode}) and edge (workerd)`);
+    const stack = await startStack({
+      runDir: join(runDir, 'run'),
+      mode: s.mode,
+      dsps: s.dsps(),
+      seed: o.seed,
+    });
+    try {
+      const before = await budgets(stack.coreUrl);
+      const tapBefore = stack.tap.counts();
+      const loadStart = Date.now();
+      const ctx: ScenarioContext = {
+        stack,
+        elapsedS: () => (Date.now() - loadStart) / 1000,
+        log,
+        facts: {},
+        notes: [],
+      };
+      const timers = (s.steps ?? []).map((step) =>
+        setTimeout(() => {
+          log(`t=${step.atS}s ${step.label}`);
+          step.run(ctx).catch((err) => {
+            ctx.notes.push(`step "${step.label}" failed: ${String(err)}`);
+            log(`step "${step.label}" failed: ${String(err)}`);
+          });
+        }, step.atS * 1000),
+      );
+      const rate = s.rate ? s.rate(qps, durationS) : constantRate(qps);
+      const phase = await runPhase({
+        label: s.name,
+        url: stack.edgeUrl,
+        apiKey: DEV_SSP_KEY,
+        seed: o.seed,
+        rate,
+        durationS,
+        mix,
+        users: s.users,
+        cpuRoots: [stack.edge.pid],
+      });
+      for (const t of timers) clearTimeout(t);
+      // Let batched events reach the core and the store, then count.
+      await new Promise((r) => setTimeout(r, (s.settleS ?? 5) * 1000));
+      const after = await budgets(stack.coreUrl);
+      const tapAfter = stack.tap.counts();
+      const landed = await landedEvents(stack.coreUrl, loadStart);
+      const dsps = await stack.fleet.stats();
+
+      let fanoutMsPerAuction: number | undefined;
+      let fanoutNote: string | undefined;
+      if (s.fanoutReference) {
+        log('running the bare fan-out reference at the same rate');
+        const ref = await startFanoutReference({
+          port: 8790,
+          dspUrls: s.dsps().map((d) => `http://127.0.0.1:${d.port}/openrtb2/bid`),
+          deadlineMs: s.tmaxMs - 20,
+          workDir: join(runDir, 'run'),
+        });
+        const fo = await runPhase({
+          label: 'bare-fanout',
+          url: 'http://127.0.0.1:8790',
+          apiKey: DEV_SSP_KEY,
+          seed: o.seed,
+          rate,
+          durationS: Math.min(durationS, 30),
+          mix: { ...mix, botShare: 0, malformedShare: 0 },
+          users: false,
+          cpuRoots: [ref.pid],
+        });
+        await ref.stop();
+        fanoutMsPerAuction = fo.auctions ? fo.cpuMs / fo.auctions : undefined;
+        const v = summarize(fo.ssp.validLatencies);
+        fanoutNote = `bare fan-out: ${fo.auctions} auctions, P50 ${v.p50.toFixed(2)} ms, P99 ${v.p99.toFixed(2)} ms, ${fanoutMsPerAuction?.toFixed(3)} ms CPU/auction`;
+      }
+
+      const diff = (a: Record<string, number>, b: Record<string, number>) =>
+        Object.fromEntries(Object.entries(b).map(([k, v]) => [k, v - (a[k] ?? 0)]));
+      const byRoute = diff(tapBefore.byRoute, tapAfter.byRoute);
+      const eventsSent = diff(tapBefore.eventsByType, tapAfter.eventsByType);
+      const roundTrips = Object.values(byRoute).reduce((a, b) => a + b, 0);
+      const ssp = phase.ssp;
+      const validLatency = summarize(ssp.validLatencies);
+      const leaks: Record<string, number> = {};
+      for (const d of dsps) for (const [k, n] of Object.entries(d.leaks)) leaks[k] = (leaks[k] ?? 0) + n;
+      const facts: RunFacts = {
+        tmaxMs: s.tmaxMs,
+        statuses: ssp.statuses,
+        validLatency,
+        spend: after.view?.spend,
+        events: { sent: eventsSent, landed: landed.counts },
+        leaks,
+        ...ctx.facts,
+      };
+      const invariants = o.breakInvariant ? [...s.invariants, deliberatelyBroken] : s.invariants;
+      const { ok, verdicts } = evaluate(facts, invariants);
+      const valid = ssp.statuses.valid;
+      const validTotal = Object.values(valid).reduce((a, b) => a + b, 0);
+      const unexpected = ssp.timeline.reduce((n, x) => n + x.errors, 0);
+      const timeouts = Object.values(ssp.statuses).reduce((n, m) => n + (m[-1] ?? 0), 0);
+      const answered = ssp.allLatencies.length;
+      const report: RunReport = {
+        scenario: s.name,
+        description: s.description,
+        command: o.command,
+        startedAt,
+        seed: o.seed,
+        durationS,
+        tmaxMs: s.tmaxMs,
+        throughput: {
+          scheduled: ssp.scheduled,
+          sent: ssp.sent,
+          answered,
+          answeredPerS: answered / (ssp.durationMs / 1000),
+          bidsReceived: ssp.bidsReceived,
+        },
+        latency: { valid: validLatency, all: summarize(ssp.allLatencies) },
+        statuses: ssp.statuses,
+        timeouts,
+        errorRate: ssp.scheduled ? unexpected / ssp.scheduled : 0,
+        fillRate: validTotal ? (valid[200] ?? 0) / validTotal : 0,
+        cpu: {
+          edgeMsPerAuction: phase.auctions ? phase.cpuMs / phase.auctions : undefined,
+          edgeTotalMs: phase.cpuMs,
+          byComm: phase.cpuByComm,
+          fanoutMsPerAuction,
+          note: s.users
+            ? 'edge CPU includes the notices and trackers the simulated users fired during the run'
+            : 'edge CPU covers auctions only (no notices or trackers fired)',
+        },
+        core: {
+          roundTripsPer1000: phase.auctions ? (roundTrips * 1000) / phase.auctions : undefined,
+          byRoute,
+          note: `edge -> core round trips counted by the tap in front of the core: ${JSON.stringify(byRoute)}`,
+        },
+        spend: after.view?.spend,
+        events: { sent: eventsSent, landed: landed.counts },
+        dsps,
+        users: phase.users,
+        sendLagP99Ms: ssp.sendLagP99Ms,
+        verdicts,
+        timeline: ssp.timeline.slice(0, durationS).map((x) => {
+          const lat = [...x.latencies].sort((a, b) => a - b);
+          return {
+            t: x.t,
+            scheduled: x.scheduled,
+            answered: x.answered,
+            errors: x.errors,
+            p50: percentile(lat, 50),
+            p99: percentile(lat, 99),
+          };
+        }),
+        samples: ssp.samples,
+        notes: [
+          ...ctx.notes,
+          ...(fanoutNote ? [fanoutNote] : []),
+          ...(before.why ? [`budgets before the run unavailable: ${before.why}`] : []),
+          ...(after.why ? [`budgets after the run unavailable: ${after.why}`] : []),
+          ...(landed.why ? [landed.why] : []),
+          ...(phase.users ? [`users: ${JSON.stringify(phase.users)}`] : []),
+        ],
+      };
+      const dir = writeReport(report, RESULTS);
+      process.stdout.write(`\n${summaryLine(report)}\n`);
+      for (const v of verdicts) process.stdout.write(`${v.ok ? 'PASS' : 'FAIL'} ${v.name}: ${v.detail}\n`);
+      process.stdout.write(`report: ${dir}\n`);
+      if (!ok)
+        process.stderr.write(
+          `\n${s.name}: FAILED (${verdicts
+            .filter((v) => !v.ok)
+            .map((v) => v.name)
+            .join(', ')})\n`,
+        );
+      return { code: ok ? 0 : 1, report, dir };
+    } finally {
+      await stack.stop();
+    }
+  } catch (err) {
+    process.stderr.write(`\n${s.name}: FAILED to run: ${(err as Error).message}\n`);
+    return { code: 2 };
+  } finally {
+    await stopAll();
+    for (const name of ownServices) {
+      try {
+        stopService(name);
+      } catch {}
+    }
+  }
+}

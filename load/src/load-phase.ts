@@ -1,0 +1,77 @@
+// One measured load phase against one target (the edge or the bare fan-out): open-loop SSP
+// traffic, optional user simulation, CPU of the target's process tree over the phase.
+import { cpuBetween, sampleTree } from './proc-cpu.ts';
+import { endProgress, printProgress, progressLine } from './progress.ts';
+import type { RateFn } from './schedule.ts';
+import { runSsp, type SspResult } from './ssp-simulator.ts';
+import type { MixOptions } from './traffic-mix.ts';
+import { DEFAULT_USER_MODEL } from './user-model.ts';
+import { createUserSimulator, type UserSimStats } from './user-simulator.ts';
+
+export interface PhaseOptions {
+  label: string;
+  url: string;
+  apiKey: string;
+  seed: number;
+  rate: RateFn;
+  durationS: number;
+  mix: MixOptions;
+  users: boolean;
+  /** Processes whose CPU is the target's (their whole trees are counted). */
+  cpuRoots: number[];
+  quiet?: boolean;
+}
+
+export interface PhaseResult {
+  ssp: SspResult;
+  users: UserSimStats | undefined;
+  cpuMs: number;
+  cpuByComm: Record<string, number>;
+  /** Requests the target answered with an auction outcome (200 or 204). */
+  auctions: number;
+}
+
+export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
+  const users = o.users
+    ? createUserSimulator({
+        seed: o.seed,
+        model: { ...DEFAULT_USER_MODEL, seed: o.seed },
+        renderMs: 150,
+        clickMs: 1500,
+        convertMs: 3000,
+        maxDelayMs: 8000,
+        maxPending: 50_000,
+      })
+    : undefined;
+  let errors = 0;
+  let sent = 0;
+  const before = sampleTree(o.cpuRoots);
+  const ssp = await runSsp({
+    edgeUrl: o.url,
+    path: '/openrtb2/auction',
+    apiKey: o.apiKey,
+    seed: o.seed,
+    rate: o.rate,
+    durationS: o.durationS,
+    mix: o.mix,
+    connections: 256,
+    clientTimeoutMs: Math.max(1000, o.mix.tmaxMs * 5),
+    maxInFlight: 4000,
+    fireWinNotices: o.users,
+    ...(users ? { onWin: (w) => users.onWin(w) } : {}),
+    onSecond: (s) => {
+      sent += s.scheduled;
+      errors += s.errors;
+      if (!o.quiet) printProgress(progressLine(o.label, o.durationS, s, { sent, errors }));
+    },
+  });
+  if (users) await users.drain(12_000);
+  const after = sampleTree(o.cpuRoots);
+  if (!o.quiet) endProgress();
+  const cpu = cpuBetween(before, after);
+  const auctions = ['valid', 'bot'].reduce((n, k) => {
+    const m = ssp.statuses[k as 'valid' | 'bot'];
+    return n + (m[200] ?? 0) + (m[204] ?? 0);
+  }, 0);
+  return { ssp, users: users?.stats(), cpuMs: cpu.totalMs, cpuByComm: cpu.byComm, auctions };
+}

@@ -1,0 +1,168 @@
+// The edge-overhead benchmark (issue 3's): 5 DSPs that always bid after a fixed delay, valid
+// single-imp banner requests at rising rates; per step, end-to-end latency minus the slowest
+// DSP's latency (P50/P99) and CPU per auction, for the edge and for the bare fan-out
+// reference in raw workerd on the same machine in the same run.
+import { join } from 'node:path';
+import { instantProfile } from './dsp-behavior.ts';
+import { startFleetProcess } from './dsp-fleet-process.ts';
+import { startFanoutReference } from './fanout-reference.ts';
+import { runPhase } from './load-phase.ts';
+import { RESULTS } from './paths.ts';
+import { summarize } from './percentiles.ts';
+import { stopAll } from './processes.ts';
+import { constantRate } from './schedule.ts';
+import { DEV_SSP_KEY, startStack } from './stack.ts';
+import { DEFAULT_MIX, type MixOptions } from './traffic-mix.ts';
+
+export interface OverheadStep {
+  target: 'edge' | 'bare-fanout';
+  qps: number;
+  auctions: number;
+  answeredPerS: number;
+  /** Latency minus the DSP delay (the slowest of 5 identical fixed-delay DSPs), ms. */
+  overheadP50: number;
+  overheadP99: number;
+  e2eP99: number;
+  timeouts: number;
+  errors: number;
+  cpuMsPerAuction: number;
+}
+
+export const DSP_DELAY_MS = 5;
+const MIX: MixOptions = {
+  ...DEFAULT_MIX,
+  tmaxMs: 300,
+  botShare: 0,
+  malformedShare: 0,
+  deals: [],
+  formats: { banner: 1, video: 0, native: 0, multi: 0 },
+};
+
+async function steps(
+  target: OverheadStep['target'],
+  url: string,
+  roots: number[],
+  rates: number[],
+  stepS: number,
+  seed: number,
+): Promise<OverheadStep[]> {
+  const out: OverheadStep[] = [];
+  for (const qps of rates) {
+    const p = await runPhase({
+      label: `${target} @${qps}/s`,
+      url,
+      apiKey: DEV_SSP_KEY,
+      seed,
+      rate: constantRate(qps),
+      durationS: stepS,
+      mix: MIX,
+      users: false,
+      cpuRoots: roots,
+    });
+    const v = summarize(p.ssp.validLatencies);
+    out.push({
+      target,
+      qps,
+      auctions: p.auctions,
+      answeredPerS: p.ssp.allLatencies.length / stepS,
+      overheadP50: v.p50 - DSP_DELAY_MS,
+      overheadP99: v.p99 - DSP_DELAY_MS,
+      e2eP99: v.p99,
+      timeouts: p.ssp.statuses.valid[-1] ?? 0,
+      errors: p.ssp.timeline.reduce((n, x) => n + x.errors, 0),
+      cpuMsPerAuction: p.auctions ? p.cpuMs / p.auctions : Number.NaN,
+    });
+  }
+  return out;
+}
+
+export async function runOverhead(opts: {
+  seed: number;
+  rates: number[];
+  stepS: number;
+  withEdge: boolean;
+  log: (m: string) => void;
+}): Promise<{ rows: OverheadStep[]; notes: string[] }> {
+  const dsps = [0, 1, 2, 3, 4].map((i) => instantProfile(i, DSP_DELAY_MS));
+  const runDir = join(RESULTS, `overhead-run-${Date.now()}`);
+  const rows: OverheadStep[] = [];
+  const notes: string[] = [];
+  try {
+    if (opts.withEdge) {
+      opts.log('starting core, edge (workerd) and 5 fixed-delay DSPs');
+      const stack = await startStack({ runDir, mode: 'single-node', dsps, seed: opts.seed });
+      try {
+        // A short warm-up so snapshot fetch, isolate start and JIT are not in the first step.
+        await runPhase({
+          label: 'warm-up',
+          url: stack.edgeUrl,
+          apiKey: DEV_SSP_KEY,
+          seed: opts.seed + 1,
+          rate: constantRate(50),
+          durationS: 3,
+          mix: MIX,
+          users: false,
+          cpuRoots: [stack.edge.pid],
+          quiet: true,
+        });
+        rows.push(
+          ...(await steps('edge', stack.edgeUrl, [stack.edge.pid], opts.rates, opts.stepS, opts.seed)),
+        );
+        const dspStats = await stack.fleet.stats();
+        notes.push(`DSP requests received: ${dspStats.map((d) => `${d.id} ${d.received}`).join(', ')}`);
+      } finally {
+        await stack.stop();
+      }
+    }
+    opts.log('starting the bare fan-out reference in raw workerd');
+    const fleet = await startFleetProcess(dsps, opts.seed);
+    try {
+      const ref = await startFanoutReference({
+        port: 8790,
+        dspUrls: dsps.map((d) => `http://127.0.0.1:${d.port}/openrtb2/bid`),
+        deadlineMs: MIX.tmaxMs - 20,
+        workDir: runDir,
+      });
+      await runPhase({
+        label: 'warm-up',
+        url: 'http://127.0.0.1:8790',
+        apiKey: DEV_SSP_KEY,
+        seed: opts.seed + 1,
+        rate: constantRate(50),
+        durationS: 3,
+        mix: MIX,
+        users: false,
+        cpuRoots: [ref.pid],
+        quiet: true,
+      });
+      rows.push(
+        ...(await steps(
+          'bare-fanout',
+          'http://127.0.0.1:8790',
+          [ref.pid],
+          opts.rates,
+          opts.stepS,
+          opts.seed,
+        )),
+      );
+      await ref.stop();
+    } finally {
+      await fleet.close();
+    }
+  } finally {
+    await stopAll();
+  }
+  return { rows, notes };
+}
+
+export function overheadTable(rows: OverheadStep[]): string {
+  const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+  return [
+    '| target | rate (req/s) | answered/s | overhead P50 (ms) | overhead P99 (ms) | e2e P99 (ms) | timeouts | errors | CPU/auction (ms) |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.target} | ${r.qps} | ${f(r.answeredPerS, 0)} | ${f(r.overheadP50)} | ${f(r.overheadP99)} | ${f(r.e2eP99)} | ${r.timeouts} | ${r.errors} | ${f(r.cpuMsPerAuction, 3)} |`,
+    ),
+  ].join('\n');
+}

@@ -1,0 +1,28 @@
+// Cluster mode with the real services; one of them (Redis, Kafka or ClickHouse) is stopped
+// for 30 s and started again. The edge answers throughout, no money is spent twice or without
+// a lease, and every event lands once the service is back (Kafka: the core's durable outbox;
+// ClickHouse: the sink retries; Redis: leases are refused, so own campaigns stop bidding).
+import { STANDARD } from '../invariants.ts';
+import { restartService, type ServiceName, stopService } from '../services.ts';
+import { fleet } from './baseline.ts';
+import type { Scenario } from './types.ts';
+
+export function serviceDown(service: Exclude<ServiceName, 'postgres' | 'upstash'>): Scenario {
+  return {
+    name: `${service}-down`,
+    description: `Cluster mode (PostgreSQL, Redis, Kafka, ClickHouse); ${service} is stopped at t=15 s and restarted at t=45 s.`,
+    durationS: 70,
+    qps: 100,
+    tmaxMs: 200,
+    mode: 'cluster',
+    services: ['postgres', 'redis', 'kafka', 'clickhouse'],
+    dsps: fleet,
+    users: true,
+    settleS: 20,
+    invariants: STANDARD,
+    steps: [
+      { atS: 15, label: `${service} stops`, run: async () => stopService(service) },
+      { atS: 45, label: `${service} restarts`, run: async () => restartService(service) },
+    ],
+  };
+}
