@@ -14,6 +14,7 @@ import { mountCrud } from './resources/crud.ts';
 import { currencyRateResource } from './resources/currency-rates.ts';
 import { dealResource } from './resources/deals.ts';
 import { dspResource } from './resources/dsps.ts';
+import { ivtRuleResource } from './resources/ivt-rules.ts';
 import { mountSspKeys } from './resources/ssp-keys.ts';
 import { sspResource } from './resources/ssps.ts';
 import { mountTokens } from './resources/tokens.ts';
@@ -63,6 +64,7 @@ export function createCatalogApi(deps: CatalogApiDeps): OpenAPIHono<CatalogEnv> 
   ])
     mountCrud(app, db, store, r as Parameters<typeof mountCrud>[3]);
   mountCrud(app, db, store, currencyRateResource as Parameters<typeof mountCrud>[3]);
+  mountCrud(app, db, store, ivtRuleResource as Parameters<typeof mountCrud>[3]);
   mountSspKeys(app, store);
   mountTokens(app, store);
   mountAudit(app, db);

@@ -339,6 +339,16 @@ export function catalogSuite(driver: SuiteDriver): void {
         expect(snap.currencyRates.JPY).toBeCloseTo(0.0068);
         expect(JSON.stringify(snap)).not.toMatch(/ert_|ssp_[A-Za-z0-9_-]{20}/);
       });
+      it('ships IVT rules from the catalog and validates their patterns', async () => {
+        const bad = await call('POST', '/v1/admin/ivt-rules', {
+          body: { kind: 'ip_range', pattern: '10.0.0.0/99' },
+        });
+        expect(bad).toMatchObject({ status: 400, body: { field: 'pattern' } });
+        await call('POST', '/v1/admin/ivt-rules', { body: { kind: 'ip_range', pattern: '198.51.100.0/24' } });
+        await call('POST', '/v1/admin/ivt-rules', { body: { kind: 'user_agent', pattern: 'evilbot' } });
+        const { ivt } = (await get()).body;
+        expect(ivt).toEqual({ blockedUserAgents: ['evilbot'], blockedIpRanges: ['198.51.100.0/24'] });
+      });
     });
 
     describe('budget feed', () => {

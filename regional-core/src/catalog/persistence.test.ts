@@ -21,6 +21,7 @@ describe('catalog on a PGlite data dir', () => {
     );
     expect(snap1.body.campaigns.length).toBeGreaterThanOrEqual(2);
     expect(Object.keys(snap1.body.currencyRates).sort()).toEqual(['EUR', 'GBP', 'USD']);
+    expect(snap1.body.ivt.blockedUserAgents).toContain('googlebot');
     await first.close();
 
     const second = await createCatalogPart(ctx, { db: { kind: 'pglite', dataDir }, seed: true });

@@ -9,6 +9,7 @@ import {
   creatives,
   currencyRates,
   dspPartners,
+  ivtRules,
   sspAccounts,
 } from './schema/index.ts';
 import type { CatalogStore } from './store.ts';
@@ -142,6 +143,19 @@ export async function seedCatalog(
         attributes: [],
       } as { id: string });
     }
+    // Known crawlers and tools, and cloud ranges (AWS 3/9 and 52/10, GCP 34.64/10, Azure 20.32/11).
+    for (const pattern of ['googlebot', 'bingbot', 'python-requests', 'curl/', 'headlesschrome'])
+      await put('ivt_rule', ivtRules, {
+        id: `ivt-ua-${pattern.replace(/\W/g, '')}`,
+        kind: 'user_agent',
+        pattern,
+      } as { id: string });
+    for (const pattern of ['3.0.0.0/9', '52.0.0.0/10', '34.64.0.0/10', '20.32.0.0/11'])
+      await put('ivt_rule', ivtRules, {
+        id: `ivt-ip-${pattern.replace(/\W/g, '-')}`,
+        kind: 'ip_range',
+        pattern,
+      } as { id: string });
     return { value: audit.length, audit };
   });
   return { created: value, version };

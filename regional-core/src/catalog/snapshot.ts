@@ -14,6 +14,7 @@ import {
   currencyRates,
   deals,
   dspPartners,
+  ivtRules,
   sspAccounts,
 } from './schema/index.ts';
 
@@ -54,6 +55,7 @@ export async function buildSnapshot(db: CatalogDb, settings: SnapshotSettings): 
         .from(creatives)
         .where(eq(creatives.status, 'active'))
         .orderBy(asc(creatives.id));
+      const ivt = await tx.select().from(ivtRules).orderBy(asc(ivtRules.id));
       const dls = await tx.select().from(deals).where(eq(deals.status, 'active')).orderBy(asc(deals.id));
 
       // One CreativeConfig per size: the edge matches an impression's w x h against these.
@@ -130,7 +132,17 @@ export async function buildSnapshot(db: CatalogDb, settings: SnapshotSettings): 
           dspIds: d.dspIds,
           campaignIds: d.campaignIds,
         })),
-        ivt: settings.ivt,
+        // Rules from the catalog on top of any the core's settings add.
+        ivt: {
+          blockedUserAgents: uniq([
+            ...settings.ivt.blockedUserAgents,
+            ...ivt.filter((r) => r.kind === 'user_agent').map((r) => r.pattern),
+          ]),
+          blockedIpRanges: uniq([
+            ...settings.ivt.blockedIpRanges,
+            ...ivt.filter((r) => r.kind === 'ip_range').map((r) => r.pattern),
+          ]),
+        },
       };
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },

@@ -8,4 +8,5 @@ export * from './creatives.ts';
 export * from './currency-rates.ts';
 export * from './deals.ts';
 export * from './dsp-partners.ts';
+export * from './ivt-rules.ts';
 export * from './ssp-accounts.ts';
