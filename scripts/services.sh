@@ -47,6 +47,8 @@ export DEBIAN_FRONTEND=noninteractive
 export PGCONNECT_TIMEOUT=3
 
 log() { echo "[services] $*" >&2; }
+# show_tail FILE LINES: the end of a log on stderr, long lines cut (Kafka's run to KBs).
+show_tail() { tail -n "$2" "$1" 2>/dev/null | cut -c1-400 >&2 || true; }
 die() {
   log "$*"
   exit 1
@@ -164,12 +166,12 @@ wait_healthy() {
   while ! healthy "$name"; do
     if ! alive "$pid"; then
       log "$name: exited during startup; last lines of $(logfile "$name"):"
-      tail -n 40 "$(logfile "$name")" >&2 || true
+      show_tail "$(logfile "$name")" 40
       return 1
     fi
     if ((SECONDS - start >= secs)); then
       log "$name: not healthy after ${secs}s (port $(service_port "$name")); last lines of $(logfile "$name"):"
-      tail -n 40 "$(logfile "$name")" >&2 || true
+      show_tail "$(logfile "$name")" 40
       stop_group "$name" "$pid" TERM 5 || true
       return 1
     fi
@@ -205,11 +207,11 @@ apt_install() {
   local apt=(apt-get -o DPkg::Lock::Timeout=600 -o Dpkg::Use-Pty=0)
   local out="$DATA_ROOT/apt.log"
   "${apt[@]}" update -qq >>"$out" 2>&1 || {
-    tail -n 20 "$out" >&2
+    show_tail "$out" 20
     die "apt-get update failed (log: $out)"
   }
   "${apt[@]}" install -y -qq --no-install-recommends "$@" >>"$out" 2>&1 || {
-    tail -n 20 "$out" >&2
+    show_tail "$out" 20
     die "apt-get install $* failed (log: $out)"
   }
 }
@@ -226,7 +228,7 @@ fetch_kafka_jars() {
     mkdir -p "$tmp"
     (cd "$tmp" && mvn -B -q -f "$ROOT/scripts/kafka/pom.xml" dependency:copy-dependencies \
       -DoutputDirectory="$tmp" -DincludeScope=runtime) >>"$(logfile kafka)" 2>&1 || {
-      tail -n 30 "$(logfile kafka)" >&2
+      show_tail "$(logfile kafka)" 30
       die "kafka: mvn dependency:copy-dependencies failed"
     }
     rm -rf "$KAFKA_LIB"
@@ -269,7 +271,7 @@ launch_postgres() {
     rm -rf "$dir/pg"
     setpriv --reuid=postgres --regid=postgres --init-groups -- "$bin/initdb" -D "$dir/pg" \
       --auth=trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync >>"$(logfile postgres)" 2>&1 ||
-      { tail -n 30 "$(logfile postgres)" >&2; die "postgres: initdb failed (log: $(logfile postgres))"; }
+      { show_tail "$(logfile postgres)" 30; die "postgres: initdb failed (log: $(logfile postgres))"; }
   fi
   # A machine that was killed leaves postmaster.pid behind; after a reboot its pid may
   # belong to another process and PostgreSQL would refuse to start. We only get here
@@ -312,7 +314,7 @@ launch_kafka() {
     rm -rf "$dir/data"
     "${java[@]}" kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" \
       >>"$(logfile kafka)" 2>&1 || {
-      tail -n 30 "$(logfile kafka)" >&2
+      show_tail "$(logfile kafka)" 30
       die "kafka: storage format failed (log: $(logfile kafka))"
     }
   fi
@@ -394,7 +396,7 @@ start_log() {
 
 # start_one NAME RESULT_FILE: writes started | running | failed to RESULT_FILE.
 start_one() {
-  local name=$1 result=$2 begin=$SECONDS pid
+  local name=$1 result=$2 begin=$SECONDS pid i
   mkdir -p "$DATA_ROOT/$name"
   (
     # One start per service at a time, even across concurrent callers (two test runs
@@ -408,12 +410,21 @@ start_one() {
     if pid=$(managed_pid "$name"); then
       log "$name: process $pid is up but not answering; waiting for it"
     elif port_open "$(service_port "$name")"; then
+      # Someone else's server may still be starting, or slow on a loaded machine.
+      for ((i = 0; i < 50; i++)); do
+        sleep 0.2
+        if healthy "$name"; then
+          [ "$name" = postgres ] && ensure_database
+          echo running >"$result"
+          exit 0
+        fi
+      done
       die "$name: port $(service_port "$name") is taken by something that does not answer as $name"
     else
       "launch_$name"
     fi
     if ! wait_healthy "$name" "${TIMEOUT[$name]}"; then
-      [ "$name" = clickhouse ] && tail -n 20 "$(start_log clickhouse)" >&2 2>/dev/null
+      [ "$name" = clickhouse ] && show_tail "$(start_log clickhouse)" 20
       exit 1
     fi
     [ "$name" = postgres ] && ensure_database
