@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createLeaseTokenCodec } from './lease-token.ts';
 
@@ -91,5 +92,19 @@ describe('lease token', () => {
       const r = await codec.verify(junk, { now: 0 });
       expect(r.ok).toBe(false);
     }
+  });
+});
+
+describe('lease token with a synchronous HMAC (the core passes node:crypto)', () => {
+  const nodeHmac = (secret: string, data: string) => createHmac('sha256', secret).update(data).digest();
+  it('produces the same tokens as Web Crypto and rejects the same forgeries', async () => {
+    const web = createLeaseTokenCodec(ring);
+    const sync = createLeaseTokenCodec(ring, nodeHmac);
+    const token = await sync.sign(claims);
+    expect(token).toBe(await web.sign(claims));
+    expect((await web.verify(token, { now: 0 })).ok).toBe(true);
+    expect((await sync.verify(await web.sign(claims), { now: 0 })).ok).toBe(true);
+    const evil = await createLeaseTokenCodec({ current: 'k2', keys: { k2: 'guessed' } }).sign(claims);
+    expect(await sync.verify(evil, { now: 0 })).toEqual({ ok: false, error: { reason: 'bad_signature' } });
   });
 });

@@ -1,5 +1,6 @@
 // The budget part of the core: picks the ledger for the mode, follows the catalog's budgets,
 // serves the lease API and sweeps expired leases. main.ts creates it and mounts `routes`.
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { createLeaseTokenCodec } from '@edge-rtb/shared/lease-token';
 import type { LeaseSizing } from '@edge-rtb/shared/pacing/lease-size';
@@ -37,7 +38,9 @@ export async function createBudgetPart(ctx: PartContext, opts: BudgetPartOptions
   const ledger = opts.ledger ?? (await openLedger(ctx, opts.backend));
   const service = createLeaseService({
     ledger,
-    codec: createLeaseTokenCodec(config.leaseKeys),
+    codec: createLeaseTokenCodec(config.leaseKeys, (key, data) =>
+      createHmac('sha256', key).update(data).digest(),
+    ),
     metrics: createBudgetMetrics(ctx.metrics),
     ...(opts.leaseTtlMs ? { leaseTtlMs: opts.leaseTtlMs } : {}),
     ...(opts.sizing ? { sizing: opts.sizing } : {}),

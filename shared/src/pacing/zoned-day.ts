@@ -51,8 +51,21 @@ function instantOf(localMidnightAsUtc: number, timeZone: string): number {
   return localMidnightAsUtc - offsetAt(guess, timeZone);
 }
 
+// formatToParts is the slow part (several calls per day lookup) and every lease request asks:
+// remember the last day per zone; it answers for any t inside its own bounds, so it never goes stale.
+const lastDay = new Map<string, LocalDay>();
+
 /** Throws RangeError on an unknown IANA zone (the catalog validates zones on input). */
 export function localDay(t: number, timeZone: string): LocalDay {
+  const hit = lastDay.get(timeZone);
+  if (hit && t >= hit.startMs && t < hit.endMs) return hit;
+  const day = computeDay(t, timeZone);
+  if (lastDay.size > 1_000) lastDay.clear();
+  lastDay.set(timeZone, day);
+  return day;
+}
+
+function computeDay(t: number, timeZone: string): LocalDay {
   const { y, m, d } = wallClock(t, timeZone);
   const key = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
   return {
