@@ -10,7 +10,8 @@ import type { DspConfig } from '@edge-rtb/shared/snapshot';
 export interface PrivacyPlan {
   summary: ReturnType<typeof privacySummary>;
   decisionFor(dsp: DspConfig): PrivacyDecision;
-  requestFor(dsp: DspConfig): BidRequest;
+  /** `req` is the request about to go out (the one planned for, plus the schain node). */
+  requestFor(dsp: DspConfig, req: BidRequest): BidRequest;
 }
 
 export function planPrivacy(req: BidRequest): PrivacyPlan {
@@ -30,13 +31,13 @@ export function planPrivacy(req: BidRequest): PrivacyPlan {
   return {
     summary: privacySummary(signals),
     decisionFor,
-    requestFor(dsp) {
+    requestFor(dsp, out) {
       const d = decisionFor(dsp);
-      if (allowsAll(d)) return req;
+      if (allowsAll(d)) return out;
       const k = keyOf(dsp);
       let copy = copies.get(k);
       if (!copy) {
-        copy = scrubRequest(req, d);
+        copy = scrubRequest(out, d);
         copies.set(k, copy);
       }
       return copy;

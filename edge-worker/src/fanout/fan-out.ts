@@ -20,6 +20,8 @@ export interface DspResult {
   outcome: DspOutcome['outcome'];
   latencyMs: number;
   bids: AdapterBid[];
+  /** Bids fan-out itself refused (answering for an imp the call did not carry). */
+  dropped: Array<{ bidId: string; impId: string; reason: string }>;
   /** Why the outcome is not 'bid' or why some answers were dropped. */
   reason?: string;
 }
@@ -36,11 +38,13 @@ export function fanOut(calls: DspCall[], deadlineAt: number, deps: FanOutDeps): 
 async function callDsp({ dsp, request }: DspCall, deadlineAt: number, deps: FanOutDeps): Promise<DspResult> {
   const now = deps.now ?? Date.now;
   const started = now();
+  const dropped: DspResult['dropped'] = [];
   const done = (outcome: DspOutcome['outcome'], bids: AdapterBid[] = [], reason?: string): DspResult => ({
     dsp,
     outcome,
     latencyMs: now() - started,
     bids,
+    dropped,
     ...(reason === undefined ? {} : { reason }),
   });
   const adapter = adapterFor(dsp.adapter);
@@ -77,8 +81,16 @@ async function callDsp({ dsp, request }: DspCall, deadlineAt: number, deps: FanO
       const got = adapter.makeBids(request, sent, { status: a.status, body: a.body });
       problems.push(...got.errors.map((e) => e.message));
       for (const b of got.bids) {
-        if (sent.impIds.includes(b.bid.impid)) bids.push(b);
-        else problems.push(`bid ${String(b.bid.id)} names imp ${String(b.bid.impid)} not in the request`);
+        // A bid for an imp of the request but not of this call (split partners) is a partner
+        // bug; one for an imp nowhere in the request is left to shared validation to reject.
+        const inRequest = request.imp.some((i) => i.id === b.bid.impid);
+        if (!inRequest || sent.impIds.includes(b.bid.impid)) bids.push(b);
+        else
+          dropped.push({
+            bidId: String(b.bid.id),
+            impId: String(b.bid.impid),
+            reason: `3:not_in_call:imp ${String(b.bid.impid)} was not in this call`,
+          });
       }
     } catch (e) {
       problems.push(`adapter failed: ${message(e)}`);

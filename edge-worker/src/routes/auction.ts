@@ -102,7 +102,7 @@ export function auctionRoutes(state: EdgeState) {
       const wallet = state.wallet(c.env);
       // Own campaigns decide synchronously while the DSP calls are in flight.
       const pending = fanOut(
-        eligible.map((dsp) => ({ dsp, request: privacy.requestFor(dsp) })),
+        eligible.map((dsp) => ({ dsp, request: privacy.requestFor(dsp, req) })),
         deadlineAt,
         { breakers: state.breakers },
       );
@@ -136,6 +136,7 @@ export function auctionRoutes(state: EdgeState) {
       const dspOutcomes: DspOutcome[] = [...filtered];
       for (const r of results) {
         const { valid, rejected } = validateAdapterBids(r.bids, req, currencies);
+        for (const d of r.dropped) facts.rejected.push({ bidderKind: 'dsp', bidderId: r.dsp.id, ...d });
         for (const e of rejected)
           facts.rejected.push({
             bidderKind: 'dsp',
