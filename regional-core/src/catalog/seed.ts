@@ -130,18 +130,20 @@ export async function seedCatalog(
         bidAmountMicros: a.cpm,
         maxCpmMicros: a.cpm * 2,
       } as { id: string });
-      await put('creative', creatives, {
-        id: `${cmp}-crv`,
-        advertiserId: a.id,
-        campaignId: cmp,
-        name: `${a.name} banner set`,
-        format: 'banner',
-        sizes,
-        markup: banner(a.id.replace('adv-', ''), 300, 250),
-        adomain: [a.domain],
-        categories: ['IAB1'],
-        attributes: [],
-      } as { id: string });
+      // One creative per size, each with its own image, so the edge can match any of them.
+      for (const { w, h } of sizes)
+        await put('creative', creatives, {
+          id: `${cmp}-${w}x${h}`,
+          advertiserId: a.id,
+          campaignId: cmp,
+          name: `${a.name} ${w}x${h}`,
+          format: 'banner',
+          sizes: [{ w, h }],
+          markup: banner(a.id.replace('adv-', ''), w, h),
+          adomain: [a.domain],
+          categories: ['IAB1'],
+          attributes: [],
+        } as { id: string });
     }
     // Known crawlers and tools, and cloud ranges (AWS 3/9 and 52/10, GCP 34.64/10, Azure 20.32/11).
     for (const pattern of ['googlebot', 'bingbot', 'python-requests', 'curl/', 'headlesschrome'])
