@@ -28,10 +28,11 @@ export interface CoreRecord {
 /** A stub-core tenant serving `snapshot` (defaults from fixtures/snapshot.ts). */
 export async function tenant(
   name: string,
-  over: Partial<ConfigSnapshot> = {},
+  over: Partial<ConfigSnapshot> | ((s: ConfigSnapshot) => ConfigSnapshot) = {},
   cfg: { leaseGrantMicros?: number; leaseTtlMs?: number } = {},
 ): Promise<Tenant> {
-  const snapshot = await buildSnapshot(DSP, over);
+  const snapshot =
+    typeof over === 'function' ? over(await buildSnapshot(DSP)) : await buildSnapshot(DSP, over);
   const res = await fetch(`${testEnv.CORE_URL}/_tenants/${name}`, {
     method: 'PUT',
     body: JSON.stringify({ snapshot, ...cfg }),
