@@ -8,9 +8,10 @@
 // CPU per 1,000 grants is read from /proc for the core process and redis-server.
 // Figures go into the "Budget leases" section of docs/benchmarks.md.
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { createBudgetPart } from '@edge-rtb/regional-core/budget/budget-part';
 import type { CampaignBudget } from '@edge-rtb/regional-core/budget/campaign-budget';
 import { createLeaseService } from '@edge-rtb/regional-core/budget/lease-service';
@@ -40,6 +41,7 @@ const budgets: CampaignBudget[] = Array.from({ length: CAMPAIGNS }, (_, i) => ({
 }));
 const source = { listBudgets: async () => budgets, onBudgetChange: () => () => undefined };
 const config = loadConfig({ REDIS_URL });
+let load0 = 0;
 
 if (process.argv.includes('--serve')) await serveCore(process.argv.at(-1)!);
 else await main();
@@ -59,6 +61,7 @@ async function serveCore(prefix: string) {
 
 async function main() {
   const prefix = `bench:${now.toString(36)}:`;
+  load0 = loadavg()[0]!;
   const redis = new Redis(REDIS_URL, { enableAutoPipelining: true });
   const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
   const ledger = createRedisLedger({ redis, prefix });
@@ -85,7 +88,12 @@ async function main() {
   results.push(await phase('ledger.grant direct, 1 in flight', 1, grantDirect, [process.pid, redisPid]));
   results.push(await phase('ledger.grant direct, 64 in flight', 64, grantDirect, [process.pid, redisPid]));
 
-  const service = createLeaseService({ ledger, codec: createLeaseTokenCodec(config.leaseKeys) });
+  const service = createLeaseService({
+    ledger,
+    codec: createLeaseTokenCodec(config.leaseKeys, (key, data) =>
+      createHmac('sha256', key).update(data).digest(),
+    ),
+  });
   for (const b of budgets) await service.upsertBudget(b);
   const viaService = async () => {
     const r = await service.requestLease({
@@ -238,7 +246,8 @@ function writeSection(results: Result[]) {
     `Command: \`node load/bench/lease-grants.ts\` (REDIS_URL=${REDIS_URL}), ${PHASE_MS / 1000} s per phase,`,
     `${CAMPAIGNS} campaigns, ASAP pacing, budgets that never run out. Machine: ${cpus().length} cores (\`nproc\`),`,
     `${model} (\`lscpu | grep 'Model name'\`); load generator, core and Redis share these cores.`,
-    `Run ${new Date().toISOString().slice(0, 16)}Z.`,
+    `Run ${new Date().toISOString().slice(0, 16)}Z; 1-minute load average at start ${load0.toFixed(1)}`,
+    '(other work on the machine at the time; rerun on an idle machine for clean figures).',
     '',
     '| path | grants/s | p50 ms | p99 ms | core CPU ms / 1k grants | redis CPU ms / 1k grants |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',

@@ -93,6 +93,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       logDir,
     });
     await waitHealthy(`${EDGE_URL}/healthz`, edge, 60_000);
+    await waitAuctionReady(edge);
     return {
       fleet,
       tap,
@@ -112,4 +113,37 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     await Promise.allSettled([stopCore(), fleet.close(), tap.close()]);
     throw err;
   }
+}
+
+/**
+ * Healthy is not ready: the edge answers 503 until it holds a config snapshot from the core.
+ * Load starts only once a real bid request gets an auction answer, so start-up is not
+ * counted as errors; if that never happens the run fails saying so.
+ */
+async function waitAuctionReady(edge: Managed, timeoutMs = 45_000): Promise<void> {
+  const body = JSON.stringify({
+    id: 'ready-probe',
+    imp: [{ id: '1', banner: { w: 300, h: 250 } }],
+    site: { id: 's', domain: 'probe.example' },
+  });
+  const until = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(`${EDGE_URL}/openrtb2/auction`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': DEV_SSP_KEY },
+        body,
+        signal: AbortSignal.timeout(2000),
+      });
+      last = `HTTP ${r.status} ${(await r.text()).slice(0, 200)}`;
+      if (r.status < 500) return;
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(
+    `edge never became ready for auctions in ${timeoutMs / 1000} s (last: ${last}); see ${edge.logPath}`,
+  );
 }
