@@ -1,6 +1,6 @@
 // The request's block lists against a bid: bcat (categories), badv (advertiser domains), bapp
 // (app bundles), battr (creative attributes, per media object of the imp), bseat/wseat (buyer
-// seats). Each returns the first offending value so the loss reason can name it.
+// seats), and whether the creative fits the imp (markup type, banner size). Each returns the first offending value so the loss reason can name it.
 import type { Bid } from '../openrtb/bid.ts';
 import type { BidRequest } from '../openrtb/bid-request.ts';
 import { LossReason } from '../openrtb/codes.ts';
@@ -33,6 +33,35 @@ export function impBattr(imp: Imp): number[] {
   ];
 }
 
+const MEDIA_BY_MTYPE = { 1: 'banner', 2: 'video', 3: 'audio', 4: 'native' } as const;
+
+/**
+ * Does the creative fit the imp? A declared markup type must be one the imp offers (204), and a
+ * banner bid declaring w and h must match one of the imp's fixed sizes when it lists any (203).
+ */
+export function creativeFit(imp: Imp, bid: Bid): Block | undefined {
+  const media =
+    bid.mtype === undefined ? undefined : MEDIA_BY_MTYPE[bid.mtype as keyof typeof MEDIA_BY_MTYPE];
+  if (bid.mtype !== undefined && (media === undefined || imp[media] === undefined))
+    return {
+      reason: LossReason.CreativeIncorrectFormat,
+      detail: `mtype ${bid.mtype} not offered by imp ${imp.id}`,
+    };
+  const banner = imp.banner;
+  const isBanner =
+    media === 'banner' ||
+    (media === undefined && banner !== undefined && !imp.video && !imp.audio && !imp.native);
+  if (!isBanner || !banner || bid.w === undefined || bid.h === undefined) return undefined;
+  const formats = banner.format ?? [];
+  if (formats.some((f) => f.wratio !== undefined || f.hratio !== undefined)) return undefined;
+  const sizes = [...formats, ...(banner.w !== undefined && banner.h !== undefined ? [banner] : [])];
+  if (sizes.length === 0 || sizes.some((f) => f.w === bid.w && f.h === bid.h)) return undefined;
+  return {
+    reason: LossReason.CreativeSizeNotAllowed,
+    detail: `${bid.w}x${bid.h} not a size of imp ${imp.id}`,
+  };
+}
+
 export function requestBlock(
   request: BidRequest,
   imp: Imp,
@@ -57,5 +86,5 @@ export function requestBlock(
   const attr = bid.attr?.find((a) => battr.includes(a));
   if (attr !== undefined)
     return { reason: LossReason.CreativeAttributeExclusions, detail: `attr ${attr} in battr` };
-  return undefined;
+  return creativeFit(imp, bid);
 }

@@ -1,9 +1,9 @@
 // Deal rules for one bid on one imp. A deal bid must name a deal of that imp, its seat must be
-// in the deal's wseat (when listed), and the snapshot's deal config (when the exchange has one
-// for that id) may restrict which DSPs/campaigns and seats bid on it and raise its floor.
+// in the deal's wseat and its adomain in the deal's wadomain (when listed), and the snapshot's
+// deal config (when the exchange has one for that id) may restrict which DSPs/campaigns and
+// seats bid on it and raise its floor.
 // With pmp.private_auction = 1 only deal bids are eligible.
-import type { Micros } from '../money.ts';
-import { cpmToMicros } from '../money.ts';
+import { cpmToMicros, type Micros } from '../money.ts';
 import { LossReason } from '../openrtb/codes.ts';
 import type { Deal } from '../openrtb/deal.ts';
 import type { Imp } from '../openrtb/imp.ts';
@@ -43,6 +43,9 @@ export function dealTerms(
   const seat = c.seat;
   if (deal.wseat && deal.wseat.length > 0 && (seat === undefined || !deal.wseat.includes(seat)))
     return err({ reason: LossReason.NotAllowedInDeal, detail: `seat ${seat ?? '(none)'} not in deal wseat` });
+  const wadomain = deal.wadomain ?? [];
+  if (wadomain.length > 0 && !c.bid.adomain?.some((d) => wadomain.includes(d)))
+    return err({ reason: LossReason.NotAllowedInDeal, detail: `adomain not in deal ${dealId} wadomain` });
   const cfg = dealConfigs.find((d) => d.id === dealId);
   if (cfg) {
     const allowed = c.bidderKind === 'dsp' ? cfg.dspIds : cfg.campaignIds;

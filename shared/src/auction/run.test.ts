@@ -114,6 +114,35 @@ describe('runAuction: blocks (bcat/badv/bapp/battr/bseat/wseat)', () => {
   });
 });
 
+describe('runAuction: creative fit', () => {
+  it('rejects a markup type the imp does not offer and a banner size it does not list', () => {
+    const req = request({
+      imp: [
+        imp('1', {
+          banner: {
+            format: [
+              { w: 300, h: 250 },
+              { w: 320, h: 50 },
+            ],
+          },
+        }),
+      ],
+    });
+    const o = runAuction(
+      input(req, [
+        bid(5_000_000, { bidderId: 'video', bid: { mtype: 2 } }),
+        bid(5_000_000, { bidderId: 'size', bid: { w: 728, h: 90 } }),
+        bid(1_000_000, { bidderId: 'ok', bid: { mtype: 1, w: 320, h: 50 } }),
+      ]),
+    );
+    expect(winnerOf(o)?.candidate.bidderId).toBe('ok');
+    expect(reasons(o)).toEqual({
+      video: LossReason.CreativeIncorrectFormat,
+      size: LossReason.CreativeSizeNotAllowed,
+    });
+  });
+});
+
 describe('runAuction: deals (3.2.11 Pmp, 3.2.12 Deal)', () => {
   const pmpReq = (privateAuction: 0 | 1) =>
     request({
@@ -168,6 +197,27 @@ describe('runAuction: deals (3.2.11 Pmp, 3.2.12 Deal)', () => {
     expect(winnerOf(o)).toMatchObject({ auctionType: 1, clearingCpmMicros: 5_000_000 });
     const f = runAuction(input(pmpReq(0), [bid(4_000_000, { bid: { dealid: 'FIX' } })]));
     expect(winnerOf(f)).toMatchObject({ auctionType: 3, clearingCpmMicros: 3_000_000 });
+  });
+
+  it("a deal's wadomain admits only listed advertisers", () => {
+    const req = request({
+      imp: [
+        imp('1', {
+          pmp: {
+            private_auction: 1,
+            deals: [{ id: 'W', bidfloor: 0, bidfloorcur: 'USD', wadomain: ['ok.com'] }],
+          },
+        }),
+      ],
+    });
+    const o = runAuction(
+      input(req, [
+        bid(3_000_000, { bidderId: 'other', bid: { dealid: 'W', adomain: ['x.com'] } }),
+        bid(1_000_000, { bidderId: 'listed', bid: { dealid: 'W', adomain: ['ok.com'] } }),
+      ]),
+    );
+    expect(winnerOf(o)?.candidate.bidderId).toBe('listed');
+    expect(reasons(o)).toEqual({ other: LossReason.NotAllowedInDeal });
   });
 
   it('the snapshot deal config restricts bidders and raises the floor', () => {
