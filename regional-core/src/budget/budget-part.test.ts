@@ -128,6 +128,7 @@ describe('budget part: lease API', () => {
     expect(text).toContain('edge_rtb_core_lease_grants_total{campaign="c1"} 1');
     expect(text).toContain('edge_rtb_core_lease_granted_micros_total{campaign="c1"} 10000');
     expect(text).toContain('edge_rtb_core_lease_settles_total{outcome="repeated"} 1');
+    expect(text).toContain('edge_rtb_core_lease_grant_seconds_count 1');
   });
 
   it('says why there is no lease', async () => {

@@ -95,6 +95,15 @@ export function createLeaseService(opts: LeaseServiceOptions) {
   }
 
   async function requestLease(req: LeaseRequest): Promise<LeaseResponse> {
+    const done = metrics?.grantSeconds.startTimer();
+    try {
+      return await decideLease(req);
+    } finally {
+      done?.();
+    }
+  }
+
+  async function decideLease(req: LeaseRequest): Promise<LeaseResponse> {
     const t = now();
     const s = campaigns.get(req.campaignId);
     if (!s) return deny('unknown_campaign', 60_000);
