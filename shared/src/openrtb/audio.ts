@@ -1,6 +1,7 @@
 // OpenRTB 2.6 section 3.2.8 Object: Audio. Audio placement; `mimes` is required.
 import type { Banner } from './banner.ts';
 import { readBanner } from './banner.ts';
+import type { DurFloors } from './dur-floors.ts';
 import { at, fail, flag, int, intArr, num, type Obj, objArr, type ReadCtx, str, strArr } from './read.ts';
 
 export interface Audio {
@@ -28,6 +29,7 @@ export interface Audio {
   feed?: number;
   stitched?: 0 | 1;
   nvol?: number;
+  durfloors?: DurFloors[];
   ext?: Record<string, unknown>;
 }
 

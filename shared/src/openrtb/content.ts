@@ -1,5 +1,9 @@
 // OpenRTB 2.6 section 3.2.16 Object: Content. What the placement sits in (episode, title,
 // categories). Only the fields the exchange reads are checked; the rest is forwarded.
+import type { Channel } from './channel.ts';
+import type { Data } from './data.ts';
+import type { Network } from './network.ts';
+import type { Producer } from './producer.ts';
 import { flag, int, type Obj, type ReadCtx, str, strArr } from './read.ts';
 
 export interface Content {
@@ -16,6 +20,10 @@ export interface Content {
   livestream?: 0 | 1;
   len?: number;
   language?: string;
+  producer?: Producer;
+  data?: Data[];
+  network?: Network;
+  channel?: Channel;
   ext?: Record<string, unknown>;
 }
 

@@ -2,6 +2,7 @@
 // parser fills bidfloor (0) and bidfloorcur ('USD') with their spec defaults; `at` stays absent
 // when the deal inherits the request's auction type.
 import { currency } from './currency.ts';
+import type { DurFloors } from './dur-floors.ts';
 import { at, fail, int, num, type Obj, type ReadCtx, str, strArr } from './read.ts';
 
 export interface Deal {
@@ -14,6 +15,7 @@ export interface Deal {
   wadomain?: string[];
   guar?: 0 | 1;
   mincpmpersec?: number;
+  durfloors?: DurFloors[];
   ext?: Record<string, unknown>;
 }
 

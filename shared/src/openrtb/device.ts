@@ -2,6 +2,7 @@
 // hashed dpid/did/mac ids privacy rules call "device ids"), type and geo.
 import { type Geo, readGeo } from './geo.ts';
 import { at, flag, int, num, type Obj, obj, type ReadCtx, str } from './read.ts';
+import type { UserAgent } from './user-agent.ts';
 
 /** Device Type (AdCOM 1.0 "List: Device Types", referenced by OpenRTB 2.6 device.devicetype). */
 export const DeviceType = {
@@ -21,7 +22,7 @@ export interface Device {
   dnt?: 0 | 1;
   lmt?: 0 | 1;
   ua?: string;
-  sua?: Record<string, unknown>;
+  sua?: UserAgent;
   ip?: string;
   ipv6?: string;
   devicetype?: number;

@@ -4,13 +4,17 @@
 import { type Audio, readAudio } from './audio.ts';
 import { type Banner, readBanner } from './banner.ts';
 import { currency } from './currency.ts';
+import type { Metric } from './metric.ts';
 import { type Native, readNative } from './native.ts';
 import { type Pmp, readPmp } from './pmp.ts';
+import type { Qty } from './qty.ts';
 import { at, fail, flag, int, num, type Obj, obj, type ReadCtx, str } from './read.ts';
+import type { Refresh } from './refresh.ts';
 import { readVideo, type Video } from './video.ts';
 
 export interface Imp {
   id: string;
+  metric?: Metric[];
   banner?: Banner;
   video?: Video;
   audio?: Audio;
@@ -30,6 +34,10 @@ export interface Imp {
   ssai?: number;
   /** Seconds between the auction and the actual impression. */
   exp?: number;
+  qty?: Qty;
+  /** Timestamp (ms) when the impression will be fulfilled (DOOH). */
+  dt?: number;
+  refresh?: Refresh;
   ext?: Record<string, unknown>;
 }
 

@@ -2,6 +2,7 @@
 // required. 2.6 adds pods (podid, poddur, rqddurs, slotinpod) and `plcmt`.
 import type { Banner } from './banner.ts';
 import { readBanner } from './banner.ts';
+import type { DurFloors } from './dur-floors.ts';
 import { at, fail, flag, int, intArr, num, type Obj, objArr, type ReadCtx, str, strArr } from './read.ts';
 
 export interface Video {
@@ -40,6 +41,7 @@ export interface Video {
   api?: number[];
   companiontype?: number[];
   poddedupe?: number[];
+  durfloors?: DurFloors[];
   ext?: Record<string, unknown>;
 }
 
