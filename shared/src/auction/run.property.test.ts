@@ -11,7 +11,8 @@ const IMPS = ['1', '2', '3'];
 const arbBid = fc.record({
   bidder: fc.constantFrom('a', 'b', 'c', 'd'),
   kind: fc.constantFrom('dsp' as const, 'campaign' as const),
-  id: fc.string({ minLength: 1, maxLength: 3 }),
+  // Few ids so repeated (duplicate) bid ids are common too.
+  id: fc.constantFrom('x', 'y', 'z', '1'),
   impid: fc.constantFrom(...IMPS, '9'),
   // A few fixed prices make ties common, so the tie-break is exercised.
   price: fc.oneof(fc.constantFrom(1_000_000, 2_000_000), fc.integer({ min: 0, max: 50_000_000 })),

@@ -64,16 +64,24 @@ export function runAuction(input: AuctionInput): AuctionOutcome {
   return outcome;
 }
 
-/** Losers in a fixed order (by bidder and bid id), whatever order the bids came in. */
+/**
+ * Losers in a fixed order whatever order the bids came in: by bidder and bid id, then (for
+ * rejected duplicates, which share those) by reason, price, currency and the bid itself.
+ */
 function sortLosers(auctionId: string, losers: Loser[]): Loser[] {
-  const k = (l: Loser) =>
-    tieKey(
-      auctionId,
-      l.candidate.bidderKind,
-      l.candidate.bidderId,
-      `${l.candidate.bid.impid}\u0000${l.candidate.bid.id}`,
-    );
-  return losers.sort((a, b) => (k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : a.reason - b.reason));
+  const key = (l: Loser) => {
+    const c = l.candidate;
+    return tieKey(auctionId, c.bidderKind, c.bidderId, `${c.bid.impid}\u0000${c.bid.id}`);
+  };
+  const cmp = (x: string | number, y: string | number) => (x < y ? -1 : x > y ? 1 : 0);
+  return losers.sort(
+    (a, b) =>
+      cmp(key(a), key(b)) ||
+      a.reason - b.reason ||
+      a.candidate.priceCpmMicros - b.candidate.priceCpmMicros ||
+      cmp(a.candidate.cur, b.candidate.cur) ||
+      cmp(JSON.stringify(a.candidate), JSON.stringify(b.candidate)),
+  );
 }
 
 function overallNoBid(imps: ImpOutcome[]): NoBidReason {
