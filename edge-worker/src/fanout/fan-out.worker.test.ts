@@ -36,7 +36,7 @@ describe('fan-out to real DSPs', () => {
         testDsp(DSP, 'mx-nobid', 'mode=nobid'),
       ],
     });
-    const res = await edge().auction(t.env, bannerRequest());
+    const res = await edge().auction(t.env, bannerRequest({ tmax: 1000 }));
     expect(res.status).toBe(200);
     const body = (await res.json()) as { seatbid: Array<{ seat: string; bid: Array<{ price: number }> }> };
     expect(body.seatbid[0]!.seat).toBe('mx-slow');

@@ -1,15 +1,71 @@
+// The auction as the SSP sees it, in workerd with real DSPs: a valid BidResponse, first and
+// second price with the exchange's take, multi-imp, floors and the no-bid answers.
 import { describe, expect, it } from 'vitest';
-import { bannerRequest, edge, tenant } from '../../test/helpers.ts';
+import { testDsp } from '../../test/fixtures/snapshot.ts';
+import { bannerRequest, DSP, edge, tenant } from '../../test/helpers.ts';
 
-describe('POST /openrtb2/auction (smoke)', () => {
-  it('fans out to real DSPs and answers a BidResponse', async () => {
-    const t = await tenant('smoke');
-    const e = edge();
-    const res = await e.auction(t.env, bannerRequest());
+type Resp = {
+  id: string;
+  bidid: string;
+  cur: string;
+  nbr?: number;
+  seatbid: Array<{
+    seat: string;
+    bid: Array<{ id: string; impid: string; price: number; adm: string; nurl: string; crid: string }>;
+  }>;
+};
+
+describe('POST /openrtb2/auction', async () => {
+  const t = await tenant('auction', {
+    dsps: [testDsp(DSP, 'au-low', 'price=2.5'), testDsp(DSP, 'au-high', 'price=3&delay=20')],
+  });
+  const e = edge();
+
+  it('first price: the highest bid wins at its price; the SSP sees it less the take rate', async () => {
+    const req = bannerRequest({ at: 1 });
+    const res = await e.auction(t.env, req);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as {
-      seatbid: Array<{ seat: string; bid: Array<Record<string, unknown>> }>;
-    };
-    expect(body.seatbid[0]!.bid[0]!.impid).toBe('1');
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    const body = (await res.json()) as Resp;
+    expect(body.id).toBe(req.id);
+    expect(body.cur).toBe('USD');
+    expect(body.bidid).toMatch(/^[0-9a-f-]{36}$/);
+    const bid = body.seatbid[0]!.bid[0]!;
+    expect(body.seatbid[0]!.seat).toBe('au-high');
+    expect(bid).toMatchObject({ impid: '1', price: 2.7, crid: 'au-high-cr0' });
+    expect(bid.adm).toContain('data-price="3"');
+    expect(bid.nurl).toMatch(/^http:\/\/edge\.test\/notice\/win\?t=n1\.k2\./);
+  });
+
+  it('second price: the winner pays the runner-up plus the increment', async () => {
+    const body = (await (await e.auction(t.env, bannerRequest({ at: 2 }))).json()) as Resp;
+    const bid = body.seatbid[0]!.bid[0]!;
+    expect(bid.adm).toContain('data-price="2.51"'); // 2.50 + 0.01 increment, what au-high pays
+    expect(bid.price).toBe(2.259); // 2.51 less 10%
+  });
+
+  it('answers each imp of a multi-imp request', async () => {
+    const req = bannerRequest({
+      imp: [
+        { id: 'a', banner: { w: 300, h: 250 } },
+        { id: 'b', banner: { w: 728, h: 90 }, bidfloor: 10 },
+        { id: 'c', banner: { w: 320, h: 50 } },
+      ],
+    });
+    const body = (await (await e.auction(t.env, req)).json()) as Resp;
+    const impids = body.seatbid.flatMap((s) => s.bid.map((b) => b.impid)).sort();
+    expect(impids).toEqual(['a', 'c']); // b's floor of 10.00 is above every bid
+    const ids = body.seatbid.flatMap((s) => s.bid.map((b) => b.id));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('floors above every bid answer nbr 501; no DSP at all answers 204', async () => {
+    const res = await e.auction(
+      t.env,
+      bannerRequest({ imp: [{ id: '1', banner: { w: 1, h: 1 }, bidfloor: 50 }] }),
+    );
+    expect(await res.json()).toMatchObject({ nbr: 501 });
+    const empty = await tenant('auction-empty', { dsps: [] });
+    expect((await e.auction(empty.env, bannerRequest())).status).toBe(204);
   });
 });

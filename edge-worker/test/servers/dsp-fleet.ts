@@ -77,7 +77,16 @@ export async function startDspFleet(): Promise<DspFleet> {
   };
 }
 
-type Imp = { id: string };
+type Imp = { id: string; banner?: { w?: number; h?: number; format?: Array<{ w: number; h: number }> } };
+
+/** A creative of the imp's own size, as a real DSP would pick. */
+const sizeOf = (imp: Imp) => {
+  const b = imp.banner;
+  if (!b) return {};
+  if (b.w && b.h) return { w: b.w, h: b.h };
+  const f = b.format?.[0];
+  return f ? { w: f.w, h: f.h } : {};
+};
 
 function openrtbBids(
   dsp: string,
@@ -101,8 +110,7 @@ function openrtbBids(
     crid: `${dsp}-cr${i}`,
     adomain: [q.get('adomain') ?? `${dsp}.buyer.example`],
     cat: [q.get('cat') ?? 'IAB3'],
-    w: 300,
-    h: 250,
+    ...sizeOf(imp),
   }));
   if (mode === 'invalid') {
     const first = imps[0]?.id ?? '1';

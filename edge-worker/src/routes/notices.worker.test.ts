@@ -1,0 +1,115 @@
+// The exchange's notice URLs end to end in workerd: a winner's signed nurl/burl/lurl verify,
+// count once (NoticeLedger Durable Object), become events and are forwarded to the DSP's own
+// URLs with ${AUCTION_PRICE} filled in; tampered, forged, expired and replayed ones are not.
+import { describe, expect, it } from 'vitest';
+import { NOTICE_KEYS } from '../../test/fixtures/constants.ts';
+import { ownCampaign, testDsp } from '../../test/fixtures/snapshot.ts';
+import { bannerRequest, DSP, dspRecord, edge, tenant } from '../../test/helpers.ts';
+import { createNoticeSigner } from '../notices/notice-token.ts';
+
+type Bid = { nurl: string; burl: string; lurl: string; adm: string; price: number };
+
+async function win(dspId: string, name: string, extra: Record<string, string> = {}) {
+  const t = await tenant(name, { dsps: [testDsp(DSP, dspId, 'price=2')] });
+  const e = edge();
+  const env = { ...t.env, ...extra };
+  const res = await e.auction(env, bannerRequest({ at: 1 }));
+  const bid = ((await res.json()) as { seatbid: Array<{ bid: Bid[] }> }).seatbid[0]!.bid[0]!;
+  const hit = (url: string) =>
+    e.call(env, url.replace('${AUCTION_PRICE}', '1.5').replace('${AUCTION_LOSS}', '102'));
+  return { t, e, env, bid, hit };
+}
+
+describe('notices', () => {
+  it('a win notice verifies, forwards to the DSP nurl with the clearing price, and counts once', async () => {
+    const { bid, hit } = await win('nt-win', 'notice-win');
+    expect(bid.adm).toContain('data-price="2"'); // first price: the DSP pays its bid
+    const first = await hit(bid.nurl);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ status: 'accepted' });
+    const again = await hit(bid.nurl);
+    expect(await again.json()).toEqual({ status: 'duplicate' });
+    const forwarded = (await dspRecord('nt-win')).notices.filter((n) => n.includes('kind=win'));
+    expect(forwarded).toEqual([expect.stringContaining('price=2&imp=1')]);
+  });
+
+  it('billing becomes one impression event; loss forwards the loss code', async () => {
+    const { t, bid, hit } = await win('nt-bill', 'notice-bill');
+    await hit(bid.burl);
+    await hit(bid.burl);
+    await hit(bid.lurl);
+    const { events } = await t.recorded();
+    const imps = events.filter((x) => x.type === 'impression');
+    expect(imps).toHaveLength(1);
+    expect(imps[0]).toMatchObject({ bidderId: 'nt-bill', amountMicros: 2_000 });
+    expect(events.some((x) => x.type === 'loss' && x.reason === 'ssp_loss_102')).toBe(true);
+    const notices = (await dspRecord('nt-bill')).notices;
+    expect(notices.filter((n) => n.includes('kind=bill'))).toHaveLength(1);
+    expect(notices.some((n) => n.includes('kind=loss') && n.includes('loss=102'))).toBe(true);
+  });
+
+  it('refuses tampered (403), forged (403), expired (410), malformed (400) and wrong-kind (400) tokens', async () => {
+    const { bid, hit, e, env } = await win('nt-bad', 'notice-bad');
+    const token = new URL(bid.nurl).searchParams.get('t')!;
+    const [v, kid, payload, mac] = token.split('.') as [string, string, string, string];
+    const flipped = payload.slice(0, 10) + (payload[10] === 'A' ? 'B' : 'A') + payload.slice(11);
+    expect((await e.call(env, `/notice/win?t=${[v, kid, flipped, mac].join('.')}`)).status).toBe(403);
+    const forged = await createNoticeSigner('k2:not-the-exchange-key-0000').sign({
+      kind: 'win',
+      auctionId: 'a',
+      impId: '1',
+      bidId: 'b',
+      bidderKind: 'dsp',
+      bidderId: 'nt-bad',
+      priceCpmMicros: 1,
+      currency: 'USD',
+      expiresAt: Date.now() + 60_000,
+    });
+    expect((await e.call(env, `/notice/win?t=${forged}`)).status).toBe(403);
+    expect((await e.call(env, '/notice/win?t=garbage')).status).toBe(400);
+    expect((await e.call(env, '/notice/win')).status).toBe(400);
+    expect((await e.call(env, `/notice/bill?t=${token}`)).status).toBe(400);
+    expect((await e.call(env, `/notice/nope?t=${token}`)).status).toBe(404);
+    expect((await hit(bid.nurl)).status).toBe(200);
+
+    const expired = await win('nt-exp', 'notice-exp', { NOTICE_TTL_S: '-1' });
+    expect((await expired.hit(expired.bid.nurl)).status).toBe(410);
+    expect((await dspRecord('nt-exp')).notices).toHaveLength(0);
+  });
+
+  it('keys rotate: a token signed with the previous key verifies while that key is listed', async () => {
+    const { bid, env, e } = await win('nt-rot', 'notice-rot');
+    const [newKey, oldKey] = NOTICE_KEYS.split(',') as [string, string];
+    const oldToken = await createNoticeSigner(oldKey).sign({
+      kind: 'win',
+      auctionId: 'rot-1',
+      impId: '1',
+      bidId: 'b',
+      bidderKind: 'dsp',
+      bidderId: 'nt-rot',
+      priceCpmMicros: 1_000_000,
+      currency: 'USD',
+      expiresAt: Date.now() + 60_000,
+    });
+    expect((await e.call(env, `/notice/win?t=${oldToken}`)).status).toBe(200);
+    expect((await e.call({ ...env, NOTICE_KEYS: newKey }, `/notice/win?t=${oldToken}`)).status).toBe(403);
+    expect(new URL(bid.nurl).searchParams.get('t')!.startsWith('n1.k2.')).toBe(true);
+  });
+
+  it('own-campaign impression pixel answers a GIF and records the impression once', async () => {
+    const t = await tenant('notice-own', { dsps: [], campaigns: [ownCampaign()] });
+    const e = edge();
+    await e.auction(t.env, bannerRequest());
+    const res = await e.auction(t.env, bannerRequest());
+    const adm = ((await res.json()) as { seatbid: Array<{ bid: Bid[] }> }).seatbid[0]!.bid[0]!.adm;
+    const pixel = /src="([^"]+\/notice\/imp[^"]+)"/.exec(adm)![1]!;
+    const r = await e.call(t.env, pixel);
+    expect(r.headers.get('content-type')).toBe('image/gif');
+    await e.call(t.env, pixel);
+    const { events } = await t.recorded();
+    const imps = events.filter((x) => x.type === 'impression');
+    expect(imps).toHaveLength(1);
+    expect(imps[0]).toMatchObject({ bidderKind: 'campaign', amountMicros: 2_000 });
+    expect(typeof imps[0]!.leaseId).toBe('string');
+  });
+});
