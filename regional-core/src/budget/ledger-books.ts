@@ -48,11 +48,15 @@ export class Books {
   readonly campaigns = new Map<string, CampaignBooks>();
   /** Keyed `${campaignId}/${leaseId}`. */
   readonly leases = new Map<string, LeaseRecord>();
+  /** Indexes so a sweep costs what it expires, not the number of records kept. */
+  private readonly active = new Set<string>();
+  /** Finished leases in the order they finished (about expiresAt order, as the TTL is fixed). */
+  private readonly finished = new Set<string>();
 
   static from(snap: BooksSnapshot | null): Books {
     const books = new Books();
     for (const [id, c] of snap?.campaigns ?? []) books.campaigns.set(id, c);
-    for (const l of snap?.leases ?? []) books.leases.set(`${l.campaignId}/${l.leaseId}`, l);
+    for (const l of snap?.leases ?? []) books.index(`${l.campaignId}/${l.leaseId}`, l);
     return books;
   }
 
@@ -81,8 +85,19 @@ export class Books {
       if (delta > 0 || day in c.days) c.days[day] = Math.max(0, (c.days[day] ?? 0) + delta);
     }
     for (const d of e.dropDays ?? []) delete c.days[d];
-    if (e.lease) this.leases.set(`${e.c}/${e.lease.leaseId}`, e.lease);
-    if (e.drop) this.leases.delete(`${e.c}/${e.drop}`);
+    if (e.lease) this.index(`${e.c}/${e.lease.leaseId}`, e.lease);
+    if (e.drop) {
+      const key = `${e.c}/${e.drop}`;
+      this.leases.delete(key);
+      this.active.delete(key);
+      this.finished.delete(key);
+    }
+  }
+
+  private index(key: string, l: LeaseRecord): void {
+    this.leases.set(key, l);
+    if (l.state === 'active') this.active.add(key);
+    else if (this.active.delete(key) || !this.finished.has(key)) this.finished.add(key);
   }
 
   balances(campaignId: string): Balances | null {
@@ -184,13 +199,17 @@ export class Books {
   /** Expire active leases past their grace; forget finished ones past retention. */
   planSweep(now: number, timing: LedgerTiming): Array<Omit<Effect, 's'>> {
     const effects: Array<Omit<Effect, 's'>> = [];
-    for (const l of this.leases.values()) {
-      if (l.state === 'active' && l.expiresAt + timing.settleGraceMs <= now) {
-        const lease: LeaseRecord = { ...l, state: 'expired', spentMicros: l.amountMicros };
-        effects.push({ c: l.campaignId, t: [['leased', 'spent', l.amountMicros]], lease });
-      } else if (l.state !== 'active' && l.expiresAt + timing.retentionMs <= now) {
-        effects.push({ c: l.campaignId, drop: l.leaseId });
-      }
+    for (const key of this.active) {
+      const l = this.leases.get(key)!;
+      if (l.expiresAt + timing.settleGraceMs > now) continue;
+      const lease: LeaseRecord = { ...l, state: 'expired', spentMicros: l.amountMicros };
+      effects.push({ c: l.campaignId, t: [['leased', 'spent', l.amountMicros]], lease });
+    }
+    // Oldest first; stop at the first one still kept (retention is a minimum, not an exact time).
+    for (const key of this.finished) {
+      const l = this.leases.get(key)!;
+      if (l.expiresAt + timing.retentionMs > now) break;
+      effects.push({ c: l.campaignId, drop: l.leaseId });
     }
     return effects;
   }

@@ -22,6 +22,25 @@ describeLedgerConformance(
 );
 
 describe('embedded ledger journal', () => {
+  it('forgets finished lease records after the retention time, keeps the money', async () => {
+    const timing = { settleGraceMs: 1_000, retentionMs: 10_000 };
+    const l = await openEmbeddedLedger({ dir: join(root, 'retention'), timing });
+    await l.fund('c', 10_000);
+    const t0 = Date.UTC(2026, 10, 25);
+    await l.grant(grantInput({ campaignId: 'c', leaseId: 'a', now: t0, expiresAt: t0 + 100 }));
+    await l.grant(grantInput({ campaignId: 'c', leaseId: 'b', now: t0, expiresAt: t0 + 5_000 }));
+    await l.settle('c', 'a', 400, t0);
+    expect(await l.sweep(t0 + 9_000)).toBe(1); // b expired; a still kept
+    expect(await l.lease('c', 'a')).not.toBeNull();
+    await l.sweep(t0 + 10_100);
+    expect(await l.lease('c', 'a')).toBeNull();
+    expect(await l.lease('c', 'b')).not.toBeNull();
+    await l.sweep(t0 + 15_000);
+    expect(await l.lease('c', 'b')).toBeNull();
+    expect(await l.balances('c')).toMatchObject({ spent: 1_400, leased: 0, available: 8_600 });
+    await l.close();
+  });
+
   it('replays from snapshot + journal and ignores a torn last line', async () => {
     const dir = join(root, 'torn');
     const a = await openEmbeddedLedger({ dir, compactEvery: 5 });

@@ -107,11 +107,14 @@ export interface BudgetLedger {
 export interface LedgerTiming {
   /** How long past expiresAt a holder may still settle before the sweep counts the lease as spent. */
   settleGraceMs: number;
-  /** How long settled/expired lease records are kept for settle repeats and reconcile. */
+  /**
+   * How long after expiresAt a lease record is kept, for settle repeats and reconcile. Memory
+   * grows with grant rate x retention (~250 bytes a record): 6 h at 1,000 grants/s is ~5 GB.
+   */
   retentionMs: number;
 }
 
-export const DEFAULT_TIMING: LedgerTiming = { settleGraceMs: 30_000, retentionMs: 7 * 86_400_000 };
+export const DEFAULT_TIMING: LedgerTiming = { settleGraceMs: 30_000, retentionMs: 6 * 3_600_000 };
 
 /** Campaign ids end up inside Redis keys and hash tags: keep them to a safe alphabet. */
 export const CAMPAIGN_ID_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
