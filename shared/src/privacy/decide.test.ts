@@ -56,6 +56,31 @@ describe('decidePrivacy', () => {
         reasons: [{ reason: 'gdpr_no_purpose_consent', purposes: [4] }],
       });
     });
+    it('honours publisher restrictions on the vendor', () => {
+      const consent = {
+        purposes: [1, 2, 3, 4],
+        purposesLI: [2],
+        vendors: [42],
+        vendorsLI: [42],
+        specialFeatures: [1],
+      };
+      const forbid = encodeTcf({ ...consent, restrictions: [{ purpose: 3, type: 0, vendors: [42] }] });
+      expect(decide(gdpr(forbid))).toMatchObject({
+        ...none,
+        reasons: [{ reason: 'gdpr_no_purpose_consent', purposes: [3] }],
+      });
+      const otherVendor = encodeTcf({ ...consent, restrictions: [{ purpose: 3, type: 0, vendors: [7] }] });
+      expect(decide(gdpr(otherVendor))).toEqual({ ...full, reasons: [] });
+      // Purpose 2 restricted to legitimate interest: fine, the vendor has LI for it.
+      const liOnly = encodeTcf({ ...consent, restrictions: [{ purpose: 2, type: 2, vendors: [42] }] });
+      expect(decide(gdpr(liOnly))).toEqual({ ...full, reasons: [] });
+      const liOnlyNoLi = encodeTcf({
+        ...consent,
+        vendorsLI: [],
+        restrictions: [{ purpose: 2, type: 2, vendors: [42] }],
+      });
+      expect(decide(gdpr(liOnlyNoLi))).toMatchObject({ ...none, reasons: [{ purposes: [2] }] });
+    });
     it('strips for a DSP without a TCF vendor id', () => {
       const c = encodeTcf({ purposes: [1, 2, 3, 4], vendors: [42] });
       expect(decide(gdpr(c), { tcfPurposes: [1] } as typeof dsp)).toMatchObject({

@@ -55,11 +55,20 @@ const NONE: Omit<PrivacyDecision, 'reasons'> = {
   fullIp: false,
 };
 
-function purposeAllowed(tcf: TcfConsent, vendorId: number, p: number): boolean {
-  if (tcf.purposeConsents.has(p) && tcf.vendorConsents.has(vendorId)) return true;
-  return (
-    LI_PURPOSES.has(p) && tcf.purposeLegitimateInterests.has(p) && tcf.vendorLegitimateInterests.has(vendorId)
-  );
+/**
+ * May vendor `v` process for purpose `p`? By consent (purpose + vendor consent) or, for the
+ * purposes TCF allows, by legitimate interest; a publisher restriction on (p, v) can forbid the
+ * purpose (type 0) or allow only one of the two legal bases (1 consent, 2 legitimate interest).
+ */
+function purposeAllowed(tcf: TcfConsent, v: number, p: number): boolean {
+  const restriction = tcf.publisherRestrictions.find((r) => r.purposeId === p && r.vendors.has(v))?.type;
+  if (restriction === 0) return false;
+  const byConsent = tcf.purposeConsents.has(p) && tcf.vendorConsents.has(v);
+  const byLi =
+    LI_PURPOSES.has(p) && tcf.purposeLegitimateInterests.has(p) && tcf.vendorLegitimateInterests.has(v);
+  if (restriction === 1) return byConsent;
+  if (restriction === 2) return byLi;
+  return byConsent || byLi;
 }
 
 function gdprReason(s: PrivacySignals, buyer: PrivacyBuyer): PrivacyReason | undefined {

@@ -37,6 +37,18 @@ describe('decodeTcfV2: core segment', () => {
     expect(ids(t.vendorLegitimateInterests)).toEqual([8]);
   });
 
+  it('decodes publisher restrictions, and tolerates strings that end before them', () => {
+    const r = decodeTcfV2(encodeTcf({ restrictions: [{ purpose: 7, type: 1, vendors: [3, 9] }] }));
+    expect(
+      r.ok &&
+        r.value.publisherRestrictions.map((x) => [x.purposeId, x.type, x.vendors.has(9), x.vendors.has(4)]),
+    ).toEqual([[7, 1, true, false]]);
+    // Cut the 12-bit restriction count off the end (2 base64 chars): still decodes, no restrictions.
+    const s = encodeTcf({ vendors: [1, 2, 3, 4, 5, 6] });
+    const cut = decodeTcfV2(s.slice(0, -2));
+    expect(cut.ok && cut.value.publisherRestrictions).toEqual([]);
+  });
+
   it('decodes range-encoded vendor consents', () => {
     const r = decodeTcfV2(encodeTcf({ vendors: [2, 3, 4, 10, 600, 601], ranges: true }));
     expect(r.ok && ids(r.value.vendorConsents)).toEqual([2, 3, 4, 10, 600, 601]);

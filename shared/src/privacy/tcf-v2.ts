@@ -1,6 +1,6 @@
 // TCF v2 (IAB Europe Transparency & Consent Framework) consent string: decode the core segment
-// (the first '.'-separated segment). Publisher restrictions and the other segments are not
-// needed for the per-DSP decision and are skipped. Layout per the "TCF v2.x Consent String and
+// (the first '.'-separated segment), publisher restrictions included. The other segments
+// (disclosed vendors, publisher TC) are not needed for the per-DSP decision and are skipped. Layout per the "TCF v2.x Consent String and
 // Vendor List Formats" spec, core segment fields in order.
 import { err, ok, type Result } from '../result.ts';
 import { BitReader } from './bits.ts';
@@ -24,6 +24,16 @@ export interface TcfConsent {
   publisherCountryCode: string;
   vendorConsents: IdSet;
   vendorLegitimateInterests: IdSet;
+  publisherRestrictions: PublisherRestriction[];
+}
+
+/** 0 purpose flatly not allowed, 1 require consent, 2 require legitimate interest, 3 undefined. */
+export type RestrictionType = 0 | 1 | 2 | 3;
+
+export interface PublisherRestriction {
+  purposeId: number;
+  type: RestrictionType;
+  vendors: IdSet;
 }
 
 /**
@@ -61,14 +71,8 @@ function letters(r: BitReader): string | undefined {
 }
 
 /** Vendor section: MaxVendorId, then a bitfield or a list of ranges. */
-function vendorSection(r: BitReader, field: string): Result<IdSet, TcfError> {
-  const maxId = r.int(16);
-  const isRange = r.bool();
-  if (maxId === undefined || isRange === undefined) return err({ reason: 'truncated', field });
-  if (!isRange) {
-    const set = r.bitfield(maxId);
-    return set ? ok(bitfieldSet(maxId, set)) : err({ reason: 'truncated', field });
-  }
+/** A list of vendor ids as (IsARange, Start, [End]) entries, kept as ranges. */
+function rangeEntries(r: BitReader, field: string, maxId: number): Result<[number, number][], TcfError> {
   const entries = r.int(12);
   if (entries === undefined) return err({ reason: 'truncated', field });
   const ranges: [number, number][] = [];
@@ -81,7 +85,40 @@ function vendorSection(r: BitReader, field: string): Result<IdSet, TcfError> {
     if (start < 1 || end < start || end > maxId) return err({ reason: 'bad_vendor_range', field });
     ranges.push([start, end]);
   }
-  return ok(rangeSet(maxId, ranges));
+  return ok(ranges);
+}
+
+/** Vendor section: MaxVendorId, then a bitfield or a list of ranges. */
+function vendorSection(r: BitReader, field: string): Result<IdSet, TcfError> {
+  const maxId = r.int(16);
+  const isRange = r.bool();
+  if (maxId === undefined || isRange === undefined) return err({ reason: 'truncated', field });
+  if (!isRange) {
+    const set = r.bitfield(maxId);
+    return set ? ok(bitfieldSet(maxId, set)) : err({ reason: 'truncated', field });
+  }
+  const ranges = rangeEntries(r, field, maxId);
+  return ranges.ok ? ok(rangeSet(maxId, ranges.value)) : ranges;
+}
+
+/**
+ * Publisher restrictions: per purpose, vendors the publisher restricts. Strings from older CMPs
+ * end before this section; fewer than 12 bits left (base64 padding) means none.
+ */
+function publisherRestrictions(r: BitReader): Result<PublisherRestriction[], TcfError> {
+  if (r.remaining < 12) return ok([]);
+  const n = r.int(12) as number;
+  const out: PublisherRestriction[] = [];
+  for (let i = 0; i < n; i++) {
+    const purposeId = r.int(6);
+    const type = r.int(2);
+    if (purposeId === undefined || type === undefined)
+      return err({ reason: 'truncated', field: 'publisherRestrictions' });
+    const ranges = rangeEntries(r, 'publisherRestrictions', 65_535);
+    if (!ranges.ok) return ranges;
+    out.push({ purposeId, type: type as RestrictionType, vendors: rangeSet(65_535, ranges.value) });
+  }
+  return ok(out);
 }
 
 export function decodeTcfV2(consent: string): Result<TcfConsent, TcfError> {
@@ -130,6 +167,8 @@ export function decodeTcfV2(consent: string): Result<TcfConsent, TcfError> {
   if (!vendorConsents.ok) return vendorConsents;
   const vendorLegitimateInterests = vendorSection(r, 'vendorLegitimateInterests');
   if (!vendorLegitimateInterests.ok) return vendorLegitimateInterests;
+  const restrictions = publisherRestrictions(r);
+  if (!restrictions.ok) return restrictions;
   return ok({
     version,
     created: fromDeciseconds(created),
@@ -149,5 +188,6 @@ export function decodeTcfV2(consent: string): Result<TcfConsent, TcfError> {
     publisherCountryCode,
     vendorConsents: vendorConsents.value,
     vendorLegitimateInterests: vendorLegitimateInterests.value,
+    publisherRestrictions: restrictions.value,
   });
 }

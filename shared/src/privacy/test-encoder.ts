@@ -57,6 +57,8 @@ export interface TcfSpec {
   purposesLI?: number[];
   vendors?: number[];
   vendorsLI?: number[];
+  /** Publisher restrictions: purpose, type (0 forbid, 1 consent only, 2 LI only), vendor ids. */
+  restrictions?: { purpose: number; type: number; vendors: number[] }[];
   /** Encode vendor consents as ranges instead of a bitfield. */
   ranges?: boolean;
 }
@@ -103,7 +105,12 @@ export function encodeTcf(spec: TcfSpec = {}): string {
     .letters(spec.country ?? 'DE');
   vendorSection(w, spec.vendors ?? [], spec.ranges ?? false);
   vendorSection(w, spec.vendorsLI ?? [], false);
-  w.int(0, 12); // no publisher restrictions
+  const restrictions = spec.restrictions ?? [];
+  w.int(restrictions.length, 12);
+  for (const r of restrictions) {
+    w.int(r.purpose, 6).int(r.type, 2).int(r.vendors.length, 12);
+    for (const v of r.vendors) w.bool(false).int(v, 16);
+  }
   return w.base64url();
 }
 
