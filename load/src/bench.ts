@@ -21,16 +21,17 @@ const log = (m: string) => process.stderr.write(`[${args.scenario}] ${m}\n`);
 
 if (args.scenario === 'overhead' || args.scenario === 'fanout') {
   const started = new Date().toISOString();
+  const dir = join(RESULTS, `${args.scenario}-${started.replace(/[:.]/g, '-')}`);
   try {
     const { rows, notes } = await runOverhead({
       seed: args.seed,
       rates: args.rates ?? [100, 200, 300, 400, 600],
       stepS: args.stepS ?? 15,
       withEdge: args.scenario === 'overhead',
+      runDir: join(dir, 'run'),
       log,
     });
     const table = overheadTable(rows);
-    const dir = join(RESULTS, `${args.scenario}-${started.replace(/[:.]/g, '-')}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       join(dir, 'result.json'),

@@ -7,11 +7,15 @@ import { REPO } from './paths.ts';
 import { type Managed, start, waitHealthy } from './processes.ts';
 import { renderWorkerdConfig } from './workerd-config.ts';
 
+/** 'miniflare' runs it the way serve.ts runs the edge; 'workerd' is raw workerd with our own config. */
+export type FanoutRuntime = 'miniflare' | 'workerd';
+
 export async function startFanoutReference(opts: {
   port: number;
   dspUrls: string[];
   deadlineMs: number;
   workDir: string;
+  runtime?: FanoutRuntime;
 }): Promise<Managed> {
   const dir = join(opts.workDir, 'bare-fanout');
   mkdirSync(dir, { recursive: true });
@@ -26,6 +30,20 @@ export async function startFanoutReference(opts: {
   );
   if (bundle.status !== 0)
     throw new Error(`bundling the bare fan-out failed:\n${bundle.stderr}${bundle.stdout}`);
+  if ((opts.runtime ?? 'miniflare') === 'miniflare') {
+    const m = start('bare-fanout', process.execPath, [join(REPO, 'load/fanout/serve.ts')], {
+      cwd: dir,
+      env: {
+        BUNDLE: join(dir, 'out/worker.js'),
+        PORT: String(opts.port),
+        DSP_URLS: opts.dspUrls.join(','),
+        DEADLINE_MS: String(opts.deadlineMs),
+      },
+      logDir: opts.workDir,
+    });
+    await waitHealthy(`http://127.0.0.1:${opts.port}/healthz`, m, 30_000);
+    return m;
+  }
   const configPath = join(dir, 'workerd.capnp');
   writeFileSync(
     configPath,

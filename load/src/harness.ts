@@ -1,6 +1,7 @@
 // Runs one scenario end to end against the real edge and core: brings the stack up, drives
 // the load, applies the scenario's chaos on schedule, gathers the facts, judges the
 // invariants, writes the report and tears everything down. Returns the exit code.
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { budgets, landedEvents } from './core-client.ts';
 import { startFanoutReference } from './fanout-reference.ts';
@@ -60,6 +61,7 @@ export async function runScenario(
       const before = await budgets(stack.coreUrl);
       const tapBefore = stack.tap.counts();
       const loadStart = Date.now();
+      const loadBefore = loadavg()[0] ?? 0;
       const ctx: ScenarioContext = {
         stack,
         elapsedS: () => (Date.now() - loadStart) / 1000,
@@ -105,6 +107,7 @@ export async function runScenario(
           dspUrls: s.dsps().map((d) => `http://127.0.0.1:${d.port}/openrtb2/bid`),
           deadlineMs: s.tmaxMs - 20,
           workDir: join(runDir, 'run'),
+          runtime: 'miniflare', // served the way serve.ts serves the edge, so the difference is the edge's own
         });
         const fo = await runPhase({
           label: 'bare-fanout',
@@ -201,6 +204,7 @@ export async function runScenario(
         }),
         samples: ssp.samples,
         notes: [
+          `machine load average (1 min) ${loadBefore.toFixed(1)} before, ${(loadavg()[0] ?? 0).toFixed(1)} after, on ${availableParallelism()} cores: above ~3 other work competed for the CPU`,
           ...ctx.notes,
           ...(fanoutNote ? [fanoutNote] : []),
           ...(before.why ? [`budgets before the run unavailable: ${before.why}`] : []),

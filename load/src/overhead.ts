@@ -1,13 +1,12 @@
 // The edge-overhead benchmark (issue 3's): 5 DSPs that always bid after a fixed delay, valid
 // single-imp banner requests at rising rates; per step, end-to-end latency minus the slowest
 // DSP's latency (P50/P99) and CPU per auction, for the edge and for the bare fan-out
-// reference in raw workerd on the same machine in the same run.
-import { join } from 'node:path';
+// reference (served like the edge through Miniflare, and in raw workerd) in the same run.
+import { availableParallelism, loadavg } from 'node:os';
 import { instantProfile } from './dsp-behavior.ts';
 import { startFleetProcess } from './dsp-fleet-process.ts';
 import { startFanoutReference } from './fanout-reference.ts';
 import { runPhase } from './load-phase.ts';
-import { RESULTS } from './paths.ts';
 import { summarize } from './percentiles.ts';
 import { stopAll } from './processes.ts';
 import { constantRate } from './schedule.ts';
@@ -15,7 +14,8 @@ import { DEV_SSP_KEY, startStack } from './stack.ts';
 import { DEFAULT_MIX, type MixOptions } from './traffic-mix.ts';
 
 export interface OverheadStep {
-  target: 'edge' | 'bare-fanout';
+  /** The edge, or the bare fan-out served like the edge (Miniflare API) or in raw workerd (DESIGN's anchor). */
+  target: 'edge' | 'bare-fanout (miniflare)' | 'bare-fanout (raw workerd)';
   qps: number;
   auctions: number;
   answeredPerS: number;
@@ -81,12 +81,15 @@ export async function runOverhead(opts: {
   rates: number[];
   stepS: number;
   withEdge: boolean;
+  runDir: string;
   log: (m: string) => void;
 }): Promise<{ rows: OverheadStep[]; notes: string[] }> {
   const dsps = [0, 1, 2, 3, 4].map((i) => instantProfile(i, DSP_DELAY_MS));
-  const runDir = join(RESULTS, `overhead-run-${Date.now()}`);
+  const runDir = opts.runDir;
   const rows: OverheadStep[] = [];
-  const notes: string[] = [];
+  const notes: string[] = [
+    `machine load average (1 min) at start ${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParallelism()} cores`,
+  ];
   try {
     if (opts.withEdge) {
       opts.log('starting core, edge (workerd) and 5 fixed-delay DSPs');
@@ -114,44 +117,41 @@ export async function runOverhead(opts: {
         await stack.stop();
       }
     }
-    opts.log('starting the bare fan-out reference in raw workerd');
     const fleet = await startFleetProcess(dsps, opts.seed);
     try {
-      const ref = await startFanoutReference({
-        port: 8790,
-        dspUrls: dsps.map((d) => `http://127.0.0.1:${d.port}/openrtb2/bid`),
-        deadlineMs: MIX.tmaxMs - 20,
-        workDir: runDir,
-      });
-      await runPhase({
-        label: 'warm-up',
-        url: 'http://127.0.0.1:8790',
-        apiKey: DEV_SSP_KEY,
-        seed: opts.seed + 1,
-        rate: constantRate(50),
-        durationS: 3,
-        mix: MIX,
-        users: false,
-        cpuRoots: [ref.pid],
-        quiet: true,
-      });
-      rows.push(
-        ...(await steps(
-          'bare-fanout',
-          'http://127.0.0.1:8790',
-          [ref.pid],
-          opts.rates,
-          opts.stepS,
-          opts.seed,
-        )),
-      );
-      await ref.stop();
+      for (const runtime of ['miniflare', 'workerd'] as const) {
+        opts.log(`starting the bare fan-out reference (${runtime})`);
+        const ref = await startFanoutReference({
+          port: 8790,
+          dspUrls: dsps.map((d) => `http://127.0.0.1:${d.port}/openrtb2/bid`),
+          deadlineMs: MIX.tmaxMs - 20,
+          workDir: runDir,
+          runtime,
+        });
+        const url = 'http://127.0.0.1:8790';
+        await runPhase({
+          label: 'warm-up',
+          url,
+          apiKey: DEV_SSP_KEY,
+          seed: opts.seed + 1,
+          rate: constantRate(50),
+          durationS: 3,
+          mix: MIX,
+          users: false,
+          cpuRoots: [ref.pid],
+          quiet: true,
+        });
+        const target = runtime === 'miniflare' ? 'bare-fanout (miniflare)' : 'bare-fanout (raw workerd)';
+        rows.push(...(await steps(target, url, [ref.pid], opts.rates, opts.stepS, opts.seed)));
+        await ref.stop();
+      }
     } finally {
       await fleet.close();
     }
   } finally {
     await stopAll();
   }
+  notes.push(`machine load average (1 min) at end ${(loadavg()[0] ?? 0).toFixed(1)}`);
   return { rows, notes };
 }
 
