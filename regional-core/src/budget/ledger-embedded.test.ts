@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,56 @@ describeLedgerConformance(
 );
 
 describe('embedded ledger journal', () => {
+  it('keeps every acknowledged grant and settle across a kill -9', async () => {
+    const dir = join(root, 'crash');
+    // A child grants and settles as fast as it can, printing each id once acknowledged.
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { openEmbeddedLedger } from ${JSON.stringify(new URL('./ledger-embedded.ts', import.meta.url).href)};
+         const l = await openEmbeddedLedger({ dir: ${JSON.stringify(dir)}, compactEvery: 150 });
+         await l.fund('c', 1e12);
+         const t = Date.now();
+         const g = { campaignId: 'c', holder: 'h', requestedMicros: 1000, now: t, expiresAt: t + 60000,
+                     day: 'd', dailyCapMicros: null, committedCapMicros: null };
+         for (let i = 0; ; i++) {
+           await Promise.all([0, 1, 2, 3].map(async (k) => {
+             const id = 'l' + i + '-' + k;
+             await l.grant({ ...g, leaseId: id });
+             process.stdout.write('G ' + id + '\\n');
+             if (k % 2 === 0) { await l.settle('c', id, 400, t); process.stdout.write('S ' + id + '\\n'); }
+           }));
+         }`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        if (out.split('\n').length > 600) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+    });
+    await new Promise((r) => child.once('exit', r));
+    const lines = out.split('\n').slice(0, -1); // the last piece may be a half-written line
+    expect(lines.length).toBeGreaterThan(500);
+    const l = await openEmbeddedLedger({ dir });
+    for (const line of lines) {
+      const [kind, id] = line.split(' ') as ['G' | 'S', string];
+      const lease = await l.lease('c', id);
+      expect(lease, `${kind} ${id} was acknowledged`).not.toBeNull();
+      if (kind === 'S') expect(lease!.state).toBe('settled');
+    }
+    const b = (await l.balances('c'))!;
+    expect(b.available + b.leased + b.spent + b.funding).toBe(0);
+    await l.close();
+  });
+
   it('forgets finished lease records after the retention time, keeps the money', async () => {
     const timing = { settleGraceMs: 1_000, retentionMs: 10_000 };
     const l = await openEmbeddedLedger({ dir: join(root, 'retention'), timing });
