@@ -14,13 +14,15 @@ export async function createKafkaConsumer(o: {
   topics: Topic[];
   phys: (t: string) => string;
   logger: Logger;
+  sessionTimeoutMs: number;
 }): Promise<LogConsumer> {
-  const { kafka, group, topics, phys, logger } = o;
+  const { kafka, group, topics, phys, logger, sessionTimeoutMs } = o;
   const logical = new Map(topics.map((t) => [phys(t), t]));
   const consumer: Consumer = kafka.consumer({
     groupId: group,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3000,
+    // A crashed member holds its partitions until this runs out; the broker's floor is 6 s.
+    sessionTimeout: sessionTimeoutMs,
+    heartbeatInterval: Math.min(3000, Math.floor(sessionTimeoutMs / 3)),
     maxWaitTimeInMs: 200,
     maxBytesPerPartition: 8 * 1024 * 1024,
     allowAutoTopicCreation: false,

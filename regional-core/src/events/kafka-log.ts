@@ -25,6 +25,8 @@ export interface KafkaLogOptions {
   prefix?: string;
   partitions?: number;
   sendTimeoutMs?: number;
+  /** Consumer group session timeout: how long a crashed consumer's partitions wait (default 10 s). */
+  sessionTimeoutMs?: number;
 }
 
 export interface KafkaEventLog extends EventLog {
@@ -59,6 +61,7 @@ export function createKafkaLog(o: KafkaLogOptions): KafkaEventLog {
   let wake: () => void = () => {};
   let pumping: Promise<void> | null = null;
   let lastError: string | undefined;
+  let reconnecting: Promise<unknown> | null = null;
 
   function newProducer(): Producer {
     return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
@@ -79,7 +82,20 @@ export function createKafkaLog(o: KafkaLogOptions): KafkaEventLog {
 
   /** 'ok' when `p` resolved in time, 'late' when not (p keeps running); rejects when p does. */
   function within(p: Promise<void>, ms: number): Promise<'ok' | 'late'> {
-    return Promise.race([p.then(() => 'ok' as const), sleep(ms).then(() => 'late' as const)]);
+    // Both handlers on p: a rejection after 'late' is settled here, never unhandled.
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => resolve('late'), ms);
+      p.then(
+        () => {
+          clearTimeout(t);
+          resolve('ok');
+        },
+        (e) => {
+          clearTimeout(t);
+          reject(e);
+        },
+      );
+    });
   }
 
   async function connect(): Promise<boolean> {
@@ -110,11 +126,21 @@ export function createKafkaLog(o: KafkaLogOptions): KafkaEventLog {
     }
   }
 
+  /** A fresh producer (new id, fresh sequence numbers); the old one is let go in the background. */
   async function resetProducer(): Promise<void> {
     connected = false;
     const old = producer;
     producer = newProducer();
-    await within(old.disconnect(), 1000).catch(() => {});
+    void within(old.disconnect(), 1000).catch(() => {});
+  }
+
+  /** Reconnects off the pump, so appends keep flowing into the outbox meanwhile. */
+  function reconnect(): Promise<unknown> {
+    reconnecting ??= connect().finally(() => {
+      reconnecting = null;
+      wake();
+    });
+    return reconnecting;
   }
 
   function toOutbox(): void {
@@ -173,8 +199,9 @@ export function createKafkaLog(o: KafkaLogOptions): KafkaEventLog {
           continue;
         }
       }
-      if (!connected && !(await connect())) {
-        await Promise.race([woken, sleep(1000)]);
+      if (!connected) {
+        const attempt = reconnect();
+        await Promise.race([woken, Promise.all([attempt, sleep(1000)])]);
         continue;
       }
       const p = send(held);
@@ -236,7 +263,14 @@ export function createKafkaLog(o: KafkaLogOptions): KafkaEventLog {
       });
     },
     async consumer(group, topics) {
-      return createKafkaConsumer({ kafka, group, topics, phys, logger });
+      return createKafkaConsumer({
+        kafka,
+        group,
+        topics,
+        phys,
+        logger,
+        sessionTimeoutMs: o.sessionTimeoutMs ?? 10_000,
+      });
     },
     health() {
       if (connected && !outboxMaybeNonEmpty) return { ok: true };

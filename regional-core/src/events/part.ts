@@ -35,6 +35,8 @@ export interface EventsPartOptions {
   /** Wait this long after a lease ends before judging it, so late win events land first. */
   reconcileGraceMs?: number;
   kafkaPartitions?: number;
+  /** Kafka consumer session timeout (default 10 s): how long a crashed sink's partitions wait. */
+  kafkaSessionTimeoutMs?: number;
 }
 
 export interface EventsPart extends CorePart {
@@ -63,6 +65,7 @@ export async function createEventsPart(ctx: PartContext, opts: EventsPartOptions
           outboxDir: join(dir, 'outbox'),
           prefix: config.kafkaTopicPrefix,
           partitions: opts.kafkaPartitions ?? 3,
+          ...(opts.kafkaSessionTimeoutMs ? { sessionTimeoutMs: opts.kafkaSessionTimeoutMs } : {}),
           logger,
           metrics,
         })
@@ -118,6 +121,8 @@ export async function createEventsPart(ctx: PartContext, opts: EventsPartOptions
       sink = createSink({
         log,
         store,
+        // The prefix keeps environments sharing a broker in their own consumer groups.
+        group: `${config.kafkaTopicPrefix}clickhouse-sink`,
         logger,
         metrics,
         ...(opts.sinkBatchSize ? { batchSize: opts.sinkBatchSize } : {}),

@@ -2,7 +2,7 @@
 // over HTTP) or chDB (single-node, in-process). ONE set of SQL runs on both, so it keeps to
 // what ClickHouse 18.16 accepts: no query parameters (values go through sqlString()),
 // JSONEachRow in and out.
-import { createClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 
 export interface ChStore {
   readonly kind: 'server' | 'chdb';
@@ -27,6 +27,8 @@ export function createServerStore(url: string, database = 'default'): ChStore {
     request_timeout: 30_000,
     // 18.16 predates these; keep requests plain.
     compression: { request: false, response: false },
+    // Failures surface as rejected promises the sink logs once; the client's own log would repeat them.
+    log: { level: ClickHouseLogLevel.OFF },
   });
   return {
     kind: 'server',
