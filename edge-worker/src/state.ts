@@ -26,6 +26,8 @@ export interface EdgeState {
 
 export interface EdgeOptions {
   snapshotTtlMs?: number;
+  /** Least time between two refresh attempts of the snapshot (after a failure, say). */
+  snapshotRetryMs?: number;
   breaker?: Parameters<typeof createCircuitBreakers>[0];
   scorer?: Scorer;
 }
@@ -39,7 +41,10 @@ export function createEdgeState(opts: EdgeOptions = {}): EdgeState {
   let signer: { spec: string; s: NoticeSigner } | null = null;
   let wallet: { core: string; w: LeaseWallet } | null = null;
   return {
-    snapshots: createSnapshotCache({ ttlMs: opts.snapshotTtlMs ?? 30_000 }),
+    snapshots: createSnapshotCache({
+      ttlMs: opts.snapshotTtlMs ?? 30_000,
+      retryMs: opts.snapshotRetryMs ?? 1_000,
+    }),
     breakers: createCircuitBreakers(opts.breaker),
     limiter: createQpsLimiter(),
     events: createEventBatcher(),

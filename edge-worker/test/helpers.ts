@@ -16,6 +16,8 @@ export const DSP = testEnv.DSP_BASE;
 export interface Tenant {
   env: TestEnv;
   recorded(): Promise<CoreRecord>;
+  /** Re-serve the tenant (e.g. a new snapshot version), or take it down / bring it up. */
+  update(cfg: { snapshot?: ConfigSnapshot; down?: boolean }): Promise<void>;
 }
 
 export interface CoreRecord {
@@ -23,13 +25,14 @@ export interface CoreRecord {
   leaseRequests: Array<{ campaignId: string; holder: string }>;
   settles: Array<{ leaseId: string; spentMicros: number; token: string }>;
   snapshotFetches: number;
+  eventPosts: number;
 }
 
 /** A stub-core tenant serving `snapshot` (defaults from fixtures/snapshot.ts). */
 export async function tenant(
   name: string,
   over: Partial<ConfigSnapshot> | ((s: ConfigSnapshot) => ConfigSnapshot) = {},
-  cfg: { leaseGrantMicros?: number; leaseTtlMs?: number } = {},
+  cfg: { leaseGrantMicros?: number; leaseTtlMs?: number; down?: boolean } = {},
 ): Promise<Tenant> {
   const snapshot =
     typeof over === 'function' ? over(await buildSnapshot(DSP)) : await buildSnapshot(DSP, over);
@@ -39,9 +42,18 @@ export async function tenant(
   });
   if (res.status !== 204) throw new Error(`tenant ${name}: ${res.status}`);
   const coreUrl = `${testEnv.CORE_URL}/t/${name}`;
+  let current = snapshot;
   return {
     env: { ...testEnv, CORE_URL: coreUrl },
     recorded: async () => (await (await fetch(`${coreUrl}/_recorded`)).json()) as CoreRecord,
+    async update(u) {
+      current = u.snapshot ?? current;
+      const r = await fetch(`${testEnv.CORE_URL}/_tenants/${name}`, {
+        method: 'PUT',
+        body: JSON.stringify({ snapshot: current, ...cfg, down: u.down ?? false }),
+      });
+      if (r.status !== 204) throw new Error(`tenant ${name}: ${r.status}`);
+    },
   };
 }
 

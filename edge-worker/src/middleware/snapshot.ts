@@ -11,9 +11,13 @@ export interface SnapshotOptions {
 
 export const withSnapshot = ({ cache }: SnapshotOptions): MiddlewareHandler<EdgeEnv> =>
   async function withSnapshot(c, next) {
-    const r = await cache.get({ coreUrl: c.env.CORE_URL, edgeToken: c.env.EDGE_TOKEN }, (p) =>
-      c.executionCtx.waitUntil(p),
-    );
+    const ttl = Number(c.env.SNAPSHOT_TTL_MS);
+    const src = {
+      coreUrl: c.env.CORE_URL,
+      edgeToken: c.env.EDGE_TOKEN,
+      ...(ttl >= 0 && c.env.SNAPSHOT_TTL_MS ? { ttlMs: ttl } : {}),
+    };
+    const r = await cache.get(src, (p) => c.executionCtx.waitUntil(p));
     if (!r.ok) return problem(c, r.error);
     c.set('snapshot', r.value);
     await next();

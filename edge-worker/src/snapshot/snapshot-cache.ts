@@ -8,6 +8,8 @@ import { compileSnapshot, isConfigSnapshot, type SnapshotView } from './view.ts'
 export interface SnapshotSource {
   coreUrl: string;
   edgeToken: string;
+  /** Overrides the cache's TTL (the SNAPSHOT_TTL_MS binding). */
+  ttlMs?: number;
 }
 
 export type SnapshotError = { reason: 'snapshot_unavailable'; detail: string };
@@ -140,11 +142,13 @@ export function createSnapshotCache({
       if (!held) {
         const r = await load(src, true);
         if (!r.ok) return r;
+        // Just loaded: fresh from the core, or from the PoP cache (refreshed below if stale).
+        if (r.value.fetchedAt >= lastAttempt && lastAttempt > 0) return ok(r.value.view);
       }
       const h = held as Held | null;
       if (!h) return err({ reason: 'snapshot_unavailable', detail: 'no snapshot' });
       const t = now();
-      if (t - h.fetchedAt > ttlMs && t - lastAttempt > retryMs && !inflight) {
+      if (t - h.fetchedAt > (src.ttlMs ?? ttlMs) && t - lastAttempt > retryMs && !inflight) {
         waitUntil(load(src, false));
       }
       return ok(h.view);

@@ -13,6 +13,8 @@ export interface TenantConfig {
   /** Micros per lease grant; default 20_000 (ten impressions at a 2.00 CPM). */
   leaseGrantMicros?: number;
   leaseTtlMs?: number;
+  /** Answer 503 to every edge call, as a core that is down. */
+  down?: boolean;
 }
 
 interface Tenant extends TenantConfig {
@@ -20,6 +22,7 @@ interface Tenant extends TenantConfig {
   leaseRequests: LeaseRequest[];
   settles: Array<SettleRequest & { leaseId: string }>;
   snapshotFetches: number;
+  eventPosts: number;
   settled: Set<string>;
 }
 
@@ -32,15 +35,20 @@ const codec = createLeaseTokenCodec({ current: 'lk1', keys: { lk1: 'stub-core-le
 
 export async function startStubCore(defaultSnapshot: ConfigSnapshot): Promise<StubCore> {
   const tenants = new Map<string, Tenant>();
-  const put = (name: string, cfg: TenantConfig) =>
-    tenants.set(name, {
+  // Re-putting a tenant keeps what it recorded, so a test can take the core down and up again.
+  const put = (name: string, cfg: TenantConfig) => {
+    const old = tenants.get(name);
+    if (old) return tenants.set(name, { ...old, ...cfg, down: cfg.down ?? false });
+    return tenants.set(name, {
       ...cfg,
       events: [],
       leaseRequests: [],
       settles: [],
       snapshotFetches: 0,
+      eventPosts: 0,
       settled: new Set(),
     });
+  };
   put('', { snapshot: defaultSnapshot });
   let leaseSeq = 0;
 
@@ -56,9 +64,10 @@ export async function startStubCore(defaultSnapshot: ConfigSnapshot): Promise<St
       const tenant = tenants.get(tm ? tm[1]! : '');
       const path = tm ? tm[2]! : url.pathname;
       if (!tenant) return json(res, 404, { error: 'no_tenant' });
-      if (path === '/_recorded') return json(res, 200, tenant);
+      if (path === '/_recorded') return json(res, 200, { ...tenant, settled: [...tenant.settled] });
       if (req.headers.authorization !== `Bearer ${EDGE_TOKEN}`)
         return json(res, 401, { error: 'unauthorized' });
+      if (tenant.down) return json(res, 503, { error: 'down' });
 
       if (path === '/v1/snapshot' && req.method === 'GET') {
         tenant.snapshotFetches++;
@@ -69,6 +78,7 @@ export async function startStubCore(defaultSnapshot: ConfigSnapshot): Promise<St
       }
       if (path === '/v1/events' && req.method === 'POST') {
         const body = JSON.parse(await readText(req)) as { events: unknown[] };
+        tenant.eventPosts++;
         tenant.events.push(...body.events);
         return json(res, 202, { accepted: body.events.length });
       }
