@@ -28,6 +28,7 @@ export interface CatalogApiDeps {
   adminToken: string;
   edgeToken: string;
   log: Logger;
+  onSnapshotAnswer?: (status: 200 | 304) => void;
 }
 
 export function createCatalogApi(deps: CatalogApiDeps): OpenAPIHono<CatalogEnv> {
@@ -68,7 +69,7 @@ export function createCatalogApi(deps: CatalogApiDeps): OpenAPIHono<CatalogEnv> 
   mountSspKeys(app, store);
   mountTokens(app, store);
   mountAudit(app, db);
-  mountSnapshot(app, deps.snapshots, deps.edgeToken);
+  mountSnapshot(app, deps.snapshots, deps.edgeToken, deps.onSnapshotAnswer);
 
   app.doc('/openapi.json', {
     openapi: '3.0.3',

@@ -1,6 +1,7 @@
 // Opens the catalog database on one of two drivers running the SAME drizzle code:
 // PGlite (single-node: Postgres compiled to WASM, in-process, persistent under dataDir) or
 // node-postgres (cluster: a pool on DATABASE_URL). Callers only see CatalogDb.
+import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -21,6 +22,8 @@ export type CatalogDbOptions =
 
 export async function openCatalogDb(opts: CatalogDbOptions): Promise<CatalogDbHandle> {
   if (opts.kind === 'pglite') {
+    // PGlite creates only the last path segment; make the parents (e.g. a fresh .data/core).
+    if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
     const client = opts.dataDir ? new PGlite(opts.dataDir) : new PGlite();
     await client.waitReady;
     const db = drizzlePglite({ client, schema }) as unknown as CatalogDb;

@@ -1,7 +1,6 @@
 // The catalog as a core part: opens the database for the mode (PGlite under dataDir in
 // single-node, PostgreSQL in cluster), migrates, seeds the demo data in single-node dev,
 // serves the admin API + /v1/snapshot + /openapi.json, and feeds the budget part.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import type { CampaignBudgetSource } from '../budget/campaign-budget.ts';
@@ -11,6 +10,7 @@ import { createCatalogApi } from './api.ts';
 import { createBudgetSource } from './budget-source.ts';
 import { readVersion } from './changes.ts';
 import { type CatalogDbHandle, type CatalogDbOptions, openCatalogDb } from './db.ts';
+import { createCatalogMetrics } from './metrics.ts';
 import { migrateCatalog } from './migrate.ts';
 import { seedCatalog } from './seed.ts';
 import { defaultSnapshotSettings, type SnapshotSettings } from './snapshot.ts';
@@ -53,16 +53,19 @@ export async function createCatalogPart(
 ): Promise<CatalogPart> {
   const log = ctx.log.child({ part: 'catalog' });
   const dbOpts = opts.db ?? catalogDbOptions(ctx.config);
-  if (!opts.handle && dbOpts.kind === 'pglite' && dbOpts.dataDir)
-    mkdirSync(dbOpts.dataDir, { recursive: true });
   const handle = opts.handle ?? (await openCatalogDb(dbOpts));
   if (opts.migrate ?? true) await migrateCatalog(handle);
 
   const store = createStore(handle);
-  const snapshots = createSnapshotCache(handle.db, {
-    exchange: opts.snapshot?.exchange ?? defaultSnapshotSettings.exchange,
-    ivt: opts.snapshot?.ivt ?? defaultSnapshotSettings.ivt,
-  });
+  const metrics = createCatalogMetrics(ctx.metrics);
+  const snapshots = createSnapshotCache(
+    handle.db,
+    {
+      exchange: opts.snapshot?.exchange ?? defaultSnapshotSettings.exchange,
+      ivt: opts.snapshot?.ivt ?? defaultSnapshotSettings.ivt,
+    },
+    () => metrics.snapshotBuilds.inc(),
+  );
   const budgets = createBudgetSource(handle.db, (err) => log.warn('budget listener failed', { err }));
 
   const seed = opts.seed ?? (ctx.config.mode === 'single-node' && process.env.NODE_ENV !== 'production');
@@ -75,12 +78,13 @@ export async function createCatalogPart(
   let lastVersion = await readVersion(handle.db);
   const onVersion = (v: number) => {
     snapshots.noteVersion(v);
-    if (v !== lastVersion) {
+    metrics.version.set(snapshots.knownVersion());
+    if (v > lastVersion) {
       lastVersion = v;
       void budgets.refresh();
     }
   };
-  snapshots.noteVersion(lastVersion);
+  onVersion(lastVersion);
   await budgets.refresh(); // baseline for the diff
   const unsubscribe = store.onCommit(onVersion);
   const stopWatch = await watchVersion(handle, {
@@ -95,6 +99,7 @@ export async function createCatalogPart(
     adminToken: ctx.config.adminToken,
     edgeToken: ctx.config.edgeToken,
     log,
+    onSnapshotAnswer: (status) => metrics.snapshotRequests.inc({ status: String(status) }),
   });
   // CorePart.routes is a plain Hono; route() keeps the sub-app's own error handler.
   const routes = new Hono().route('/', api);

@@ -29,6 +29,9 @@ describe('catalog on a PGlite data dir', () => {
     expect(snap2.headers.get('etag')).toBe(snap1.headers.get('etag'));
     expect(snap2.body.campaigns).toEqual(snap1.body.campaigns);
     expect((await second.ready()).ok).toBe(true);
+    const metrics = await ctx.metrics.metrics();
+    expect(metrics).toContain(`edge_rtb_core_catalog_version ${snap2.body.version}`);
+    expect(metrics).toMatch(/edge_rtb_core_snapshot_requests_total\{status="200"\} 2/);
     await second.close();
   }, 60_000); // two PGlite boots from disk
 });

@@ -18,13 +18,18 @@ export interface SnapshotCache {
   knownVersion(): number;
 }
 
-export function createSnapshotCache(db: CatalogDb, settings: SnapshotSettings): SnapshotCache {
+export function createSnapshotCache(
+  db: CatalogDb,
+  settings: SnapshotSettings,
+  onBuild: () => void = () => {},
+): SnapshotCache {
   let known = 0;
   let cached: CachedSnapshot | undefined;
   let building: Promise<CachedSnapshot> | undefined;
 
   const build = async (): Promise<CachedSnapshot> => {
     const snap = await buildSnapshot(db, settings);
+    onBuild();
     const version = Number(snap.version);
     return { version, etag: `"${snap.version}"`, body: JSON.stringify(snap) };
   };

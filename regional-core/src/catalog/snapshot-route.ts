@@ -46,7 +46,12 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   });
 }
 
-export function mountSnapshot(app: OpenAPIHono<CatalogEnv>, cache: SnapshotCache, edgeToken: string): void {
+export function mountSnapshot(
+  app: OpenAPIHono<CatalogEnv>,
+  cache: SnapshotCache,
+  edgeToken: string,
+  onAnswer: (status: 200 | 304) => void = () => {},
+): void {
   // Registered for the document and served by a plain handler: the body is a cached string,
   // not an object to re-validate and re-serialize on each poll.
   app.openAPIRegistry.registerPath(route);
@@ -57,7 +62,11 @@ export function mountSnapshot(app: OpenAPIHono<CatalogEnv>, cache: SnapshotCache
     const snap = await cache.get();
     c.header('etag', snap.etag);
     c.header('cache-control', 'no-cache');
-    if (etagMatches(c.req.header('if-none-match'), snap.etag)) return c.body(null, 304);
+    if (etagMatches(c.req.header('if-none-match'), snap.etag)) {
+      onAnswer(304);
+      return c.body(null, 304);
+    }
+    onAnswer(200);
     c.header('content-type', 'application/json; charset=utf-8');
     return c.body(snap.body, 200);
   });
