@@ -22,6 +22,8 @@ export interface BudgetPartOptions {
   /** How often unsettled expired leases are swept to spent (default 5 s). */
   sweepEveryMs?: number;
   sizing?: LeaseSizing;
+  /** Redis key prefix (default 'rtb:'); tests use their own on a shared Redis. */
+  redisPrefix?: string;
   /** Tests and benchmarks pass a ledger directly. */
   ledger?: BudgetLedger;
   now?: () => number;
@@ -35,7 +37,7 @@ export interface BudgetPart extends CorePart {
 export async function createBudgetPart(ctx: PartContext, opts: BudgetPartOptions): Promise<BudgetPart> {
   const { config } = ctx;
   const log = ctx.log.child({ part: 'budget' });
-  const ledger = opts.ledger ?? (await openLedger(ctx, opts.backend));
+  const ledger = opts.ledger ?? (await openLedger(ctx, opts));
   const service = createLeaseService({
     ledger,
     codec: createLeaseTokenCodec(config.leaseKeys, (key, data) =>
@@ -85,10 +87,14 @@ export async function createBudgetPart(ctx: PartContext, opts: BudgetPartOptions
   };
 }
 
-async function openLedger(ctx: PartContext, backend: BudgetPartOptions['backend']): Promise<BudgetLedger> {
-  if (backend === 'embedded') return openEmbeddedLedger({ dir: join(ctx.config.dataDir, 'budget') });
+async function openLedger(ctx: PartContext, opts: BudgetPartOptions): Promise<BudgetLedger> {
+  if (opts.backend === 'embedded') return openEmbeddedLedger({ dir: join(ctx.config.dataDir, 'budget') });
   if (!ctx.config.redisUrl) throw new Error('budget backend redis needs REDIS_URL');
   // Fail a command after one reconnect attempt instead of queueing: the edge retries a 503.
   const redis = new Redis(ctx.config.redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
-  return createRedisLedger({ redis, ownsClient: true });
+  return createRedisLedger({
+    redis,
+    ownsClient: true,
+    ...(opts.redisPrefix ? { prefix: opts.redisPrefix } : {}),
+  });
 }
