@@ -4,14 +4,15 @@
 // the winner's bid; a fixed-price deal (at=3) at the deal floor.
 import { bpsOf, type Micros } from '../money.ts';
 
-/** The smallest gross price whose payout after `takeRateBps` is >= `net`. */
+/**
+ * The smallest gross price g whose payout g - floor(g * bps / 10000) is >= `net`.
+ * payout(g) = ceil(g * (10000 - bps) / 10000), so g = floor((net - 1) * 10000 / (10000 - bps)) + 1,
+ * computed in BigInt because (net - 1) * 10000 can pass 2^53.
+ */
 export function grossUp(net: Micros, takeRateBps: number): Micros {
-  if (takeRateBps <= 0 || net === 0) return net;
-  let g = Math.ceil((net * 10_000) / (10_000 - takeRateBps));
-  // Integer check instead of trusting float division at the boundary.
-  while (g > net && g - 1 - bpsOf(g - 1, takeRateBps) >= net) g--;
-  while (g - bpsOf(g, takeRateBps) < net) g++;
-  return g;
+  if (takeRateBps <= 0 || net === 0 || !Number.isSafeInteger(net)) return net;
+  const g = (BigInt(net - 1) * 10_000n) / BigInt(10_000 - takeRateBps) + 1n;
+  return Number(g);
 }
 
 export function clearingPrice(

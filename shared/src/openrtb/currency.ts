@@ -3,6 +3,11 @@
 import { at, fail, type Obj, type ReadCtx, str } from './read.ts';
 
 export const DEFAULT_CURRENCY = 'USD';
+/**
+ * Largest CPM (currency units per 1000) accepted for floors and bids. Far above any real price,
+ * it keeps every amount in micros a safe integer, so money arithmetic stays exact.
+ */
+export const MAX_CPM = 100_000;
 const CODE = /^[A-Z]{3}$/;
 
 export const isCurrencyCode = (v: unknown): v is string => typeof v === 'string' && CODE.test(v);

@@ -1,7 +1,7 @@
 // OpenRTB 2.6 section 3.2.12 Object: Deal. A deal between buyer and seller for this imp. The
 // parser fills bidfloor (0) and bidfloorcur ('USD') with their spec defaults; `at` stays absent
 // when the deal inherits the request's auction type.
-import { currency } from './currency.ts';
+import { currency, MAX_CPM } from './currency.ts';
 import type { DurFloors } from './dur-floors.ts';
 import { at, fail, int, num, type Obj, type ReadCtx, str, strArr } from './read.ts';
 
@@ -21,7 +21,7 @@ export interface Deal {
 
 export function readDeal(ctx: ReadCtx, o: Obj, path: string): void {
   str(ctx, o, 'id', path, true);
-  o.bidfloor = num(ctx, o, 'bidfloor', path, { min: 0 }) ?? 0;
+  o.bidfloor = num(ctx, o, 'bidfloor', path, { min: 0, max: MAX_CPM }) ?? 0;
   o.bidfloorcur = currency(ctx, o, 'bidfloorcur', path);
   const a = int(ctx, o, 'at', path);
   if (a !== undefined && !(a === 1 || a === 2 || a === 3 || a > 500))

@@ -3,7 +3,7 @@
 // so the auction reads them without defaults of its own.
 import { type Audio, readAudio } from './audio.ts';
 import { type Banner, readBanner } from './banner.ts';
-import { currency } from './currency.ts';
+import { currency, MAX_CPM } from './currency.ts';
 import type { Metric } from './metric.ts';
 import { type Native, readNative } from './native.ts';
 import { type Pmp, readPmp } from './pmp.ts';
@@ -58,7 +58,7 @@ export function readImp(ctx: ReadCtx, o: Obj, path: string): void {
     fail(ctx, 'missing', path, `${path} needs at least one of banner, video, audio or native`);
   const pmp = obj(ctx, o, 'pmp', path);
   if (pmp) readPmp(ctx, pmp, at(path, 'pmp'));
-  o.bidfloor = num(ctx, o, 'bidfloor', path, { min: 0 }) ?? 0;
+  o.bidfloor = num(ctx, o, 'bidfloor', path, { min: 0, max: MAX_CPM }) ?? 0;
   o.bidfloorcur = currency(ctx, o, 'bidfloorcur', path);
   o.instl = flag(ctx, o, 'instl', path) ?? 0;
   str(ctx, o, 'tagid', path);

@@ -5,7 +5,7 @@ import { err, ok, type Result } from '../result.ts';
 import type { Bid } from './bid.ts';
 import type { BidRequest } from './bid-request.ts';
 import { LossReason } from './codes.ts';
-import { DEFAULT_CURRENCY, isCurrencyCode } from './currency.ts';
+import { DEFAULT_CURRENCY, isCurrencyCode, MAX_CPM } from './currency.ts';
 import type { RequestError } from './errors.ts';
 import type { Imp } from './imp.ts';
 import { at, fail, int, intArr, isObj, newCtx, type Obj, type ReadCtx, str, strArr } from './read.ts';
@@ -170,12 +170,12 @@ function checkBid(
     );
   if (b.price === undefined)
     return bidError(at(p, 'price'), LossReason.MissingBidPrice, 'missing', `${p}.price is required`, seat, b);
-  if (typeof b.price !== 'number' || !Number.isFinite(b.price) || b.price <= 0 || b.price > 1e6)
+  if (typeof b.price !== 'number' || !Number.isFinite(b.price) || b.price <= 0 || b.price > MAX_CPM)
     return bidError(
       at(p, 'price'),
       LossReason.InvalidBidResponse,
       'invalid_value',
-      `${p}.price must be a finite number > 0`,
+      `${p}.price must be a finite number > 0 and <= ${MAX_CPM}`,
       seat,
       b,
     );

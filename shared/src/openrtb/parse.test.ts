@@ -103,6 +103,11 @@ describe('parseBidRequest: Imp (3.2.4) and media (3.2.6-3.2.10)', () => {
       'invalid_value:imp[0].bidfloorcur',
     ]);
   });
+  it('caps floors so money in micros stays a safe integer', () => {
+    const o = minimalRequest();
+    o.imp[0].bidfloor = 1e300;
+    expect(fields(o)).toEqual(['invalid_value:imp[0].bidfloor']);
+  });
   it('names the path and the problem in the message', () => {
     const o = minimalRequest();
     o.imp[0].banner.w = '300';
