@@ -4,6 +4,7 @@
 
 import type { Logger } from '@edge-rtb/shared/log';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
 import { adminAuth, type CatalogEnv } from './auth.ts';
 import { ApiError, toErrorResponse } from './errors.ts';
 import { advertiserResource } from './resources/advertisers.ts';
@@ -21,6 +22,8 @@ import { mountTokens } from './resources/tokens.ts';
 import type { SnapshotCache } from './snapshot-cache.ts';
 import { mountSnapshot } from './snapshot-route.ts';
 import type { CatalogStore } from './store.ts';
+
+const MAX_BODY_BYTES = 1_000_000;
 
 export interface CatalogApiDeps {
   store: CatalogStore;
@@ -54,6 +57,15 @@ export function createCatalogApi(deps: CatalogApiDeps): OpenAPIHono<CatalogEnv> 
     description: 'admin API token (or ADMIN_TOKEN); the edge token for /v1/snapshot',
   });
   app.use('/v1/admin/*', adminAuth(db, deps.adminToken));
+  // Generous for markup, small enough that a runaway client cannot make the core buffer much.
+  app.use(
+    '/v1/admin/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        c.json({ error: 'payload_too_large', message: `bodies are limited to ${MAX_BODY_BYTES} bytes` }, 413),
+    }),
+  );
 
   for (const r of [
     advertiserResource,

@@ -248,6 +248,20 @@ export function catalogSuite(driver: SuiteDriver): void {
         expect(log.body.items[0].actor).toMatch(/^tok_/);
         expect(log.body.items).toHaveLength(2); // create, the allowed rename; nothing for -1
       });
+      it('writes no row and no version for an empty patch', async () => {
+        const before = await call('GET', '/v1/admin/audit?limit=1');
+        const version = part.snapshots.knownVersion();
+        expect((await call('PATCH', '/v1/admin/campaigns/acme-1', { body: {} })).status).toBe(200);
+        expect((await call('GET', '/v1/admin/audit?limit=1')).body.items[0].id).toBe(before.body.items[0].id);
+        expect(part.snapshots.knownVersion()).toBe(version);
+      });
+      it('refuses an oversized body with 413', async () => {
+        const huge = { name: 'x'.repeat(1_100_000) };
+        expect(await call('POST', '/v1/admin/advertisers', { body: huge })).toMatchObject({
+          status: 413,
+          body: { error: 'payload_too_large' },
+        });
+      });
       it('pages with a cursor', async () => {
         const first = await call('GET', '/v1/admin/audit?limit=2');
         expect(first.body.items).toHaveLength(2);

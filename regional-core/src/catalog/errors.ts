@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-export type ApiStatus = 400 | 401 | 403 | 404 | 409 | 415 | 422;
+export type ApiStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422;
 
 export class ApiError extends Error {
   override name = 'ApiError';

@@ -188,6 +188,8 @@ export function mountCrud<Row, Create, Patch>(
       const { value } = await store.change(actor, async (tx) => {
         const current = await load(tx, actor, id);
         const values = await r.updateValues(tx, patch, current, actor);
+        // An empty patch changes nothing: no write, no audit row, no new version for the edge.
+        if (Object.keys(values).length === 0) return { value: r.toOut(current), audit: [] };
         const [row] = (await tx
           .update(r.table)
           .set({ ...values, updatedAt: new Date() } as never)
