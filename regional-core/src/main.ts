@@ -1,26 +1,76 @@
-// Starts the regional core: loads config, builds the backends for the mode, serves HTTP.
-// SIGINT/SIGTERM close the server and the backends so no committed state is lost.
-
+// Starts the regional core: loads config, starts the parts in dependency order for the mode
+// (catalog -> budget -> events), mounts their routes and serves HTTP. SIGINT/SIGTERM stop
+// accepting requests, then close the parts in reverse order so nothing committed is only in memory.
 import { createLogger } from '@edge-rtb/shared/log';
 import { serve } from '@hono/node-server';
 import { createCoreApp } from './app.ts';
+import { createBudgetPart } from './budget/budget-part.ts';
+import { createCatalogPart } from './catalog/part.ts';
 import { loadConfig } from './config.ts';
+import { createEventsPart } from './events/part.ts';
 import { createMetrics } from './metrics.ts';
+import type { CorePart, PartContext } from './part.ts';
 
 const config = loadConfig();
 const log = createLogger({ svc: 'core' }, config.logLevel);
-const app = createCoreApp({ config, log, metrics: createMetrics(), readiness: [] });
+const ctx: PartContext = { config, log, metrics: createMetrics() };
+
+const parts: CorePart[] = [];
+try {
+  const catalog = await createCatalogPart(ctx);
+  parts.push(catalog);
+  const budget = await createBudgetPart(ctx, {
+    source: catalog.budgets,
+    backend: config.mode === 'cluster' ? 'redis' : 'embedded',
+  });
+  parts.push(budget);
+  const events = await createEventsPart(ctx, {
+    // The event stream proves what an expired or settled lease really spent; the ledger
+    // releases the unproven part (only ever downwards from "fully spent").
+    onLeaseProven: (l) => budget.service.reconcile(l.campaignId, l.leaseId, l.provenSpentMicros),
+  });
+  parts.push(events);
+} catch (err) {
+  log.error('core failed to start', { err });
+  await closeParts();
+  process.exit(1);
+}
+
+const app = createCoreApp({
+  config,
+  log,
+  metrics: ctx.metrics,
+  readiness: parts.map((p) => async () => ({ name: p.name, ...(await p.ready()) })),
+});
+for (const p of parts) if (p.routes) app.route('/', p.routes);
+
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) =>
-  log.info('core listening', { url: `http://${info.address}:${info.port}`, mode: config.mode }),
+  log.info('core listening', {
+    url: `http://${info.address}:${info.port}`,
+    mode: config.mode,
+    parts: parts.map((p) => p.name),
+  }),
 );
+
+server.on('error', (err) => {
+  // Port taken or not permitted: say so plainly, release the backends, exit non-zero.
+  log.error('core cannot listen', { host: config.host, port: config.port, err });
+  void closeParts().then(() => process.exit(1));
+});
+
+async function closeParts(): Promise<void> {
+  for (const p of [...parts].reverse()) {
+    await p.close().catch((err) => log.error('part failed to close', { part: p.name, err }));
+  }
+}
 
 let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
   log.info('core stopping', { signal });
-  server.close(() => process.exit(0));
-  setTimeout(() => process.exit(0), 5000).unref();
+  setTimeout(() => process.exit(1), 10_000).unref();
+  server.close(() => void closeParts().then(() => process.exit(0)));
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
