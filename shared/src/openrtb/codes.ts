@@ -81,3 +81,9 @@ export type AuctionType = (typeof AuctionType)[keyof typeof AuctionType];
 /** Markup type of a bid (section 4.2.3 Bid.mtype). */
 export const MarkupType = { Banner: 1, Video: 2, Audio: 3, Native: 4 } as const;
 export type MarkupType = (typeof MarkupType)[keyof typeof MarkupType];
+
+/** Reverse lookup for events and logs: `codeName(LossReason, 102)` -> 'LostToHigherBid'. */
+export function codeName(codes: Readonly<Record<string, number>>, value: number): string {
+  for (const [name, v] of Object.entries(codes)) if (v === value) return name;
+  return `code_${value}`;
+}
