@@ -4,7 +4,8 @@
 //   1. ledger.grant() direct, 1 in flight        -> latency of one atomic Lua grant
 //   2. ledger.grant() direct, 64 in flight       -> throughput over one auto-pipelined connection
 //   3. lease service in-process, 64 in flight    -> + pacing + HMAC token signing
-//   4. HTTP POST /v1/leases, 32 keep-alive conns -> the whole core path, core in a child process
+//   4. HTTP baseline: the same server echoing the JSON body (no lease work)
+//   5. HTTP POST /v1/leases, 32 keep-alive conns -> the whole core path, core in a child process
 // CPU per 1,000 grants is read from /proc for the core process and redis-server.
 // Figures go into the "Budget leases" section of docs/benchmarks.md.
 import { spawn } from 'node:child_process';
@@ -56,6 +57,8 @@ async function serveCore(prefix: string) {
     { source, backend: 'redis', ledger },
   );
   const app = new Hono().route('/', part.routes!);
+  // Baseline: the same HTTP stack parsing the same body, without auth, pacing, ledger or token.
+  app.post('/bench/noop', async (c) => c.json({ lease: null, echo: await c.req.json() }));
   serve({ fetch: app.fetch, hostname: '127.0.0.1', port: PORT }, () => process.send?.('ready'));
 }
 
@@ -115,7 +118,7 @@ async function main() {
     child.once('exit', (code) => fail(new Error(`core exited ${code}`)));
   });
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
-  const viaHttp = () =>
+  const viaHttp = (path = '/v1/leases') =>
     new Promise<void>((ok, fail) => {
       const body = JSON.stringify({
         campaignId: `bench-${seq++ % CAMPAIGNS}`,
@@ -127,7 +130,7 @@ async function main() {
           agent,
           host: '127.0.0.1',
           port: PORT,
-          path: '/v1/leases',
+          path,
           method: 'POST',
           headers: { authorization: `Bearer ${config.edgeToken}`, 'content-type': 'application/json' },
         },
@@ -139,9 +142,17 @@ async function main() {
       req.on('error', fail);
       req.end(body);
     });
+  const pids: [number, number] = [child.pid!, redisPid];
   results.push(
-    await phase('HTTP POST /v1/leases, 32 connections', 32, viaHttp, [child.pid!, redisPid], 'core'),
+    await phase(
+      'HTTP baseline: Hono JSON echo, 32 connections',
+      32,
+      () => viaHttp('/bench/noop'),
+      pids,
+      'core',
+    ),
   );
+  results.push(await phase('HTTP POST /v1/leases, 32 connections', 32, () => viaHttp(), pids, 'core'));
   child.kill('SIGTERM');
   agent.destroy();
 
@@ -255,7 +266,9 @@ function writeSection(results: Result[]) {
     '',
     'Direct rows call the Redis ledger (one Lua script per grant) from the bench process; the service row',
     'adds pacing and HMAC token signing; the HTTP row is the lease API in a separate core process (its',
-    'CPU is the "core" column) driven over keep-alive connections. See docs/budget-leases.md.',
+    'CPU is the "core" column) driven over keep-alive connections; the baseline row is the same server',
+    'echoing the body, so the lease work itself is the difference between the two HTTP rows.',
+    'See docs/budget-leases.md.',
     '',
   ].join('\n');
   // Re-read right before writing: other sections belong to other benchmarks.

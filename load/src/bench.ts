@@ -31,7 +31,7 @@ if (args.scenario === 'overhead' || args.scenario === 'fanout') {
       runDir: join(dir, 'run'),
       log,
     });
-    const table = overheadTable(rows);
+    const table = overheadTable(rows, args.stepS ?? 15);
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       join(dir, 'result.json'),

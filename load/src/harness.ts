@@ -89,6 +89,7 @@ export async function runScenario(
         mix,
         users: s.users,
         cpuRoots: [stack.edge.pid],
+        otherRoots: { 'DSP fleet': [stack.fleet.pid], ...(stack.core ? { core: [stack.core.pid] } : {}) },
       });
       for (const t of timers) clearTimeout(t);
       // Let batched events reach the core and the store, then count.
@@ -175,6 +176,7 @@ export async function runScenario(
           edgeMsPerAuction: phase.auctions ? phase.cpuMs / phase.auctions : undefined,
           edgeTotalMs: phase.cpuMs,
           byComm: phase.cpuByComm,
+          others: phase.otherCpuMs,
           fanoutMsPerAuction,
           note: s.users
             ? 'edge CPU includes the notices and trackers the simulated users fired during the run'
@@ -210,6 +212,10 @@ export async function runScenario(
           ...(before.why ? [`budgets before the run unavailable: ${before.why}`] : []),
           ...(after.why ? [`budgets after the run unavailable: ${after.why}`] : []),
           ...(landed.why ? [landed.why] : []),
+          `CPU ms over the load phase: edge ${phase.cpuMs.toFixed(0)} ${JSON.stringify(phase.cpuByComm)}, others ${JSON.stringify(phase.otherCpuMs)}`,
+          ...(Object.keys(ssp.errorCodes).length
+            ? [`client-side errors: ${JSON.stringify(ssp.errorCodes)}`]
+            : []),
           ...(phase.users ? [`users: ${JSON.stringify(phase.users)}`] : []),
         ],
       };

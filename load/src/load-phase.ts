@@ -19,6 +19,8 @@ export interface PhaseOptions {
   users: boolean;
   /** Processes whose CPU is the target's (their whole trees are counted). */
   cpuRoots: number[];
+  /** Other parts whose CPU is reported beside the target's (DSP fleet, core), by name. */
+  otherRoots?: Record<string, number[]>;
   quiet?: boolean;
 }
 
@@ -29,6 +31,8 @@ export interface PhaseResult {
   cpuByComm: Record<string, number>;
   /** Requests the target answered with an auction outcome (200 or 204). */
   auctions: number;
+  /** CPU ms of the other parts and of this load generator over the phase: who else used the 2 cores. */
+  otherCpuMs: Record<string, number>;
 }
 
 export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
@@ -46,6 +50,8 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
   let errors = 0;
   let sent = 0;
   const before = sampleTree(o.cpuRoots);
+  const othersBefore = Object.entries(o.otherRoots ?? {}).map(([k, pids]) => [k, sampleTree(pids)] as const);
+  const selfBefore = process.cpuUsage();
   const ssp = await runSsp({
     edgeUrl: o.url,
     path: '/openrtb2/auction',
@@ -67,11 +73,15 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
   });
   if (users) await users.drain(12_000);
   const after = sampleTree(o.cpuRoots);
+  const self = process.cpuUsage(selfBefore);
+  const otherCpuMs: Record<string, number> = { 'load generator': (self.user + self.system) / 1000 };
+  for (const [k, b] of othersBefore)
+    otherCpuMs[k] = cpuBetween(b, sampleTree(o.otherRoots?.[k] ?? [])).totalMs;
   if (!o.quiet) endProgress();
   const cpu = cpuBetween(before, after);
   const auctions = ['valid', 'bot'].reduce((n, k) => {
     const m = ssp.statuses[k as 'valid' | 'bot'];
     return n + (m[200] ?? 0) + (m[204] ?? 0);
   }, 0);
-  return { ssp, users: users?.stats(), cpuMs: cpu.totalMs, cpuByComm: cpu.byComm, auctions };
+  return { ssp, users: users?.stats(), cpuMs: cpu.totalMs, cpuByComm: cpu.byComm, auctions, otherCpuMs };
 }

@@ -26,6 +26,8 @@ export interface OverheadStep {
   timeouts: number;
   errors: number;
   cpuMsPerAuction: number;
+  /** CPU ms of the DSP fleet and the load generator over the step (who else used the cores). */
+  otherCpuMs: Record<string, number>;
 }
 
 export const DSP_DELAY_MS = 5;
@@ -42,6 +44,7 @@ async function steps(
   target: OverheadStep['target'],
   url: string,
   roots: number[],
+  fleetPid: number,
   rates: number[],
   stepS: number,
   seed: number,
@@ -58,6 +61,7 @@ async function steps(
       mix: MIX,
       users: false,
       cpuRoots: roots,
+      otherRoots: { 'DSP fleet': [fleetPid] },
     });
     const v = summarize(p.ssp.validLatencies);
     out.push({
@@ -71,6 +75,7 @@ async function steps(
       timeouts: p.ssp.statuses.valid[-1] ?? 0,
       errors: p.ssp.timeline.reduce((n, x) => n + x.errors, 0),
       cpuMsPerAuction: p.auctions ? p.cpuMs / p.auctions : Number.NaN,
+      otherCpuMs: p.otherCpuMs,
     });
   }
   return out;
@@ -109,7 +114,15 @@ export async function runOverhead(opts: {
           quiet: true,
         });
         rows.push(
-          ...(await steps('edge', stack.edgeUrl, [stack.edge.pid], opts.rates, opts.stepS, opts.seed)),
+          ...(await steps(
+            'edge',
+            stack.edgeUrl,
+            [stack.edge.pid],
+            stack.fleet.pid,
+            opts.rates,
+            opts.stepS,
+            opts.seed,
+          )),
         );
         const dspStats = await stack.fleet.stats();
         notes.push(`DSP requests received: ${dspStats.map((d) => `${d.id} ${d.received}`).join(', ')}`);
@@ -142,7 +155,7 @@ export async function runOverhead(opts: {
           quiet: true,
         });
         const target = runtime === 'miniflare' ? 'bare-fanout (miniflare)' : 'bare-fanout (raw workerd)';
-        rows.push(...(await steps(target, url, [ref.pid], opts.rates, opts.stepS, opts.seed)));
+        rows.push(...(await steps(target, url, [ref.pid], fleet.pid, opts.rates, opts.stepS, opts.seed)));
         await ref.stop();
       }
     } finally {
@@ -155,14 +168,14 @@ export async function runOverhead(opts: {
   return { rows, notes };
 }
 
-export function overheadTable(rows: OverheadStep[]): string {
+export function overheadTable(rows: OverheadStep[], stepS: number): string {
   const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
   return [
-    '| target | rate (req/s) | answered/s | overhead P50 (ms) | overhead P99 (ms) | e2e P99 (ms) | timeouts | errors | CPU/auction (ms) |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| target | rate (req/s) | answered/s | overhead P50 (ms) | overhead P99 (ms) | e2e P99 (ms) | timeouts | errors | CPU/auction (ms) | DSP fleet / load gen CPU (% of a core) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.target} | ${r.qps} | ${f(r.answeredPerS, 0)} | ${f(r.overheadP50)} | ${f(r.overheadP99)} | ${f(r.e2eP99)} | ${r.timeouts} | ${r.errors} | ${f(r.cpuMsPerAuction, 3)} |`,
+        `| ${r.target} | ${r.qps} | ${f(r.answeredPerS, 0)} | ${f(r.overheadP50)} | ${f(r.overheadP99)} | ${f(r.e2eP99)} | ${r.timeouts} | ${r.errors} | ${f(r.cpuMsPerAuction, 3)} | ${f((r.otherCpuMs['DSP fleet'] ?? 0) / stepS / 10, 0)} / ${f((r.otherCpuMs['load generator'] ?? 0) / stepS / 10, 0)} |`,
     ),
   ].join('\n');
 }

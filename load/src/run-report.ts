@@ -37,6 +37,8 @@ export interface RunReport {
     edgeMsPerAuction: number | undefined;
     edgeTotalMs: number | undefined;
     byComm: Record<string, number>;
+    /** CPU ms of the other parts (DSP fleet, core, load generator) over the same phase. */
+    others?: Record<string, number>;
     /** The bare Hono fan-out's CPU per auction at the same rate, when the scenario ran it. */
     fanoutMsPerAuction?: number | undefined;
     note?: string;

@@ -70,6 +70,8 @@ export interface SspResult {
   timeline: SecondStats[];
   /** How late the generator fired requests (ms) at P99: a busy load generator shows here first. */
   sendLagP99Ms: number;
+  /** Client-side failures by error code (timeouts, resets, refused), for the report. */
+  errorCodes: Record<string, number>;
   /** First few unexpected answers, for the report. */
   samples: Array<{ kind: RequestKind; status: Status; body: string }>;
 }
@@ -107,6 +109,7 @@ export async function runSsp(opts: SspOptions): Promise<SspResult> {
     winNotices: { sent: 0, ok: 0, failed: 0 },
     timeline: [],
     sendLagP99Ms: 0,
+    errorCodes: {},
     samples: [],
   };
   const seconds: SecondStats[] = Array.from({ length: Math.ceil(opts.durationS) + 1 }, (_, t) => ({
@@ -217,6 +220,8 @@ export async function runSsp(opts: SspOptions): Promise<SspResult> {
       })
       .catch((err: { code?: string }) => {
         const timeout = err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT';
+        const code = String(err.code ?? 'unknown');
+        result.errorCodes[code] = (result.errorCodes[code] ?? 0) + 1;
         record(req, dueAt, timeout ? -1 : 0, String(err.code ?? err));
       })
       .finally(() => {
