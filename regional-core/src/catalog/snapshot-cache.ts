@@ -46,6 +46,8 @@ export function createSnapshotCache(
         if (fresh.version > known) known = fresh.version;
         // A version noted during the build makes the loop build once more.
       }
+      // Still behind after the retries: the database is the truth (e.g. it was reset), not the notice.
+      if (cached!.version < known) known = cached!.version;
       return cached!;
     },
     noteVersion(version) {

@@ -25,7 +25,7 @@ export interface SnapshotSettings {
 
 export const defaultSnapshotSettings: SnapshotSettings = {
   exchange: {
-    asi: 'edge-rtb.local',
+    asi: 'edge-rtb.example',
     currency: 'USD',
     secondPriceIncrementCpmMicros: 10_000,
     tmaxMarginMs: 20,
