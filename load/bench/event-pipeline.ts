@@ -29,11 +29,14 @@ const CONC = Number(process.env.BENCH_CONC ?? 4);
 const PORT = 18_098;
 const RUN = `bench${Date.now()}`;
 
-if (process.argv.includes('--serve')) await serveCore();
+if (process.argv.includes('--serve')) await serveCore(arg('serve', 'ingest') as 'ingest' | 'sink');
 else await main();
 
-/** Child: the events part behind HTTP; answers 'stats' messages with sink counters and lags. */
-async function serveCore() {
+/**
+ * Child processes, as a cluster deploys them: 'ingest' serves POST /v1/events (no sink), 'sink'
+ * runs the ClickHouse sink and answers 'stats' messages with its counters and lag samples.
+ */
+async function serveCore(role: 'ingest' | 'sink') {
   const dataDir = process.env.BENCH_DATA!;
   const config = loadConfig({
     KAFKA_BROKERS: '127.0.0.1:19092',
@@ -52,7 +55,8 @@ async function serveCore() {
   const part = await createEventsPart(
     { config, log: createLogger({ svc: 'bench-core' }, 'warn'), metrics: new Registry() },
     {
-      sinkBatchSize: 50_000,
+      sink: role === 'sink',
+      sinkBatchSize: 20_000,
       sinkMaxDelayMs: 500,
       kafkaPartitions: 3,
       onSinkFlush: (f) => {
@@ -76,18 +80,26 @@ async function serveCore() {
       process.exit(0);
     }
   });
-  serve({ fetch: part.routes!.fetch, hostname: '127.0.0.1', port: PORT }, () => process.send!('ready'));
+  if (role === 'sink') process.send!('ready');
+  else serve({ fetch: part.routes!.fetch, hostname: '127.0.0.1', port: PORT }, () => process.send!('ready'));
 }
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-events-'));
-  const child = fork(new URL(import.meta.url).pathname, ['--serve', '--mode', MODE], {
-    env: { ...process.env, BENCH_DATA: dataDir },
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve());
-    child.once('exit', (code) => reject(new Error(`core child exited with ${code}`)));
-  });
+  const start = async (role: string) => {
+    const c = fork(new URL(import.meta.url).pathname, ['--serve', role, '--mode', MODE], {
+      env: { ...process.env, BENCH_DATA: join(dataDir, role) },
+    });
+    await new Promise<void>((resolve, reject) => {
+      c.once('message', () => resolve());
+      c.once('exit', (code) => reject(new Error(`${role} child exited with ${code}`)));
+    });
+    return c;
+  };
+  // single-node: one process owns the local log and chDB, so ingest and sink share it.
+  const ingest = await start(MODE === 'cluster' ? 'ingest' : 'sink');
+  const child = MODE === 'cluster' ? await start('sink') : ingest;
+  if (MODE !== 'cluster') await new Promise<void>((r) => serveLater(r));
   const stats = () =>
     new Promise<{ inserted: number; paused: boolean; lags: number[] }>((resolve) => {
       child.once('message', (m) => resolve(m as { inserted: number; paused: boolean; lags: number[] }));

@@ -40,6 +40,15 @@ export interface UserSimStats {
 
 const kinds = (): Record<TrackerKind, number> => ({ billing: 0, impression: 0, click: 0, conversion: 0 });
 
+/** The conversion pixel the exchange put on the landing URL (`edge_conv`), if any. */
+export function conversionFrom(landingUrl: string): string | undefined {
+  try {
+    return new URL(landingUrl).searchParams.get('edge_conv') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface UserSimulator {
   onWin(win: Win): void;
   drain(timeoutMs: number): Promise<void>;
@@ -66,7 +75,8 @@ export function createUserSimulator(o: UserSimOptions): UserSimulator {
 
   const delay = (median: number) => Math.min(o.maxDelayMs, median * Math.exp(0.6 * rng.normal()));
 
-  const call = (kind: TrackerKind, url: string) => {
+  /** Calls a tracker; `onRedirect` gets the Location of a 3xx (the click's landing page). */
+  const call = (kind: TrackerKind, url: string, onRedirect?: (location: string) => void) => {
     if (!isLoopback(url)) return;
     s.sent[kind]++;
     const p = request(url, { dispatcher: agent, method: 'GET', headersTimeout: 5000, bodyTimeout: 5000 })
@@ -74,6 +84,9 @@ export function createUserSimulator(o: UserSimOptions): UserSimulator {
         await r.body.dump();
         if (r.statusCode < 400) s.ok[kind]++;
         else s.failed[kind]++;
+        const location = r.headers.location;
+        if (onRedirect && r.statusCode >= 300 && r.statusCode < 400 && typeof location === 'string')
+          onRedirect(location);
       })
       .catch(() => {
         s.failed[kind]++;
@@ -112,10 +125,14 @@ export function createUserSimulator(o: UserSimOptions): UserSimulator {
         const clickUrl = trackers.clicks[0];
         if (!clicks || !clickUrl) return;
         later(delay(o.clickMs), () => {
-          call('click', clickUrl);
-          if (!converts) return;
-          const conv = trackers.conversions[0] ?? o.conversionUrl?.(win, clickUrl);
-          if (conv) later(delay(o.convertMs), () => call('conversion', conv));
+          // The landing page (not fetched: it is not on loopback) carries the exchange's signed
+          // conversion pixel in `edge_conv`; the advertiser's page calls it when the user converts.
+          call('click', clickUrl, (location) => {
+            if (!converts) return;
+            const conv =
+              conversionFrom(location) ?? trackers.conversions[0] ?? o.conversionUrl?.(win, clickUrl);
+            if (conv) later(delay(o.convertMs), () => call('conversion', conv));
+          });
         });
       });
     },
