@@ -24,6 +24,7 @@ export type EdgeOutcome =
   | { reason: 'unsupported_encoding'; encoding: string }
   | { reason: 'invalid_request'; field: string; message: string }
   | { reason: 'snapshot_unavailable'; detail: string }
+  | { reason: 'misconfigured'; detail: string }
   | { reason: 'blocked_publisher'; requestId: string; publisherId?: string; domain?: string }
   | { reason: 'known_bot'; requestId: string }
   | { reason: 'blocked_ip'; requestId: string }
@@ -57,6 +58,8 @@ export function mapOutcome(o: EdgeOutcome): Mapping {
       return { status: 400, message: o.message, log: 'none' };
     case 'snapshot_unavailable':
       return { status: 503, message: 'edge has no configuration yet; retry shortly', log: 'warn' };
+    case 'misconfigured':
+      return { status: 503, message: `edge misconfigured: ${o.detail}`, log: 'warn' };
     case 'blocked_publisher':
       return { status: 200, nbr: NBR.blockedPublisher, message: 'publisher blocked', log: 'none' };
     case 'known_bot':
@@ -84,5 +87,6 @@ export function problem(c: Context<EdgeEnv>, o: EdgeOutcome): Response {
   const body: Record<string, unknown> = { error: o.reason, message: m.message };
   if (o.reason === 'invalid_request') body.field = o.field;
   if (o.reason === 'snapshot_unavailable') c.header('retry-after', '1');
+  if (m.log === 'warn') console.warn(JSON.stringify({ level: 'warn', msg: o.reason, ...o }));
   return c.json(body, m.status as 400);
 }

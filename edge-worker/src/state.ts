@@ -18,7 +18,8 @@ export interface EdgeState {
   limiter: QpsLimiter;
   events: EventBatcher;
   scorer: Scorer;
-  signer(env: Bindings): NoticeSigner;
+  /** Null when NOTICE_KEYS is missing or unusable: the edge then refuses to sell (503). */
+  signer(env: Bindings): NoticeSigner | null;
   wallet(env: Bindings): LeaseWallet;
   /** Random per isolate, made on first use: workerd forbids randomness at global scope. */
   isolateId(): string;
@@ -38,7 +39,7 @@ export function createEdgeState(opts: EdgeOptions = {}): EdgeState {
     id ||= crypto.randomUUID().slice(0, 8);
     return id;
   };
-  let signer: { spec: string; s: NoticeSigner } | null = null;
+  let signer: { spec: string | undefined; s: NoticeSigner | null } | null = null;
   let wallet: { core: string; w: LeaseWallet } | null = null;
   return {
     snapshots: createSnapshotCache({
@@ -51,8 +52,15 @@ export function createEdgeState(opts: EdgeOptions = {}): EdgeState {
     scorer: opts.scorer ?? configuredBidScorer,
     isolateId,
     signer(env) {
-      if (signer?.spec !== env.NOTICE_KEYS)
-        signer = { spec: env.NOTICE_KEYS, s: createNoticeSigner(env.NOTICE_KEYS) };
+      if (!signer || signer.spec !== env.NOTICE_KEYS) {
+        let s: NoticeSigner | null = null;
+        try {
+          s = createNoticeSigner(env.NOTICE_KEYS);
+        } catch {
+          s = null; // reported per request as 'misconfigured'
+        }
+        signer = { spec: env.NOTICE_KEYS, s };
+      }
       return signer.s;
     },
     wallet(env) {

@@ -1,7 +1,8 @@
 // The BidResponse the SSP gets, via shared buildBidResponse: the edge's part is the decoration
 // of each winner: a response-unique bid id, the exchange's own signed nurl/burl/lurl (the
 // buyer's ride inside the tokens), the buyer's markup with ${AUCTION_PRICE} etc. filled in at the
-// buyer's clearing price in its own currency, and an impression pixel for own campaigns.
+// buyer's clearing price in its own currency, and for HTML markup an impression pixel and the
+// first link wrapped in a click tracker.
 // Signing is async, so every winner is signed first and the pure decorate callback reads it.
 import { buildBidResponse } from '@edge-rtb/shared/auction/build-response';
 import { convertMicros } from '@edge-rtb/shared/auction/currency';
@@ -23,6 +24,11 @@ export interface RespondContext {
   /** Own-campaign candidates by identity, to find their lease and campaign. */
   own: ReadonlyMap<unknown, OwnBid>;
 }
+
+/** HTML markup (not VAST XML, not native JSON) can carry a pixel and a wrapped link. */
+const isHtml = (adm: string | undefined): adm is string =>
+  adm !== undefined && /^\s*</.test(adm) && !/^\s*<(\?xml|VAST)/i.test(adm);
+const FIRST_LINK = /href="(https?:\/\/[^"]+)"/i;
 
 /** The winner's clearing price in its own bid currency (what its macros must say). */
 export function buyerPrice(w: Winner, exchangeCur: string, rates: Record<string, number>): number {
@@ -64,6 +70,10 @@ export async function respond(
           ...(c.bid.nurl ? { buyerNurl: c.bid.nurl } : {}),
           ...(c.bid.burl ? { buyerBurl: c.bid.burl } : {}),
           ...(c.bid.lurl ? { buyerLurl: c.bid.lurl } : {}),
+          ...(isHtml(c.bid.adm) ? { withPixel: true } : {}),
+          ...(isHtml(c.bid.adm) && FIRST_LINK.test(c.bid.adm)
+            ? { clickDest: FIRST_LINK.exec(c.bid.adm)![1]!.replaceAll('&amp;', '&') }
+            : {}),
         }),
       );
     }),
@@ -86,6 +96,9 @@ export async function respond(
               ...(c.seat ? { seatId: c.seat } : {}),
               ...(c.bid.adid ? { adId: c.bid.adid } : {}),
             });
+      // The exchange counts impressions and clicks itself: a pixel and the first link wrapped
+      // in its click tracker (which redirects to the original destination).
+      if (urls.clickUrl && adm !== undefined) adm = adm.replace(FIRST_LINK, `href="${urls.clickUrl}"`);
       if (urls.impUrl && adm !== undefined)
         adm += `<img src="${urls.impUrl}" width="1" height="1" style="display:none" alt="">`;
       return {

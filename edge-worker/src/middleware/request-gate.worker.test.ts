@@ -117,3 +117,11 @@ describe('parse and validate', () => {
     }
   });
 });
+
+describe('configuration', () => {
+  it('without usable NOTICE_KEYS the edge refuses to sell with a 503, not a 500', async () => {
+    const res = await e.auction({ ...t.env, NOTICE_KEYS: '' }, bannerRequest());
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: 'misconfigured' });
+  });
+});

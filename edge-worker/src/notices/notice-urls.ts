@@ -26,18 +26,23 @@ export interface WinContext {
   buyerNurl?: string;
   buyerBurl?: string;
   buyerLurl?: string;
+  /** Where a click should land (the markup's own link); a click tracker is made when set. */
+  clickDest?: string;
+  /** Make an impression pixel URL (for HTML markup). */
+  withPixel?: boolean;
 }
 
 export interface NoticeUrls {
   nurl: string;
   burl: string;
   lurl: string;
-  /** Own campaigns only: impression pixel and click redirect. */
+  /** Impression pixel and click redirect, for HTML markup. */
   impUrl?: string;
+  clickUrl?: string;
 }
 
 export async function signNoticeUrls(signer: NoticeSigner, w: WinContext): Promise<NoticeUrls> {
-  const claims = (kind: NoticeKind, forward?: string): NoticeClaims => ({
+  const claims = (kind: NoticeKind, forward?: string, dest?: string): NoticeClaims => ({
     kind,
     auctionId: w.auctionId,
     impId: w.impId,
@@ -54,14 +59,16 @@ export async function signNoticeUrls(signer: NoticeSigner, w: WinContext): Promi
     ...(w.leaseId ? { leaseId: w.leaseId } : {}),
     ...(w.seat ? { seat: w.seat } : {}),
     ...(forward ? { forward } : {}),
+    ...(dest ? { dest } : {}),
   });
-  const url = async (kind: NoticeKind, forward?: string, extra = '') =>
-    `${w.base}/notice/${kind}?t=${await signer.sign(claims(kind, forward))}${extra}`;
-  const [nurl, burl, lurl, impUrl] = await Promise.all([
+  const url = async (kind: NoticeKind, forward?: string, extra = '', dest?: string) =>
+    `${w.base}/notice/${kind}?t=${await signer.sign(claims(kind, forward, dest))}${extra}`;
+  const [nurl, burl, lurl, impUrl, clickUrl] = await Promise.all([
     url('win', w.buyerNurl, `&p=${PRICE_MACRO}`),
     url('bill', w.buyerBurl, `&p=${PRICE_MACRO}`),
     url('loss', w.buyerLurl, `&loss=${LOSS_MACRO}`),
-    w.bidderKind === 'campaign' ? url('imp') : Promise.resolve(undefined),
+    w.withPixel ? url('imp') : undefined,
+    w.clickDest ? url('click', undefined, '', w.clickDest) : undefined,
   ]);
-  return { nurl, burl, lurl, ...(impUrl ? { impUrl } : {}) };
+  return { nurl, burl, lurl, ...(impUrl ? { impUrl } : {}), ...(clickUrl ? { clickUrl } : {}) };
 }

@@ -42,6 +42,8 @@ export function auctionRoutes(state: EdgeState) {
     bodyLimit(),
     async (c) => {
       const t0 = c.var.startedAt;
+      const signer = state.signer(c.env);
+      if (!signer) return problem(c, { reason: 'misconfigured', detail: 'NOTICE_KEYS missing or unusable' });
       const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
       const parsed = parseBidRequest(c.var.body);
       if (!parsed.ok) {
@@ -173,7 +175,7 @@ export function auctionRoutes(state: EdgeState) {
       settleOwn(outcome, ownIndex, wallet, waitUntil);
       tellLosers(outcome, req.id, waitUntil);
 
-      const body = await respond(req, outcome, state.signer(c.env), {
+      const body = await respond(req, outcome, signer, {
         auctionId,
         base: c.env.PUBLIC_URL ?? new URL(c.req.url).origin,
         currencyRates: snap.currencyRates,

@@ -8,7 +8,12 @@ import { LossReason } from '@edge-rtb/shared/openrtb/codes';
 import { Hono } from 'hono';
 import type { EdgeEnv } from '../env.ts';
 import { expandMacros } from '../notices/macros.ts';
-import { NOTICE_KINDS, type NoticeKind, type SignedClaims } from '../notices/notice-token.ts';
+import {
+  NOTICE_KINDS,
+  type NoticeKind,
+  type NoticeSigner,
+  type SignedClaims,
+} from '../notices/notice-token.ts';
 import type { EdgeState } from '../state.ts';
 
 const PIXEL = Uint8Array.from(atob('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'), (ch) =>
@@ -23,7 +28,9 @@ export function noticeRoutes(state: EdgeState) {
       return c.json({ error: 'not_found', message: 'unknown notice kind' }, 404);
     const token = c.req.query('t');
     if (!token) return c.json({ error: 'bad_token', message: 'query parameter t is required' }, 400);
-    const v = await state.signer(c.env).verify(token, Date.now());
+    const signer = state.signer(c.env);
+    if (!signer) return c.json({ error: 'misconfigured', message: 'NOTICE_KEYS missing or unusable' }, 503);
+    const v = await signer.verify(token, Date.now());
     if (!v.ok) {
       switch (v.error.reason) {
         case 'malformed':
@@ -42,16 +49,31 @@ export function noticeRoutes(state: EdgeState) {
     const key = `${kind}:${claims.auctionId}:${claims.impId}:${claims.bidId}`;
     const first = await c.env.NOTICE_LEDGER.getByName(claims.auctionId).firstSeen(key, claims.expiresAt);
     if (first) {
-      const ev = toEvent(claims, c.req.query('loss'), c.env.POP);
+      const ev = toEvent(claims, c.req.query('loss'), c.env.POP, Number(c.req.query('v')));
       if (ev) state.events.add([ev], sinkOf(c.env), (p) => c.executionCtx.waitUntil(p), flushMs(c.env));
       if (claims.forward) c.executionCtx.waitUntil(forward(claims, c.req.query('loss')));
     }
-    if (kind === 'click' && claims.dest) return c.redirect(claims.dest, 302);
-    if (kind === 'imp')
+    if (kind === 'click' && claims.dest)
+      return c.redirect(await landing(signer, claims, c.env.PUBLIC_URL ?? new URL(c.req.url).origin), 302);
+    if (kind === 'imp' || kind === 'conv')
       return c.body(PIXEL, 200, { 'content-type': 'image/gif', 'cache-control': 'no-store' });
     return c.json({ status: first ? 'accepted' : 'duplicate' }, 200);
   });
   return app;
+}
+
+const CONVERSION_WINDOW_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * The click lands on the buyer's page with `edge_conv`, a signed conversion pixel URL the
+ * advertiser's page calls when the user converts (within 30 days; counted once per imp).
+ */
+async function landing(signer: NoticeSigner, c: SignedClaims, base: string): Promise<string> {
+  const { kid: _kid, forward: _f, dest, ...rest } = c;
+  const conv = await signer.sign({ ...rest, kind: 'conv', expiresAt: Date.now() + CONVERSION_WINDOW_MS });
+  const url = new URL(dest!);
+  url.searchParams.set('edge_conv', `${base}/notice/conv?t=${conv}`);
+  return url.toString();
 }
 
 export const sinkOf = (env: { CORE_URL: string; EDGE_TOKEN: string }) => ({
@@ -60,7 +82,12 @@ export const sinkOf = (env: { CORE_URL: string; EDGE_TOKEN: string }) => ({
 });
 export const flushMs = (env: { EVENTS_FLUSH_MS?: string }) => Number(env.EVENTS_FLUSH_MS) || undefined;
 
-function toEvent(c: SignedClaims, lossParam: string | undefined, pop: string | undefined): RtbEvent | null {
+function toEvent(
+  c: SignedClaims,
+  lossParam: string | undefined,
+  pop: string | undefined,
+  value: number,
+): RtbEvent | null {
   const base = {
     v: 1 as const,
     ts: Date.now(),
@@ -89,11 +116,12 @@ function toEvent(c: SignedClaims, lossParam: string | undefined, pop: string | u
     case 'click':
       return { ...base, id: eventId(c.auctionId, 'click', c.impId), type: 'click', amountMicros: 0 };
     case 'conv':
+      // `v`: the conversion's value in micros, when the advertiser's page reports one.
       return {
         ...base,
         id: eventId(c.auctionId, 'conversion', c.impId),
         type: 'conversion',
-        amountMicros: 0,
+        amountMicros: Number.isSafeInteger(value) && value >= 0 ? value : 0,
       };
     case 'loss': {
       const code = Number(lossParam);

@@ -111,5 +111,21 @@ describe('notices', () => {
     expect(imps).toHaveLength(1);
     expect(imps[0]).toMatchObject({ bidderKind: 'campaign', amountMicros: 2_000 });
     expect(typeof imps[0]!.leaseId).toBe('string');
+
+    // The creative's link is wrapped: the click is counted, then lands with a conversion pixel.
+    const click = /href="([^"]+\/notice\/click[^"]+)"/.exec(adm)![1]!;
+    const r2 = await e.call(t.env, click);
+    expect(r2.status).toBe(302);
+    const landing = new URL(r2.headers.get('location')!);
+    expect(landing.origin).toBe('https://own-brand.example');
+    const conv = landing.searchParams.get('edge_conv')!;
+    expect(conv).toMatch(/\/notice\/conv\?t=n1\./);
+    expect((await e.call(t.env, `${conv}&v=5000`)).headers.get('content-type')).toBe('image/gif');
+    await e.call(t.env, `${conv}&v=5000`);
+    const after = (await t.recorded()).events;
+    expect(after.filter((x) => x.type === 'click')).toHaveLength(1);
+    expect(after.filter((x) => x.type === 'conversion')).toEqual([
+      expect.objectContaining({ amountMicros: 5000 }),
+    ]);
   });
 });
