@@ -1,12 +1,13 @@
 // Benchmark: events/s through the whole pipeline, POST /v1/events -> Kafka -> sink ->
 // ClickHouse, and the end-to-end lag (event time -> ClickHouse acknowledged the insert).
 //   node load/bench/event-pipeline.ts [--mode cluster|single-node] [--seconds 20]
-//   (KAFKA_BROKERS, CLICKHOUSE_URL from scripts/services.env; the services must be running)
-// The core (events part only, sink on) runs in a child process on its own port; this process
-// generates auctions (8 events each on average) in batches of BENCH_BATCH events over
-// BENCH_CONC keep-alive requests, for a bounded time, printing a progress line per second.
-// Then it stops sending and waits (bounded) for the sink to drain. Figures go into the
-// "Event pipeline" section of docs/benchmarks.md.
+//   (KAFKA_BROKERS / CLICKHOUSE_URL as in scripts/services.env; the services must be running)
+// Cluster mode runs, as a deployment would, an ingest process (HTTP, no sink) and a sink
+// process; single-node mode one process with the local log and chDB. This process sends
+// batches of BENCH_BATCH events (whole auctions, ~8 events each) over BENCH_CONC keep-alive
+// requests for a bounded time, printing a progress line per second, then waits (at most 60 s)
+// for the sink to drain. Figures go into the "Event pipeline" section of docs/benchmarks.md.
+import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -27,23 +28,20 @@ const SECONDS = Number(arg('seconds', '20'));
 const BATCH = Number(process.env.BENCH_BATCH ?? 4000);
 const CONC = Number(process.env.BENCH_CONC ?? 4);
 const PORT = 18_098;
-const RUN = `bench${Date.now()}`;
+const RUN = arg('run', `bench${Date.now()}`);
+type Role = 'ingest' | 'sink' | 'all';
+type Stats = { inserted: number; paused: boolean; lags: number[] };
 
-if (process.argv.includes('--serve')) await serveCore(arg('serve', 'ingest') as 'ingest' | 'sink');
+if (process.argv.includes('--serve')) await serveCore(arg('serve', 'all') as Role);
 else await main();
 
-/**
- * Child processes, as a cluster deploys them: 'ingest' serves POST /v1/events (no sink), 'sink'
- * runs the ClickHouse sink and answers 'stats' messages with its counters and lag samples.
- */
-async function serveCore(role: 'ingest' | 'sink') {
-  const dataDir = process.env.BENCH_DATA!;
+async function serveCore(role: Role) {
   const config = loadConfig({
     KAFKA_BROKERS: '127.0.0.1:19092',
     CLICKHOUSE_URL: 'http://127.0.0.1:18123',
     ...process.env,
     EDGE_RTB_MODE: MODE,
-    EDGE_RTB_DATA: dataDir,
+    EDGE_RTB_DATA: process.env.BENCH_DATA!,
     CLICKHOUSE_DATABASE: RUN,
     KAFKA_TOPIC_PREFIX: `${RUN}.`,
     ADMIN_TOKEN: 'bench',
@@ -53,26 +51,21 @@ async function serveCore(role: 'ingest' | 'sink') {
   });
   let lags: number[] = [];
   const part = await createEventsPart(
-    { config, log: createLogger({ svc: 'bench-core' }, 'warn'), metrics: new Registry() },
+    { config, log: createLogger({ svc: `bench-${role}` }, 'warn'), metrics: new Registry() },
     {
-      sink: role === 'sink',
+      sink: role !== 'ingest',
       sinkBatchSize: 20_000,
       sinkMaxDelayMs: 500,
       kafkaPartitions: 3,
       onSinkFlush: (f) => {
-        for (const v of f.lagsMs) if (lags.length < 200_000) lags.push(v);
+        for (const v of f.lagsMs) if (lags.length < 500_000) lags.push(v);
       },
     },
   );
   process.on('message', async (m: string) => {
     if (m === 'stats') {
       const s = part.sink()?.status();
-      process.send!({
-        inserted: s?.inserted ?? 0,
-        duplicates: s?.duplicates ?? 0,
-        paused: s?.paused ?? false,
-        lags,
-      });
+      process.send!({ inserted: s?.inserted ?? 0, paused: s?.paused ?? false, lags } satisfies Stats);
       lags = [];
     }
     if (m === 'stop') {
@@ -84,44 +77,63 @@ async function serveCore(role: 'ingest' | 'sink') {
   else serve({ fetch: part.routes!.fetch, hostname: '127.0.0.1', port: PORT }, () => process.send!('ready'));
 }
 
+/**
+ * One batch as JSON with markers, so each request costs two replaceAll calls instead of
+ * building and serialising thousands of objects (the generator shares the 2 cores).
+ */
+function batchTemplate(): string {
+  const events = [];
+  for (let n = 0; events.length < BATCH; n++)
+    for (const e of sampleAuction(n, { ts: 9_999_999_999_999 })) {
+      e.ts = 9_999_999_999_999;
+      e.id = `@@${e.id}`;
+      e.auctionId = `@@${e.auctionId}`;
+      events.push(e);
+    }
+  return JSON.stringify({ events });
+}
+
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-events-'));
-  const start = async (role: string) => {
-    const c = fork(new URL(import.meta.url).pathname, ['--serve', role, '--mode', MODE], {
+  const start = async (role: Role): Promise<ChildProcess> => {
+    const c = fork(new URL(import.meta.url).pathname, ['--serve', role, '--mode', MODE, '--run', RUN], {
       env: { ...process.env, BENCH_DATA: join(dataDir, role) },
     });
     await new Promise<void>((resolve, reject) => {
       c.once('message', () => resolve());
       c.once('exit', (code) => reject(new Error(`${role} child exited with ${code}`)));
     });
+    c.removeAllListeners('exit');
     return c;
   };
-  // single-node: one process owns the local log and chDB, so ingest and sink share it.
-  const ingest = await start(MODE === 'cluster' ? 'ingest' : 'sink');
-  const child = MODE === 'cluster' ? await start('sink') : ingest;
-  if (MODE !== 'cluster') await new Promise<void>((r) => serveLater(r));
+  // Single-node: one process owns the local log and chDB, so it ingests and sinks.
+  const children = MODE === 'cluster' ? [await start('ingest'), await start('sink')] : [await start('all')];
+  const sinkChild = children.at(-1)!;
   const stats = () =>
-    new Promise<{ inserted: number; paused: boolean; lags: number[] }>((resolve) => {
-      child.once('message', (m) => resolve(m as { inserted: number; paused: boolean; lags: number[] }));
-      child.send('stats');
+    new Promise<Stats>((resolve) => {
+      sinkChild.once('message', (m) => resolve(m as Stats));
+      sinkChild.send('stats');
     });
 
-  let seq = 0;
+  const template = batchTemplate();
+  const perBatch = (JSON.parse(template) as { events: unknown[] }).events.length;
+  let batchNo = 0;
   let accepted = 0;
   let refused = 0;
   let sending = true;
   const post = async () => {
     while (sending) {
-      const events = [];
-      while (events.length < BATCH) events.push(...sampleAuction(seq++, { ts: Date.now() }));
+      const body = template
+        .replaceAll('@@', `b${batchNo++}-`)
+        .replaceAll('9999999999999', String(Date.now()));
       const res = await fetch(`http://127.0.0.1:${PORT}/v1/events`, {
         method: 'POST',
         headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
-        body: JSON.stringify({ events }),
+        body,
       });
       await res.arrayBuffer();
-      if (res.status === 202) accepted += events.length;
-      else refused += events.length;
+      if (res.status === 202) accepted += perBatch;
+      else refused += perBatch;
     }
   };
 
@@ -130,21 +142,21 @@ async function main() {
   const senders = Array.from({ length: CONC }, post);
   const allLags: number[] = [];
   let landed = 0;
-  let lastAccepted = 0;
-  let lastLanded = 0;
-  const series: Array<{ t: number; accepted: number; landed: number }> = [];
+  let last = { accepted: 0, landed: 0, at: started };
+  const series: Array<{ at: number; landed: number }> = [];
   const tick = async () => {
     const s = await stats();
     landed = s.inserted;
     allLags.push(...s.lags);
-    const t = Math.round((Date.now() - started) / 1000);
-    series.push({ t, accepted, landed });
+    const now = Date.now();
+    series.push({ at: now, landed });
+    const secs = (now - last.at) / 1000;
     console.log(
-      `t=${t}s accepted ${fmt(accepted - lastAccepted)}/s landed ${fmt(landed - lastLanded)}/s ` +
-        `(total ${fmt(accepted)} / ${fmt(landed)}) lag p99 ${q(s.lags, 0.99)} ms${s.paused ? ' SINK PAUSED' : ''}`,
+      `t=${Math.round((now - started) / 1000)}s accepted ${fmt((accepted - last.accepted) / secs)}/s ` +
+        `landed ${fmt((landed - last.landed) / secs)}/s (total ${fmt(accepted)} / ${fmt(landed)}) ` +
+        `lag p99 ${q(s.lags, 0.99)} ms${s.paused ? ' SINK PAUSED' : ''}`,
     );
-    lastAccepted = accepted;
-    lastLanded = landed;
+    last = { accepted, landed, at: now };
   };
   while (Date.now() - started < SECONDS * 1000) {
     await new Promise((r) => setTimeout(r, 1000));
@@ -153,40 +165,51 @@ async function main() {
   sending = false;
   await Promise.all(senders);
   const sendEnd = Date.now();
-  const drainDeadline = Date.now() + 60_000;
-  while (landed < accepted && Date.now() < drainDeadline) {
+  while (landed < accepted && Date.now() < sendEnd + 60_000) {
     await new Promise((r) => setTimeout(r, 1000));
     await tick();
   }
   const drained = Date.now();
-  // Sustained rate: rows landed from the end of a 5 s warm-up to the end of sending.
-  const warm = series.find((s) => s.t >= 5) ?? series[0]!;
-  const end = series.filter((s) => s.t <= Math.round((sendEnd - started) / 1000)).at(-1) ?? series.at(-1)!;
-  const sustained = (end.landed - warm.landed) / Math.max(1, end.t - warm.t);
+  // Sustained: rows landed from the end of a 5 s warm-up to the end of sending.
+  const warm = series.find((s) => s.at - started >= 5000) ?? series[0]!;
+  const end = series.filter((s) => s.at <= sendEnd + 500).at(-1) ?? series.at(-1)!;
   const result = {
+    command: `node load/bench/event-pipeline.ts --mode ${MODE} --seconds ${SECONDS}`,
     mode: MODE,
-    seconds: SECONDS,
-    batch: BATCH,
+    batch: perBatch,
     concurrency: CONC,
     accepted,
     refused,
     landed,
     ingestPerSec: Math.round(accepted / ((sendEnd - started) / 1000)),
-    sustainedLandedPerSec: Math.round(sustained),
+    sustainedLandedPerSec: Math.round(((end.landed - warm.landed) * 1000) / Math.max(1, end.at - warm.at)),
+    endToEndPerSec: Math.round((landed * 1000) / (drained - started)),
     drainAfterStopMs: drained - sendEnd,
     lagMs: { p50: q(allLags, 0.5), p95: q(allLags, 0.95), p99: q(allLags, 0.99), max: q(allLags, 1) },
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, loadavg1AtStart: load0 },
     at: new Date(started).toISOString(),
   };
   console.log(JSON.stringify(result, null, 2));
-  child.send('stop');
-  await new Promise((r) => child.once('exit', r));
+  for (const c of children) {
+    const exited = new Promise((r) => c.once('exit', r));
+    c.send('stop');
+    await exited;
+  }
   rmSync(dataDir, { recursive: true, force: true });
   if (MODE === 'cluster') {
     const { createServerStore } = await import('@edge-rtb/regional-core/events/ch/store');
     const s = createServerStore(process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:18123');
     await s.exec(`DROP DATABASE IF EXISTS ${RUN}`).catch(() => {});
     await s.close();
+    const { Kafka, logLevel } = await import('kafkajs');
+    const { ALL_TOPICS } = await import('@edge-rtb/regional-core/events/log');
+    const admin = new Kafka({
+      brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(','),
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: ALL_TOPICS.map((t) => `${RUN}.${t}`) }).catch(() => {});
+    await admin.disconnect();
   }
 }
 

@@ -7,13 +7,27 @@ describe('core tap', () => {
     expect(routeOf('GET', '/v1/snapshot')).toBe('GET /v1/snapshot');
   });
 
-  it('counts events by type and survives junk', () => {
+  it('counts distinct events by type and survives junk', () => {
     const into: Record<string, number> = {};
-    countEvents(
-      JSON.stringify({ events: [{ type: 'auction' }, { type: 'win' }, { type: 'auction' }] }),
-      into,
-    );
-    countEvents('{nope', into);
-    expect(into).toEqual({ auction: 2, win: 1, unparsed: 1 });
+    const seen = new Set<string>();
+    const batch = {
+      events: [
+        { type: 'auction', id: 'a1' },
+        { type: 'win', id: 'w1' },
+        { type: 'auction', id: 'a2' },
+      ],
+    };
+    expect(countEvents(JSON.stringify(batch), into, seen)).toBe(3);
+    // A retried batch, and the billing notice repeating the pixel's impression id, add nothing.
+    countEvents(JSON.stringify(batch), into, seen);
+    const twice = {
+      events: [
+        { type: 'impression', id: 'i1' },
+        { type: 'impression', id: 'i1' },
+      ],
+    };
+    countEvents(JSON.stringify(twice), into, seen);
+    countEvents('{nope', into, seen);
+    expect(into).toEqual({ auction: 2, win: 1, impression: 1, unparsed: 1 });
   });
 });

@@ -7,7 +7,10 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 
 export interface TapCounts {
   byRoute: Record<string, number>;
+  /** Distinct event ids delivered, by type: what must land (the store dedups on id). */
   eventsByType: Record<string, number>;
+  /** Deliveries including repeats of an id (retried batches, burl + pixel of one impression). */
+  deliveries: number;
   eventBatches: number;
   failed: number;
 }
@@ -18,16 +21,25 @@ export function routeOf(method: string, path: string): string {
   return `${method} ${p.replace(/\/v1\/leases\/[^/]+\/settle/, '/v1/leases/:id/settle')}`;
 }
 
-/** Counts events by type in a POST /v1/events body; tolerant of bodies it does not understand. */
-export function countEvents(body: string, into: Record<string, number>): void {
+/**
+ * Counts distinct events by type in a POST /v1/events body (ids already seen are not counted
+ * again); returns how many events the body held. Tolerant of bodies it does not understand.
+ */
+export function countEvents(body: string, into: Record<string, number>, seen: Set<string>): number {
   try {
-    const parsed = JSON.parse(body) as { events?: Array<{ type?: string }> };
-    for (const e of parsed.events ?? []) {
+    const parsed = JSON.parse(body) as { events?: Array<{ type?: string; id?: string }> };
+    const events = parsed.events ?? [];
+    for (const e of events) {
       const t = e.type ?? 'unknown';
+      const key = `${t}|${e.id ?? Math.random()}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       into[t] = (into[t] ?? 0) + 1;
     }
+    return events.length;
   } catch {
     into.unparsed = (into.unparsed ?? 0) + 1;
+    return 0;
   }
 }
 
@@ -38,7 +50,8 @@ export interface CoreTap {
 }
 
 export function startCoreTap(listenPort: number, target: { host: string; port: number }): Promise<CoreTap> {
-  const counts: TapCounts = { byRoute: {}, eventsByType: {}, eventBatches: 0, failed: 0 };
+  const counts: TapCounts = { byRoute: {}, eventsByType: {}, deliveries: 0, eventBatches: 0, failed: 0 };
+  const seen = new Set<string>();
   const server: Server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
     const route = routeOf(req.method ?? 'GET', req.url ?? '/');
     const isEvents = req.method === 'POST' && (req.url ?? '').startsWith('/v1/events');
@@ -52,7 +65,7 @@ export function startCoreTap(listenPort: number, target: { host: string; port: n
           counts.byRoute[route] = (counts.byRoute[route] ?? 0) + 1;
           if (isEvents && (upRes.statusCode ?? 500) < 300) {
             counts.eventBatches++;
-            countEvents(body.toString('utf8'), counts.eventsByType);
+            counts.deliveries += countEvents(body.toString('utf8'), counts.eventsByType, seen);
           }
           res.writeHead(upRes.statusCode ?? 502, upRes.headers);
           upRes.pipe(res);
