@@ -92,9 +92,5 @@ export function createCatalogApi(deps: CatalogApiDeps): OpenAPIHono<CatalogEnv> 
         'Admin API for advertisers, campaigns, creatives, SSPs, DSPs, deals, rates; the edge snapshot.',
     },
   });
-  // Unknown admin paths answer in the API's error shape rather than Hono's plain text.
-  app.all('/v1/admin/*', () => {
-    throw new ApiError(404, 'not_found', 'no such admin route; see /openapi.json');
-  });
   return app;
 }

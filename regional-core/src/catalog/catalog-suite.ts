@@ -209,7 +209,8 @@ export function catalogSuite(driver: SuiteDriver): void {
         );
         expectError(await call('DELETE', '/v1/admin/advertisers/acme'), 409);
         expectError(await call('GET', '/v1/admin/campaigns/none-such'), 404);
-        expectError(await call('GET', '/v1/admin/no-such-thing'), 404);
+        // Unknown paths fall through to the core's 404: a catch-all here would shadow other parts' routes.
+        expect((await call('GET', '/v1/admin/no-such-thing')).status).toBe(404);
       });
     });
 

@@ -26,7 +26,7 @@ describe('openapi.json', () => {
       for (const method of Object.keys(ops))
         documented.add(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`);
 
-    // Middleware and the JSON 404 fallback are registered as ALL; the document serves itself.
+    // Middleware is registered as ALL; the document serves itself.
     const served = new Set(
       part
         .routes!.routes.filter((r) => r.method !== 'ALL' && r.path !== '/openapi.json')
