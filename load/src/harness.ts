@@ -143,6 +143,13 @@ export async function runScenario(
         spend: after.view?.spend,
         events: { sent: eventsSent, landed: landed.counts },
         leaks,
+        trackers: phase.users
+          ? {
+              impression: phase.users.impressionsCounted,
+              click: phase.users.ok.click,
+              conversion: phase.users.ok.conversion,
+            }
+          : undefined,
         ...ctx.facts,
       };
       const invariants = o.breakInvariant ? [...s.invariants, deliberatelyBroken] : s.invariants;

@@ -10,6 +10,7 @@ import {
   type RunFacts,
   STANDARD,
   spendWithinHeldLeases,
+  trackersBecameEvents,
 } from './invariants.ts';
 import { summarize } from './percentiles.ts';
 
@@ -58,6 +59,15 @@ describe('invariants', () => {
     const g = healthy();
     g.statuses.valid[-1] = 1;
     expect(p99WithinTmax(g).ok).toBe(false);
+  });
+
+  it('catch accepted trackers that never became events', () => {
+    const f = { ...healthy(), trackers: { impression: 51, click: 2 } };
+    expect(trackersBecameEvents(f)).toMatchObject({
+      ok: false,
+      detail: 'impression: 51 accepted, 50 events delivered to the core',
+    });
+    expect(trackersBecameEvents({ ...healthy(), trackers: { impression: 50 } }).ok).toBe(true);
   });
 
   it('catch spending beyond held leases while the core is down', () => {

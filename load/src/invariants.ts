@@ -20,6 +20,8 @@ export interface RunFacts {
   events: { sent: Record<string, number>; landed: Record<string, number> | undefined };
   /** Requests DSPs received that should have been scrubbed or filtered. */
   leaks: Record<string, number>;
+  /** Trackers the simulated users had accepted by the edge, by event type (impression, click, conversion). */
+  trackers?: Record<string, number> | undefined;
   /** Core-down: money the edge held in leases when the core went away, and what it spent while away. */
   outage?: { heldMicros: number; spentMicros: number } | undefined;
 }
@@ -142,11 +144,24 @@ export const spendWithinHeldLeases: Invariant = (f) => {
   };
 };
 
+export const trackersBecameEvents: Invariant = (f) => {
+  if (!f.trackers) return { name: 'accepted trackers became events', ok: true, detail: 'no users simulated' };
+  const short = Object.entries(f.trackers)
+    .filter(([type, n]) => (f.events.sent[type] ?? 0) < n)
+    .map(([type, n]) => `${type}: ${n} accepted, ${f.events.sent[type] ?? 0} events delivered to the core`);
+  return {
+    name: 'accepted trackers became events',
+    ok: short.length === 0,
+    detail: short.length ? short.join('; ') : `${JSON.stringify(f.trackers)} all delivered to the core`,
+  };
+};
+
 export const STANDARD: Invariant[] = [
   no5xx,
   p99WithinTmax,
   noOverspend,
   noLostEvents,
+  trackersBecameEvents,
   badInputIs4xx,
   loadGeneratorKeptUp,
   noPrivacyLeaks,

@@ -34,6 +34,8 @@ export interface UserSimStats {
   missingImpressionTracker: number;
   missingClickTracker: number;
   droppedOverLimit: number;
+  /** Ads whose billing notice or impression pixel the edge accepted: impressions that must become events. */
+  impressionsCounted: number;
   expectedClicks: number;
   expectedConversions: number;
 }
@@ -66,6 +68,7 @@ export function createUserSimulator(o: UserSimOptions): UserSimulator {
     missingImpressionTracker: 0,
     missingClickTracker: 0,
     droppedOverLimit: 0,
+    impressionsCounted: 0,
     expectedClicks: 0,
     expectedConversions: 0,
   };
@@ -76,14 +79,21 @@ export function createUserSimulator(o: UserSimOptions): UserSimulator {
   const delay = (median: number) => Math.min(o.maxDelayMs, median * Math.exp(0.6 * rng.normal()));
 
   /** Calls a tracker; `onRedirect` gets the Location of a 3xx (the click's landing page). */
-  const call = (kind: TrackerKind, url: string, onRedirect?: (location: string) => void) => {
+  const call = (
+    kind: TrackerKind,
+    url: string,
+    onRedirect?: (location: string) => void,
+    onOk?: () => void,
+  ) => {
     if (!isLoopback(url)) return;
     s.sent[kind]++;
     const p = request(url, { dispatcher: agent, method: 'GET', headersTimeout: 5000, bodyTimeout: 5000 })
       .then(async (r) => {
         await r.body.dump();
-        if (r.statusCode < 400) s.ok[kind]++;
-        else s.failed[kind]++;
+        if (r.statusCode < 400) {
+          s.ok[kind]++;
+          onOk?.();
+        } else s.failed[kind]++;
         const location = r.headers.location;
         if (onRedirect && r.statusCode >= 300 && r.statusCode < 400 && typeof location === 'string')
           onRedirect(location);
@@ -119,9 +129,15 @@ export function createUserSimulator(o: UserSimOptions): UserSimulator {
       s.expectedConversions += truth.pClick * truth.pConvert;
       const clicks = rng.chance(truth.pClick);
       const converts = clicks && rng.chance(truth.pConvert);
+      let counted = false;
+      const countImpression = () => {
+        if (counted) return;
+        counted = true;
+        s.impressionsCounted++;
+      };
       later(delay(o.renderMs), () => {
-        if (win.bid.burl) call('billing', win.bid.burl);
-        for (const url of trackers.impressions) call('impression', url);
+        if (win.bid.burl) call('billing', win.bid.burl, undefined, countImpression);
+        for (const url of trackers.impressions) call('impression', url, undefined, countImpression);
         const clickUrl = trackers.clicks[0];
         if (!clicks || !clickUrl) return;
         later(delay(o.clickMs), () => {
