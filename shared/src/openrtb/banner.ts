@@ -1,7 +1,7 @@
 // OpenRTB 2.6 section 3.2.6 Object: Banner. Display placement: sizes (format[] preferred, else
 // w/h), blocked creative types and attributes.
 import { type Format, readFormat } from './format.ts';
-import { flag, int, intArr, type Obj, objArr, type ReadCtx, strArr } from './read.ts';
+import { flag, int, intArr, type Obj, objArr, pair, type ReadCtx, strArr } from './read.ts';
 
 export interface Banner {
   format?: Format[];
@@ -25,6 +25,7 @@ export function readBanner(ctx: ReadCtx, o: Obj, path: string): void {
   objArr(ctx, o, 'format', path, (f, p) => readFormat(ctx, f, p), 100);
   int(ctx, o, 'w', path, { min: 1 });
   int(ctx, o, 'h', path, { min: 1 });
+  pair(ctx, o, 'w', 'h', path);
   intArr(ctx, o, 'btype', path);
   intArr(ctx, o, 'battr', path);
   int(ctx, o, 'pos', path, { min: 0 });

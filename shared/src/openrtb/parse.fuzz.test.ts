@@ -2,6 +2,10 @@
 // well-formed errors, and never throws.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { runAuction } from '../auction/run.ts';
+import { decidePrivacy } from '../privacy/decide.ts';
+import { scrubRequest } from '../privacy/scrub.ts';
+import { readPrivacySignals } from '../privacy/signals.ts';
 import { REQUEST_ERROR_CODES } from './errors.ts';
 import { parseBidRequest } from './parse.ts';
 import { parseBidResponse } from './parse-response.ts';
@@ -12,6 +16,7 @@ function wellFormed(body: string): void {
   expect(() => {
     r = parseBidRequest(body);
   }).not.toThrow();
+  if (r?.ok) downstream(r.value.request);
   if (!r || r.ok) return;
   expect(r.error.length).toBeGreaterThan(0);
   expect(r.error.length).toBeLessThanOrEqual(50);
@@ -20,6 +25,39 @@ function wellFormed(body: string): void {
     expect(typeof e.field).toBe('string');
     expect(e.message.length).toBeGreaterThan(0);
   }
+}
+
+/** Whatever the parser accepts, privacy and the auction must handle without throwing. */
+function downstream(request: Json): void {
+  const d = decidePrivacy(readPrivacySignals(request), { gvlVendorId: 1, tcfPurposes: [1, 2] });
+  scrubRequest(request, { ...d, userIds: false, deviceIds: false, preciseGeo: false, fullIp: false });
+  const imp = request.imp[0];
+  const dealid = imp.pmp?.deals?.[0]?.id;
+  runAuction({
+    request,
+    bids: [
+      {
+        bidderKind: 'dsp',
+        bidderId: 'd',
+        seat: 's',
+        priceCpmMicros: 5_000_000,
+        cur: 'USD',
+        bid: { id: 'b', impid: imp.id, price: 5, crid: 'c', ...(dealid ? { dealid } : {}) },
+      },
+    ],
+    snapshot: {
+      exchange: {
+        asi: 'x',
+        currency: 'USD',
+        secondPriceIncrementCpmMicros: 10_000,
+        tmaxMarginMs: 10,
+        defaultTmaxMs: 100,
+      },
+      currencyRates: { USD: 1, EUR: 1.1 },
+      deals: [],
+    },
+    ssp: { floorCpmMicros: 0, takeRateBps: 1000 },
+  });
 }
 
 const seeds: Json[] = [minimalRequest(), ...exampleFiles('bid-requests').map((f) => JSON.parse(f.text))];
@@ -65,7 +103,7 @@ describe('parseBidRequest never throws', () => {
         fc.jsonValue({ maxDepth: 3 }),
         (seed, path, v) => wellFormed(JSON.stringify(mutate(seed, path, v))),
       ),
-      { numRuns: 1000 },
+      { numRuns: 3000 },
     );
   });
   it('on deep nesting anywhere, and on truncated bodies', () => {

@@ -96,6 +96,7 @@ describe('parseBidRequest: Imp (3.2.4) and media (3.2.6-3.2.10)', () => {
     o.imp[0].bidfloorcur = 'EURO';
     o.imp[0].banner = { w: 0, h: 2.5, format: [{ w: 300 }, {}] };
     expect(fields(o)).toEqual([
+      'missing:imp[0].banner.format[0].h',
       'missing:imp[0].banner.format[1].w',
       'invalid_value:imp[0].banner.w',
       'invalid_value:imp[0].banner.h',

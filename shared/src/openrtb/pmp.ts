@@ -1,7 +1,7 @@
 // OpenRTB 2.6 section 3.2.11 Object: Pmp. Private marketplace deals for an imp. With
 // private_auction = 1 only bids on one of `deals` are eligible; the parser fills the default 0.
 import { type Deal, readDeal } from './deal.ts';
-import { at, fail, flag, type Obj, objArr, type ReadCtx } from './read.ts';
+import { at, fail, flag, isObj, type Obj, objArr, type ReadCtx } from './read.ts';
 
 export interface Pmp {
   private_auction: 0 | 1;
@@ -14,7 +14,7 @@ export function readPmp(ctx: ReadCtx, o: Obj, path: string): void {
   const deals = objArr(ctx, o, 'deals', path, (d, p) => readDeal(ctx, d, p), 100);
   const seen = new Set<string>();
   deals?.forEach((d, i) => {
-    if (typeof d.id !== 'string') return;
+    if (!isObj(d) || typeof d.id !== 'string') return;
     if (seen.has(d.id))
       fail(ctx, 'duplicate', at(at(at(path, 'deals'), i), 'id'), `deal id "${d.id}" appears twice`);
     seen.add(d.id);

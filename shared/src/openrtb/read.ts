@@ -150,7 +150,9 @@ export function objArr(
   path: string,
   each: (item: Obj, path: string) => void,
   maxLen = 1000,
-): Obj[] | undefined {
+): unknown[] | undefined {
+  // The items are returned as unknown: non-objects were reported but are still in the array,
+  // so a caller that walks them again must check each one.
   const a = arr(ctx, o, key, path, maxLen);
   if (!a) return undefined;
   a.forEach((v, i) => {
@@ -158,7 +160,7 @@ export function objArr(
     if (isObj(v)) each(v, p);
     else wrong(ctx, p, 'an object', v);
   });
-  return a as Obj[];
+  return a;
 }
 
 /**
@@ -171,4 +173,12 @@ export function lift(o: Obj, key: string, extKey = key): void {
   if (!isObj(ext) || !(extKey in ext)) return;
   if (o[key] === undefined) o[key] = ext[extKey];
   delete ext[extKey];
+}
+
+/** Fields that only make sense together (w and h): one without the other is reported missing. */
+export function pair(ctx: ReadCtx, o: Obj, a: string, b: string, path: string): void {
+  if ((o[a] === undefined) === (o[b] === undefined)) return;
+  const absent = o[a] === undefined ? a : b;
+  const present = absent === a ? b : a;
+  fail(ctx, 'missing', at(path, absent), `${at(path, absent)} is required when ${present} is set`);
 }

@@ -3,7 +3,20 @@
 import type { Banner } from './banner.ts';
 import { readBanner } from './banner.ts';
 import type { DurFloors } from './dur-floors.ts';
-import { at, fail, flag, int, intArr, num, type Obj, objArr, type ReadCtx, str, strArr } from './read.ts';
+import {
+  at,
+  fail,
+  flag,
+  int,
+  intArr,
+  num,
+  type Obj,
+  objArr,
+  pair,
+  type ReadCtx,
+  str,
+  strArr,
+} from './read.ts';
 
 export interface Video {
   mimes: string[];
@@ -61,6 +74,7 @@ export function readVideo(ctx: ReadCtx, o: Obj, path: string): void {
   intArr(ctx, o, 'protocols', path);
   int(ctx, o, 'w', path, { min: 1 });
   int(ctx, o, 'h', path, { min: 1 });
+  pair(ctx, o, 'w', 'h', path);
   str(ctx, o, 'podid', path);
   intArr(ctx, o, 'rqddurs', path);
   int(ctx, o, 'placement', path);
