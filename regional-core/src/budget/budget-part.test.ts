@@ -64,7 +64,11 @@ afterEach(async () => {
   await Promise.all(parts.splice(0).map((p) => p.close()));
 });
 
+/** The part's clock; tests move it. */
+let clock = NOW;
+
 async function setup(budgets: CampaignBudget[], ledger?: BudgetLedger) {
+  clock = NOW;
   const { source, change } = memorySource(budgets);
   const metrics = createMetrics();
   const part = await createBudgetPart(
@@ -73,7 +77,7 @@ async function setup(budgets: CampaignBudget[], ledger?: BudgetLedger) {
       log: createLogger({}, 'error', () => undefined),
       metrics,
     },
-    { source, backend: 'embedded', now: () => NOW, ...(ledger ? { ledger } : {}) },
+    { source, backend: 'embedded', now: () => clock, ...(ledger ? { ledger } : {}) },
   );
   parts.push(part);
   const app = new Hono().route('/', part.routes!);
@@ -190,6 +194,53 @@ describe('budget part: lease API', () => {
       remainingMicros: 490_000,
     });
     expect((await lease({ campaignId: 'c2', holder: 'h' })).lease).not.toBeNull();
+  });
+
+  it('rolls the daily budget over at midnight in the campaign time zone', async () => {
+    const { lease } = await setup([camp({ timeZone: 'America/New_York', dailyBudgetMicros: 25_000 })]);
+    clock = Date.UTC(2026, 10, 26, 4, 59); // 23:59 on the 25th in New York
+    let got = 0;
+    let last: LeaseResponse | null = null;
+    for (let i = 0; i < 10; i++) {
+      last = await lease({ campaignId: 'c1', holder: 'h', requestedMicros: 10_000 });
+      if (!last.lease) break;
+      got += last.lease.amountMicros;
+    }
+    expect(got).toBe(25_000);
+    expect(last).toMatchObject({ reason: 'budget_exhausted', retryAfterMs: 60_000 }); // until local midnight
+    clock = Date.UTC(2026, 10, 26, 5, 0, 30); // 00:00:30 on the 26th in New York
+    expect(
+      (await lease({ campaignId: 'c1', holder: 'h', requestedMicros: 10_000 })).lease?.amountMicros,
+    ).toBe(10_000);
+  });
+
+  it('sizes leases from the holder spend rate', async () => {
+    const { lease, post } = await setup([camp()]);
+    const spend = async (holder: string, fraction: number) => {
+      const r = granted(await lease({ campaignId: 'c1', holder }));
+      const spent = Math.floor(r.lease.amountMicros * fraction);
+      await post(`/v1/leases/${r.lease.id}/settle`, { token: r.token, spentMicros: spent });
+      await post(`/v1/leases/${r.lease.id}/settle`, { token: r.token, spentMicros: spent }); // repeats teach nothing
+      return r.lease.amountMicros;
+    };
+    // Cold start: the plan rate (1e9 over 31 days, ~373 micros/s) x 60 s.
+    let spent = await spend('fast', 1);
+    expect(spent).toBe(22_402);
+    // Then 60 s at the holder's own rate: all it spent in the 5-minute window / 300 s x 60 s
+    // (the clock stands still here, so nothing decays), never under the 10_000 minimum.
+    for (let i = 0; i < 10; i++) {
+      const expected = Math.max(10_000, Math.ceil((spent / 300) * 60));
+      const got = await spend('fast', 1);
+      expect(got).toBe(expected);
+      spent += got;
+    }
+    expect(spent).toBe(187_772);
+    // Its next lease: 1.7x the cold-start size.
+    expect(granted(await lease({ campaignId: 'c1', holder: 'fast' })).lease.amountMicros).toBe(37_555);
+    // A holder that spends nothing falls to the minimum lease; one with no history keeps the plan rate.
+    await spend('idle', 0);
+    expect(granted(await lease({ campaignId: 'c1', holder: 'idle' })).lease.amountMicros).toBe(10_000);
+    expect(granted(await lease({ campaignId: 'c1', holder: 'new' })).lease.amountMicros).toBe(22_402);
   });
 
   it('rejects bad input with 4xx and a reason, never 5xx', async () => {
