@@ -72,6 +72,15 @@ describe('parseBidRequest: BidRequest (3.2.1)', () => {
     o.tmax = 120;
     expect(parse(o).ok).toBe(true);
   });
+  it('normalizes true/false in 0/1 fields and rejects other values', () => {
+    const o = minimalRequest();
+    o.test = true;
+    o.regs = { coppa: false, gdpr: 2 };
+    expect(fields(o)).toEqual(['invalid_value:regs.gdpr']);
+    o.regs.gdpr = 1;
+    const r = parse(o);
+    expect(r.ok && [r.value.request.test, r.value.request.regs?.coppa]).toEqual([1, 0]);
+  });
   it('checks cur codes', () => {
     const o = minimalRequest();
     o.cur = ['usd'];

@@ -89,9 +89,18 @@ export function num(ctx: ReadCtx, o: Obj, key: string, path: string, opts: NumOp
 export const int = (ctx: ReadCtx, o: Obj, key: string, path: string, opts: NumOpts = {}) =>
   num(ctx, o, key, path, { ...opts, integer: true });
 
-/** OpenRTB's 0/1 integer booleans. */
-export const flag = (ctx: ReadCtx, o: Obj, key: string, path: string) =>
-  num(ctx, o, key, path, { integer: true, min: 0, max: 1 }) as 0 | 1 | undefined;
+/**
+ * OpenRTB's 0/1 integer booleans. Some senders write JSON true/false instead; those are
+ * normalized to 1/0 in place rather than rejected, since the meaning is unambiguous.
+ */
+export function flag(ctx: ReadCtx, o: Obj, key: string, path: string): 0 | 1 | undefined {
+  const v = o[key];
+  if (typeof v === 'boolean') {
+    o[key] = v ? 1 : 0;
+    return v ? 1 : 0;
+  }
+  return num(ctx, o, key, path, { integer: true, min: 0, max: 1 }) as 0 | 1 | undefined;
+}
 
 export function obj(ctx: ReadCtx, o: Obj, key: string, path: string, required = false): Obj | undefined {
   const p = at(path, key);
