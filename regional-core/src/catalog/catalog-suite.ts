@@ -263,6 +263,19 @@ export function catalogSuite(driver: SuiteDriver): void {
           body: { error: 'payload_too_large' },
         });
       });
+      it('chains before/after exactly under concurrent writes to one object', async () => {
+        await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            call('PATCH', '/v1/admin/campaigns/acme-1', { body: { name: `concurrent ${i}` } }),
+          ),
+        );
+        const log = await call('GET', '/v1/admin/audit?entity=campaign&entityId=acme-1&limit=6');
+        const rows = [...log.body.items].reverse();
+        for (let i = 1; i < rows.length; i++) {
+          expect(rows[i].before.name).toBe(rows[i - 1].after.name);
+          expect(rows[i].catalogVersion).toBeGreaterThan(rows[i - 1].catalogVersion);
+        }
+      });
       it('pages with a cursor', async () => {
         const first = await call('GET', '/v1/admin/audit?limit=2');
         expect(first.body.items).toHaveLength(2);

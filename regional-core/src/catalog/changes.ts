@@ -2,7 +2,7 @@
 // bumps the catalog version, writes one audit row per changed object and (on PostgreSQL)
 // queues a NOTIFY that is delivered only if the transaction commits. So "version N" always
 // means the same catalog on every replica, and no change escapes the audit log.
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { CatalogDb } from './db.ts';
 import { auditLog, catalogVersion } from './schema/index.ts';
 
@@ -37,10 +37,17 @@ export async function commitChange<T>(
   apply: (tx: CatalogTx) => Promise<{ value: T; audit: AuditEntry[] }>,
 ): Promise<ChangeResult<T>> {
   return db.transaction(async (tx) => {
+    // Lock the version row before reading anything: concurrent writers queue here, so the
+    // "before" each one reads and audits is what the previous writer committed.
+    const [locked] = await tx
+      .select({ version: catalogVersion.version })
+      .from(catalogVersion)
+      .where(eq(catalogVersion.id, 1))
+      .for('update');
     const { value, audit } = await apply(tx);
     // Nothing changed (e.g. a re-run seed): no new version, so the edge keeps its cache.
-    if (audit.length === 0) return { value, version: await readVersion(tx) };
-    // Upsert so a database migrated but never written to starts at version 1.
+    if (audit.length === 0) return { value, version: locked?.version ?? 0 };
+    // Upsert rather than update: a database whose row was deleted by hand still works.
     const [row] = await tx
       .insert(catalogVersion)
       .values({ id: 1, version: 1 })
