@@ -9,6 +9,9 @@ export interface TapCounts {
   byRoute: Record<string, number>;
   /** Distinct event ids delivered, by type: what must land (the store dedups on id). */
   eventsByType: Record<string, number>;
+  /** From auction events: DSP call outcomes (e.g. "timeout", "filtered:format") and no-bid reasons. */
+  dspOutcomes: Record<string, number>;
+  noBidReasons: Record<string, number>;
   /** Deliveries including repeats of an id (retried batches, burl + pixel of one impression). */
   deliveries: number;
   eventBatches: number;
@@ -25,9 +28,21 @@ export function routeOf(method: string, path: string): string {
  * Counts distinct events by type in a POST /v1/events body (ids already seen are not counted
  * again); returns how many events the body held. Tolerant of bodies it does not understand.
  */
-export function countEvents(body: string, into: Record<string, number>, seen: Set<string>): number {
+export function countEvents(
+  body: string,
+  into: Record<string, number>,
+  seen: Set<string>,
+  auctions?: { dspOutcomes: Record<string, number>; noBidReasons: Record<string, number> },
+): number {
   try {
-    const parsed = JSON.parse(body) as { events?: Array<{ type?: string; id?: string }> };
+    const parsed = JSON.parse(body) as {
+      events?: Array<{
+        type?: string;
+        id?: string;
+        noBidReason?: string;
+        dsps?: Array<{ outcome?: string; reason?: string }>;
+      }>;
+    };
     const events = parsed.events ?? [];
     for (const e of events) {
       const t = e.type ?? 'unknown';
@@ -35,6 +50,14 @@ export function countEvents(body: string, into: Record<string, number>, seen: Se
       if (seen.has(key)) continue;
       seen.add(key);
       into[t] = (into[t] ?? 0) + 1;
+      if (t === 'auction' && auctions) {
+        for (const d of e.dsps ?? []) {
+          const k = d.reason && d.outcome !== 'bid' ? `${d.outcome}:${d.reason}` : String(d.outcome);
+          auctions.dspOutcomes[k] = (auctions.dspOutcomes[k] ?? 0) + 1;
+        }
+        const r = e.noBidReason ?? 'sold';
+        auctions.noBidReasons[r] = (auctions.noBidReasons[r] ?? 0) + 1;
+      }
     }
     return events.length;
   } catch {
@@ -50,7 +73,15 @@ export interface CoreTap {
 }
 
 export function startCoreTap(listenPort: number, target: { host: string; port: number }): Promise<CoreTap> {
-  const counts: TapCounts = { byRoute: {}, eventsByType: {}, deliveries: 0, eventBatches: 0, failed: 0 };
+  const counts: TapCounts = {
+    byRoute: {},
+    eventsByType: {},
+    dspOutcomes: {},
+    noBidReasons: {},
+    deliveries: 0,
+    eventBatches: 0,
+    failed: 0,
+  };
   const seen = new Set<string>();
   const server: Server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
     const route = routeOf(req.method ?? 'GET', req.url ?? '/');
@@ -65,7 +96,7 @@ export function startCoreTap(listenPort: number, target: { host: string; port: n
           counts.byRoute[route] = (counts.byRoute[route] ?? 0) + 1;
           if (isEvents && (upRes.statusCode ?? 500) < 300) {
             counts.eventBatches++;
-            counts.deliveries += countEvents(body.toString('utf8'), counts.eventsByType, seen);
+            counts.deliveries += countEvents(body.toString('utf8'), counts.eventsByType, seen, counts);
           }
           res.writeHead(upRes.statusCode ?? 502, upRes.headers);
           upRes.pipe(res);

@@ -219,6 +219,8 @@ export async function runScenario(
           ...(before.why ? [`budgets before the run unavailable: ${before.why}`] : []),
           ...(after.why ? [`budgets after the run unavailable: ${after.why}`] : []),
           ...(landed.why ? [landed.why] : []),
+          `DSP call outcomes (from auction events): ${JSON.stringify(diff(tapBefore.dspOutcomes, tapAfter.dspOutcomes))}`,
+          `auction results (from auction events): ${JSON.stringify(diff(tapBefore.noBidReasons, tapAfter.noBidReasons))}`,
           `CPU ms over the load phase: edge ${phase.cpuMs.toFixed(0)} ${JSON.stringify(phase.cpuByComm)}, others ${JSON.stringify(phase.otherCpuMs)}`,
           ...(Object.keys(ssp.errorCodes).length
             ? [`client-side errors: ${JSON.stringify(ssp.errorCodes)}`]

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  botsNotSold,
   evaluate,
   exitCode,
   type Invariant,
@@ -68,6 +69,13 @@ describe('invariants', () => {
       detail: 'impression: 51 accepted, 50 events delivered to the core',
     });
     expect(trackersBecameEvents({ ...healthy(), trackers: { impression: 50 } }).ok).toBe(true);
+  });
+
+  it('catch bot traffic that was sold', () => {
+    const f = healthy();
+    f.statuses.bot = { 200: 2, 204: 28 };
+    expect(botsNotSold(f)).toMatchObject({ ok: false });
+    expect(botsNotSold(healthy()).ok).toBe(true);
   });
 
   it('catch spending beyond held leases while the core is down', () => {

@@ -118,6 +118,16 @@ export const loadGeneratorKeptUp: Invariant = (f) => {
   };
 };
 
+export const botsNotSold: Invariant = (f) => {
+  const sold = f.statuses.bot[200] ?? 0;
+  const total = Object.values(f.statuses.bot).reduce((a, b) => a + b, 0);
+  return {
+    name: 'invalid traffic not sold',
+    ok: sold === 0,
+    detail: `${sold} of ${total} bot requests (crawler user agents, data-centre IPs) were answered with bids`,
+  };
+};
+
 export const noPrivacyLeaks: Invariant = (f) => {
   const bad = Object.entries(f.leaks).filter(([, n]) => n > 0);
   return {
@@ -165,6 +175,7 @@ export const STANDARD: Invariant[] = [
   badInputIs4xx,
   loadGeneratorKeptUp,
   noPrivacyLeaks,
+  botsNotSold,
 ];
 
 export function evaluate(facts: RunFacts, invariants: Invariant[]): { ok: boolean; verdicts: Verdict[] } {
