@@ -88,6 +88,11 @@ describe('decidePrivacy', () => {
         reasons: [{ reason: 'gdpr_vendor_unregistered' }],
       });
     });
+    it('a consent string without regs.gdpr means GDPR applies; explicit gdpr = 0 means it does not', () => {
+      const c = encodeTcf({ purposes: [1], vendors: [7] });
+      expect(decide(base({ user: { consent: c } }))).toMatchObject(none);
+      expect(decide(base({ regs: { gdpr: 0 }, user: { consent: c } }))).toEqual({ ...full, reasons: [] });
+    });
     it('reads the consent from the GPP EU section when user.consent is absent', () => {
       const c = encodeTcf({ purposes: [1, 2, 3, 4], vendors: [42], specialFeatures: [1] });
       const r = base({ regs: { gpp: `${encodeGppHeader([2])}~${c}`, gpp_sid: [2] } });

@@ -7,7 +7,11 @@ import { decodeTcfV2, type TcfConsent, type TcfError } from './tcf-v2.ts';
 import { decodeUsPrivacy } from './us-privacy.ts';
 
 export interface PrivacySignals {
-  /** regs.gdpr = 1, or an applicable GPP EU TCF section. Absent regs.gdpr counts as not applying. */
+  /**
+   * regs.gdpr = 1, or an applicable GPP EU TCF section, or regs.gdpr absent while a consent
+   * string is present (a CMP only writes one where GDPR applies). Explicit gdpr = 0 with no
+   * GPP EU section, or no signal at all, counts as not applying.
+   */
   gdprApplies: boolean;
   /** The decoded TCF consent (user.consent, else GPP section 2); undefined when absent or bad. */
   tcf?: TcfConsent;
@@ -40,7 +44,8 @@ export function readPrivacySignals(request: BidRequest): PrivacySignals {
   }
   const consentString = request.user?.consent ?? gpp?.tcfEuV2;
   const signals: PrivacySignals = {
-    gdprApplies: regs?.gdpr === 1 || gpp?.tcfEuV2 !== undefined,
+    gdprApplies:
+      regs?.gdpr === 1 || gpp?.tcfEuV2 !== undefined || (regs?.gdpr === undefined && !!request.user?.consent),
     coppa: coppaApplies(request),
     usOptOut,
     lmt: request.device?.lmt === 1,
