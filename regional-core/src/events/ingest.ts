@@ -76,7 +76,7 @@ export function createIngestRoutes({
       }
     }
     const duplicates = parsed.batch.events.length - fresh.length;
-    const append = log.append(toRecords(fresh));
+    const append = log.append(toRecords(fresh, log.partitions));
     for (const e of fresh) inflight.set(e.id, append);
     try {
       await Promise.all([append, ...waitFor]);

@@ -1,5 +1,5 @@
-// The cluster EventLog on Kafka (kafkajs): an idempotent producer with acks=-1, records keyed
-// by auction id (same key -> same partition -> order kept), topics created on start.
+// The cluster EventLog on Kafka (kafkajs): an idempotent producer with acks=-1, records placed
+// by auction id (partitionOf: same auction -> same partition -> order kept), topics created on start.
 // When the broker does not acknowledge within sendTimeoutMs, records go to the outbox (a
 // local log: append-only segments, fsync) and append() still resolves: durable either way.
 // One pump loop serialises everything, so order holds: while the outbox is not empty new
@@ -34,6 +34,8 @@ export interface KafkaEventLog extends EventLog {
   outboxPending(): number;
 }
 
+/** Bytes per produce request: under the broker's default 1 MB message.max.bytes with room to spare. */
+const SEND_BYTES = 768 * 1024;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function createKafkaLog(o: KafkaLogOptions): KafkaEventLog {
@@ -67,11 +69,27 @@ export function createKafkaLog(o: KafkaLogOptions): KafkaEventLog {
     return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   }
 
+  /** Sends in requests of at most SEND_BYTES, in order: a broker refuses batches over message.max.bytes (1 MB). */
   async function send(records: LogRecord[]): Promise<void> {
-    const byTopic = new Map<string, Array<{ key: string; value: string }>>();
+    let chunk: LogRecord[] = [];
+    let bytes = 0;
+    for (const r of records) {
+      if (bytes + r.value.length > SEND_BYTES && chunk.length > 0) {
+        await sendChunk(chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(r);
+      bytes += r.value.length + r.key.length;
+    }
+    if (chunk.length > 0) await sendChunk(chunk);
+  }
+
+  async function sendChunk(records: LogRecord[]): Promise<void> {
+    const byTopic = new Map<string, Array<{ key: string; value: string; partition: number }>>();
     for (const r of records) {
       const list = byTopic.get(r.topic) ?? [];
-      list.push({ key: r.key, value: r.value });
+      list.push({ key: r.key, value: r.value, partition: r.partition ?? 0 });
       byTopic.set(r.topic, list);
     }
     await producer.sendBatch({
@@ -248,6 +266,7 @@ export function createKafkaLog(o: KafkaLogOptions): KafkaEventLog {
 
   return {
     kind: 'kafka',
+    partitions,
     async start() {
       await outbox.start();
       drainer = await outbox.consumer('kafka-replay', ALL_TOPICS);

@@ -77,6 +77,7 @@ export function createLocalLog({ dir, segmentBytes = 64 * 1024 * 1024 }: LocalLo
 
   return {
     kind: 'local',
+    partitions: 1,
     async start() {
       await mkdir(offsetsDir, { recursive: true });
       for (const t of ALL_TOPICS) topics.set(t, await TopicFiles.open(join(dir, t)));

@@ -26,17 +26,21 @@ export const TOPIC_OF: Record<EventType, Topic> = {
 };
 
 /**
- * A record: the events of one auction (the key) and one family from one ingest batch, as a
- * JSON array. Packing an auction's events into one record keeps them in order (same key ->
- * same partition) and cuts per-message cost, which dominates kafkajs throughput.
+ * A record: events of one family from one ingest batch whose auction ids hash to the same
+ * partition, as a JSON array (at most MAX_RECORD_BYTES). Same auction -> same partition ->
+ * one ordered stream, as keying by auction id would give; packing many auctions into one
+ * record is what lets kafkajs (per-message cost dominates) carry tens of thousands of events/s.
+ * `key` is the first event's auction id.
  */
 export interface LogRecord {
   topic: Topic;
   key: string;
   value: string;
+  /** Partition chosen by partitionOf(auctionId); absent = 0 (the local log has one). */
+  partition?: number;
 }
 
-export interface ConsumedRecord extends LogRecord {
+export interface ConsumedRecord extends Omit<LogRecord, 'partition'> {
   partition: number;
   /** Decimal string, as Kafka reports offsets. */
   offset: string;
@@ -52,6 +56,8 @@ export interface LogConsumer {
 
 export interface EventLog {
   readonly kind: 'kafka' | 'local';
+  /** Partitions per topic: toRecords(events, log.partitions) spreads auctions over them. */
+  readonly partitions: number;
   /** Creates topics / opens files. */
   start(): Promise<void>;
   /** Resolves once every record is durable (broker-acknowledged or fsynced locally); order per key kept. */
@@ -61,16 +67,45 @@ export interface EventLog {
   close(): Promise<void>;
 }
 
-/** Groups events into records: one per (family, auctionId), first-seen order kept. */
-export function toRecords(events: RtbEvent[]): LogRecord[] {
-  const groups = new Map<string, { topic: Topic; key: string; events: RtbEvent[] }>();
+/** Keeps a record well under Kafka's default 1 MB message limit. */
+export const MAX_RECORD_BYTES = 256 * 1024;
+
+/** Stable partition of an auction id (FNV-1a), so all its events share one ordered stream. */
+export function partitionOf(auctionId: string, partitions: number): number {
+  if (partitions <= 1) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < auctionId.length; i++) h = Math.imul(h ^ auctionId.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % partitions;
+}
+
+/** Packs events into records per (family, partition), in arrival order, size-capped. */
+export function toRecords(events: RtbEvent[], partitions = 1): LogRecord[] {
+  const groups = new Map<
+    string,
+    { topic: Topic; partition: number; parts: string[]; bytes: number; key: string }
+  >();
+  const out: LogRecord[] = [];
+  const emit = (g: { topic: Topic; partition: number; parts: string[]; key: string }) =>
+    out.push({ topic: g.topic, key: g.key, value: `[${g.parts.join(',')}]`, partition: g.partition });
   for (const e of events) {
     const topic = TOPIC_OF[e.type];
-    const g = groups.get(`${topic}\n${e.auctionId}`);
-    if (g) g.events.push(e);
-    else groups.set(`${topic}\n${e.auctionId}`, { topic, key: e.auctionId, events: [e] });
+    const partition = partitionOf(e.auctionId, partitions);
+    const k = `${topic}/${partition}`;
+    const json = JSON.stringify(e);
+    let g = groups.get(k);
+    if (g && g.bytes + json.length > MAX_RECORD_BYTES) {
+      emit(g);
+      g = undefined;
+    }
+    if (!g) {
+      g = { topic, partition, parts: [], bytes: 2, key: e.auctionId };
+      groups.set(k, g);
+    }
+    g.parts.push(json);
+    g.bytes += json.length + 1;
   }
-  return [...groups.values()].map((g) => ({ topic: g.topic, key: g.key, value: JSON.stringify(g.events) }));
+  for (const g of groups.values()) emit(g);
+  return out;
 }
 
 /** The events in a consumed record. */

@@ -19,7 +19,7 @@ import { toRecords } from './log.ts';
 import { createEventMetrics } from './metrics.ts';
 import type { LeaseProven } from './reconcile.ts';
 import { createReconciler } from './reconcile.ts';
-import type { Sink } from './sink.ts';
+import type { Sink, SinkOptions } from './sink.ts';
 import { createSink } from './sink.ts';
 
 export interface EventsPartOptions {
@@ -31,6 +31,8 @@ export interface EventsPartOptions {
   sink?: boolean;
   sinkBatchSize?: number;
   sinkMaxDelayMs?: number;
+  /** Called after each committed sink batch (the benchmark's lag samples). */
+  onSinkFlush?: SinkOptions['onFlush'];
   reconcileEveryMs?: number;
   /** Wait this long after a lease ends before judging it, so late win events land first. */
   reconcileGraceMs?: number;
@@ -127,6 +129,7 @@ export async function createEventsPart(ctx: PartContext, opts: EventsPartOptions
         metrics,
         ...(opts.sinkBatchSize ? { batchSize: opts.sinkBatchSize } : {}),
         ...(opts.sinkMaxDelayMs ? { maxDelayMs: opts.sinkMaxDelayMs } : {}),
+        ...(opts.onSinkFlush ? { onFlush: opts.onSinkFlush } : {}),
       });
       await sink.start();
     }
@@ -143,7 +146,7 @@ export async function createEventsPart(ctx: PartContext, opts: EventsPartOptions
     log,
     store: () => store,
     sink: () => sink,
-    publish: (events) => log.append(toRecords(events)),
+    publish: (events) => log.append(toRecords(events, log.partitions)),
     reconcileNow: (now) => reconciler.runOnce(now),
     async ready() {
       const h = log.health();

@@ -1,7 +1,7 @@
 // The ClickHouse sink: one consumer group over every topic, batching by size and time,
 // inserting each event id once. Redelivery (a crash before commit, an outbox replay, an edge
-// retry) is expected: before inserting, the sink asks ClickHouse which ids of the batch are
-// already there, so rollup views never count an event twice. Offsets are committed only
+// retry) is expected: the batch is staged in ClickHouse and only (type, id) pairs not yet in
+// events are copied in, so rollup views never count an event twice. Offsets are committed only
 // after the insert is acknowledged; while ClickHouse is down the sink waits and retries with
 // the batch in hand, and the log keeps the rest.
 import type { RtbEvent } from '@edge-rtb/shared/events';
@@ -31,9 +31,6 @@ export interface Sink {
   status(): { running: boolean; paused: boolean; inserted: number; duplicates: number; lastError?: string };
 }
 
-/** Ids per existence query: keeps the IN list well under ClickHouse's 256 KiB max_query_size. */
-const CHECK_CHUNK = 3000;
-
 export function createSink(o: SinkOptions): Sink {
   const { log, store, logger, metrics, group = 'clickhouse-sink', batchSize = 50_000, maxDelayMs = 1000 } = o;
   let consumer: LogConsumer | null = null;
@@ -44,58 +41,66 @@ export function createSink(o: SinkOptions): Sink {
   let duplicates = 0;
   let lastError: string | undefined;
 
-  async function existingIds(events: RtbEvent[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    const byType = new Map<string, RtbEvent[]>();
-    for (const e of events) {
-      const list = byType.get(e.type);
-      if (list) list.push(e);
-      else byType.set(e.type, [e]);
+  // Insert-once without shipping ids back and forth: the batch goes into a per-sink Memory
+  // table, then only rows whose (type, id) is not yet in events within the batch's time range
+  // are copied over. Every step is repeatable, so a retry after a partial failure is exact.
+  const staging = `events_staging_${group.replace(/[^A-Za-z0-9_]/g, '_')}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  let stagingReady = false;
+
+  async function insertOnce(unique: RtbEvent[]): Promise<number> {
+    if (!stagingReady) {
+      await store.exec(`DROP TABLE IF EXISTS ${staging}`);
+      await store.exec(`CREATE TABLE ${staging} AS events ENGINE = Memory`);
+      stagingReady = true;
     }
-    for (const [type, list] of byType) {
-      list.sort((a, b) => a.ts - b.ts);
-      for (let i = 0; i < list.length; i += CHECK_CHUNK) {
-        const chunk = list.slice(i, i + CHECK_CHUNK);
-        const from = chDateTime(chunk[0]!.ts);
-        const to = chDateTime(chunk.at(-1)!.ts);
-        const rows = await store.query<{ id: string }>(
-          `SELECT id FROM events WHERE type = ${sqlString(type)} AND ts >= ${sqlString(from)} AND ts <= ${sqlString(to)}
-           AND id IN (${chunk.map((e) => sqlString(e.id)).join(',')})`,
-        );
-        for (const r of rows) found.add(r.id);
-      }
+    await store.exec(`TRUNCATE TABLE ${staging}`);
+    const ingestedAt = chDateTime(Date.now());
+    await store.insert(
+      staging,
+      unique.map((e) => eventToRow(e, ingestedAt)),
+    );
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = 0;
+    for (const e of unique) {
+      if (e.ts < lo) lo = e.ts;
+      if (e.ts > hi) hi = e.ts;
     }
-    return found;
+    const existing = `(SELECT type, id FROM events WHERE ts >= ${sqlString(chDateTime(lo))} AND ts <= ${sqlString(chDateTime(hi))})`;
+    const [dup] = await store.query<{ n: string }>(
+      `SELECT count() AS n FROM ${staging} WHERE (type, id) IN ${existing}`,
+    );
+    const dups = Number(dup?.n ?? 0);
+    if (dups < unique.length)
+      await store.exec(
+        `INSERT INTO events SELECT * FROM ${staging}${dups > 0 ? ` WHERE (type, id) NOT IN ${existing}` : ''}`,
+      );
+    return unique.length - dups;
   }
 
   async function flush(buffer: RtbEvent[]): Promise<boolean> {
     const unique = [...new Map(buffer.map((e) => [e.id, e])).values()];
     for (let attempt = 0; ; attempt++) {
       try {
-        const seen = await existingIds(unique);
-        const fresh = unique.filter((e) => !seen.has(e.id));
-        const now = Date.now();
-        await store.insert(
-          'events',
-          fresh.map((e) => eventToRow(e, chDateTime(now))),
-        );
+        const fresh = await insertOnce(unique);
         const ackAt = Date.now();
-        const dup = buffer.length - fresh.length;
-        inserted += fresh.length;
+        const dup = buffer.length - fresh;
+        inserted += fresh;
         duplicates += dup;
-        metrics?.sinkRows.inc(fresh.length);
+        metrics?.sinkRows.inc(fresh);
         metrics?.sinkDuplicates.inc(dup);
-        const lagsMs = fresh.map((e) => ackAt - e.ts);
+        // Lag over the batch's events (a batch with repeats counts them too: rare, and close enough).
+        const lagsMs = fresh > 0 ? unique.map((e) => ackAt - e.ts) : [];
         if (metrics) for (const l of lagsMs) metrics.sinkLag.observe(l / 1000);
         if (paused) logger.info('clickhouse back, sink resumed', { after: attempt });
         paused = false;
         metrics?.sinkPaused.set(0);
-        o.onFlush?.({ events: buffer.length, inserted: fresh.length, duplicates: dup, lagsMs });
+        o.onFlush?.({ events: buffer.length, inserted: fresh, duplicates: dup, lagsMs });
         return true;
       } catch (e) {
         lastError = e instanceof Error ? e.message : String(e);
         if (!paused) logger.warn('clickhouse insert failed, sink paused', { error: lastError });
         paused = true;
+        stagingReady = false; // a restarted server has lost its Memory tables
         metrics?.sinkPaused.set(1);
         if (!running) return false;
         await sleep(Math.min(200 * 2 ** attempt, 3000));
@@ -138,6 +143,7 @@ export function createSink(o: SinkOptions): Sink {
       running = false;
       await loop;
       await consumer?.close();
+      if (stagingReady) await store.exec(`DROP TABLE IF EXISTS ${staging}`).catch(() => {});
     },
     status: () => ({ running, paused, inserted, duplicates, ...(lastError ? { lastError } : {}) }),
   };

@@ -5,8 +5,16 @@ import { impressionCost } from '@edge-rtb/shared/money';
 
 /** Epoch ms -> 'YYYY-MM-DD hh:mm:ss' UTC, the DateTime text both ClickHouse versions parse. */
 export function chDateTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+  const sec = Math.floor(ms / 1000);
+  if (sec !== lastSec) {
+    lastSec = sec;
+    lastText = new Date(sec * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  }
+  return lastText;
 }
+// Events arrive in time order, so consecutive calls mostly fall in the same second.
+let lastSec = Number.NaN;
+let lastText = '';
 
 export function eventToRow(e: RtbEvent, ingestedAt: string): Record<string, unknown> {
   const row: Record<string, unknown> = {
