@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { createLeaseTokenCodec } from '@edge-rtb/shared/lease-token';
 import type { LeaseSizing } from '@edge-rtb/shared/pacing/lease-size';
-import { Redis } from 'ioredis';
+import { type Cluster, Redis } from 'ioredis';
 import type { CorePart, PartContext } from '../part.ts';
 import { createBudgetMetrics } from './budget-metrics.ts';
 import type { CampaignBudget, CampaignBudgetSource } from './campaign-budget.ts';
@@ -22,6 +22,8 @@ export interface BudgetPartOptions {
   /** How often unsettled expired leases are swept to spent (default 5 s). */
   sweepEveryMs?: number;
   sizing?: LeaseSizing;
+  /** A Redis Cluster (or any client) to use instead of one built from REDIS_URL; the part closes it. */
+  redis?: Redis | Cluster;
   /** Redis key prefix (default 'rtb:'); tests use their own on a shared Redis. */
   redisPrefix?: string;
   /** Tests and benchmarks pass a ledger directly. */
@@ -89,9 +91,12 @@ export async function createBudgetPart(ctx: PartContext, opts: BudgetPartOptions
 
 async function openLedger(ctx: PartContext, opts: BudgetPartOptions): Promise<BudgetLedger> {
   if (opts.backend === 'embedded') return openEmbeddedLedger({ dir: join(ctx.config.dataDir, 'budget') });
-  if (!ctx.config.redisUrl) throw new Error('budget backend redis needs REDIS_URL');
-  // Fail a command after one reconnect attempt instead of queueing: the edge retries a 503.
-  const redis = new Redis(ctx.config.redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
+  let redis = opts.redis;
+  if (!redis) {
+    if (!ctx.config.redisUrl) throw new Error('budget backend redis needs REDIS_URL');
+    // Fail a command after one reconnect attempt instead of queueing: the edge retries a 503.
+    redis = new Redis(ctx.config.redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
+  }
   return createRedisLedger({
     redis,
     ownsClient: true,
