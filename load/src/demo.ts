@@ -58,7 +58,7 @@ async function main(): Promise<number> {
     `answers:  valid ${JSON.stringify(valid)}  bot ${JSON.stringify(s.statuses.bot)}  malformed ${JSON.stringify(s.statuses.malformed)}`,
   );
   say(
-    `fill rate: ${validTotal ? (((valid[200] ?? 0) / validTotal) * 100).toFixed(1) : '0'} % of valid requests got a bid`,
+    `fill rate: ${validTotal ? ((s.filled.valid / validTotal) * 100).toFixed(1) : '0'} % of valid requests got a bid`,
   );
   say(
     `latency (valid): P50 ${lat.p50.toFixed(1)} ms, P95 ${lat.p95.toFixed(1)} ms, P99 ${lat.p99.toFixed(1)} ms, P99.9 ${lat.p999.toFixed(1)} ms`,

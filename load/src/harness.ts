@@ -140,6 +140,7 @@ export async function runScenario(
         tmaxMs: s.tmaxMs,
         statuses: ssp.statuses,
         validLatency,
+        filled: ssp.filled,
         spend: after.view?.spend,
         events: { sent: eventsSent, landed: landed.counts },
         leaks,
@@ -178,7 +179,7 @@ export async function runScenario(
         statuses: ssp.statuses,
         timeouts,
         errorRate: ssp.scheduled ? unexpected / ssp.scheduled : 0,
-        fillRate: validTotal ? (valid[200] ?? 0) / validTotal : 0,
+        fillRate: validTotal ? ssp.filled.valid / validTotal : 0,
         cpu: {
           edgeMsPerAuction: phase.auctions ? phase.cpuMs / phase.auctions : undefined,
           edgeTotalMs: phase.cpuMs,

@@ -18,6 +18,7 @@ import { summarize } from './percentiles.ts';
 const healthy = (): RunFacts => ({
   tmaxMs: 200,
   statuses: { valid: { 200: 900, 204: 100 }, bot: { 204: 30 }, malformed: { 400: 10 } },
+  filled: { valid: 800, bot: 0, malformed: 0 },
   validLatency: summarize(Array.from({ length: 1000 }, (_, i) => 5 + (i % 50))),
   spend: [{ campaignId: 'c1', budgetMicros: 1_000_000, spentMicros: 999_999 }],
   events: { sent: { impression: 50, click: 2 }, landed: { impression: 50, click: 2 } },
@@ -74,6 +75,7 @@ describe('invariants', () => {
   it('catch bot traffic that was sold', () => {
     const f = healthy();
     f.statuses.bot = { 200: 2, 204: 28 };
+    f.filled.bot = 2;
     expect(botsNotSold(f)).toMatchObject({ ok: false });
     expect(botsNotSold(healthy()).ok).toBe(true);
   });

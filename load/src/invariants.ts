@@ -14,6 +14,8 @@ export interface RunFacts {
   /** Answer counts by request kind and status ("-1" timeout, "-2" dropped, "0" connection error). */
   statuses: Record<'valid' | 'bot' | 'malformed', Record<string, number>>;
   validLatency: LatencySummary;
+  /** Answers with at least one bid, by request kind. */
+  filled: Record<'valid' | 'bot' | 'malformed', number>;
   /** Campaign spend as the core's ledger reports it; undefined when the core could not be asked. */
   spend: CampaignSpend[] | undefined;
   /** Events the simulators caused, and what the core's reporting counted, by type. */
@@ -119,7 +121,7 @@ export const loadGeneratorKeptUp: Invariant = (f) => {
 };
 
 export const botsNotSold: Invariant = (f) => {
-  const sold = f.statuses.bot[200] ?? 0;
+  const sold = f.filled.bot;
   const total = Object.values(f.statuses.bot).reduce((a, b) => a + b, 0);
   return {
     name: 'invalid traffic not sold',

@@ -66,6 +66,8 @@ export interface SspResult {
   validLatencies: number[];
   allLatencies: number[];
   bidsReceived: number;
+  /** Answers that carried at least one bid, by request kind (a 200 with only `nbr` is a no-bid). */
+  filled: Record<RequestKind, number>;
   winNotices: { sent: number; ok: number; failed: number };
   timeline: SecondStats[];
   /** How late the generator fired requests (ms) at P99: a busy load generator shows here first. */
@@ -106,6 +108,7 @@ export async function runSsp(opts: SspOptions): Promise<SspResult> {
     validLatencies: [],
     allLatencies: [],
     bidsReceived: 0,
+    filled: { valid: 0, bot: 0, malformed: 0 },
     winNotices: { sent: 0, ok: 0, failed: 0 },
     timeline: [],
     sendLagP99Ms: 0,
@@ -195,6 +198,7 @@ export async function runSsp(opts: SspOptions): Promise<SspResult> {
           return;
         }
         result.bidsReceived += bids.length;
+        if (bids.length > 0) result.filled[req.kind]++;
         for (const { seat, bid } of bids) {
           const macros = {
             auctionId: req.id,
