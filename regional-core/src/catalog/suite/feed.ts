@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CampaignBudget } from '../../budget/campaign-budget.ts';
 import { seedCatalog } from '../seed.ts';
-import { caller, EDGE, eventually, startPart } from '../testing.ts';
+import { caller, campaignBody, EDGE, eventually, startPart } from '../testing.ts';
 import type { SuiteState } from './state.ts';
 
 export function feedCases(s: SuiteState): void {
@@ -24,6 +24,21 @@ export function feedCases(s: SuiteState): void {
       );
       await s.call('PATCH', '/v1/admin/advertisers/globex', { body: { status: 'paused' } });
       await eventually(() => seen.some((b) => b.campaignId === 'globex-1' && b.status === 'paused'));
+      off();
+    });
+    it('delivers a deleted campaign once more as paused, so it stops spending', async () => {
+      const seen: CampaignBudget[] = [];
+      const off = s.part.budgets.onBudgetChange((b) => seen.push(b));
+      const made = await s.call('POST', '/v1/admin/campaigns', {
+        token: s.acmeToken,
+        body: campaignBody('acme', { id: 'acme-gone' }),
+      });
+      expect(made.status).toBe(201);
+      await eventually(() => seen.some((b) => b.campaignId === 'acme-gone' && b.status === 'active'));
+      expect((await s.call('DELETE', '/v1/admin/campaigns/acme-gone', { token: s.acmeToken })).status).toBe(
+        204,
+      );
+      await eventually(() => seen.at(-1)?.campaignId === 'acme-gone' && seen.at(-1)?.status === 'paused');
       off();
     });
   });
