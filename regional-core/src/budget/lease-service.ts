@@ -137,7 +137,9 @@ export function createLeaseService(opts: LeaseServiceOptions) {
     });
     s.pools = r.after;
     if (!r.lease) {
-      if (r.limitedBy === 'paced') return deny('paced', (sizing.minMicros / Math.max(rate, 1)) * 1000);
+      // The plan frees one minimum lease every minMicros / rate seconds; re-ask then (at most in 5 min).
+      if (r.limitedBy === 'paced')
+        return deny('paced', Math.min(300_000, (sizing.minMicros / Math.max(rate, 1)) * 1000));
       if (r.limitedBy === 'daily') return deny('budget_exhausted', p.day.endMs - t);
       // Leases still out may come back unspent: ask again after about one lease lifetime.
       return deny('budget_exhausted', r.after.leased > 0 ? leaseTtlMs : 300_000);
