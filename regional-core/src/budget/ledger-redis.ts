@@ -102,7 +102,6 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
         i.committedCapMicros ?? -1,
         i.expiresAt + timing.retentionMs,
         KEEP_DAYS,
-        i.campaignId,
       )) as [number, GrantLimit, number, number, number];
       const after = { available, leased, spent };
       if (granted <= 0) return { grantedMicros: 0, limitedBy, lease: null, after };
@@ -173,9 +172,9 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
         campaignId,
         holder: h.holder!,
         amountMicros: Number(h.amount),
-        spentMicros: Number(h.spent),
-        releasedMicros: Number(h.released),
-        overrunMicros: Number(h.overrun),
+        spentMicros: Number(h.spent ?? 0),
+        releasedMicros: Number(h.released ?? 0),
+        overrunMicros: Number(h.overrun ?? 0),
         state: h.state as LeaseRecord['state'],
         grantedAt: Number(h.grantedAt),
         expiresAt: Number(h.expiresAt),
