@@ -1,6 +1,9 @@
 // Deals: floor, auction type, allowed seats, DSPs and campaigns.
 import { z } from '@hono/zod-openapi';
-import { type DealRow, deals } from '../schema/index.ts';
+import { inArray } from 'drizzle-orm';
+import type { CatalogTx } from '../changes.ts';
+import { ApiError } from '../errors.ts';
+import { campaigns, type DealRow, deals, dspPartners } from '../schema/index.ts';
 import { Id, iso, Micros, Name, Status, Strings } from './common.ts';
 import type { Resource } from './crud.ts';
 
@@ -30,6 +33,23 @@ const Create = z
 const Patch = z.object(Fields).partial().strict().openapi('DealPatch');
 const Out = z.object({ id: Id, ...Fields, createdAt: z.string(), updatedAt: z.string() }).openapi('Deal');
 
+// Checked on write (not foreign keys: jsonb lists), so a typo is a 422 rather than a deal
+// nobody can bid on. A partner deleted later simply stops matching.
+async function checkRefs(tx: CatalogTx, v: { dspIds?: string[]; campaignIds?: string[] }): Promise<void> {
+  for (const [field, ids, table] of [
+    ['dspIds', v.dspIds, dspPartners],
+    ['campaignIds', v.campaignIds, campaigns],
+  ] as const) {
+    if (!ids?.length) continue;
+    const found = new Set(
+      (await tx.select({ id: table.id }).from(table).where(inArray(table.id, ids))).map((r) => r.id),
+    );
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length > 0)
+      throw new ApiError(422, 'unknown_reference', `${field}: unknown ${missing.join(', ')}`, field);
+  }
+}
+
 export const dealResource: Resource<DealRow, z.infer<typeof Create>, z.infer<typeof Patch>> = {
   entity: 'deal',
   path: 'deals',
@@ -41,6 +61,12 @@ export const dealResource: Resource<DealRow, z.infer<typeof Create>, z.infer<typ
   patch: Patch,
   idPrefix: 'deal',
   toOut: (r) => ({ ...r, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt) }),
-  insertValues: async (_tx, input, id) => ({ ...input, id }),
-  updateValues: async (_tx, patch) => patch,
+  async insertValues(tx, input, id) {
+    await checkRefs(tx, input);
+    return { ...input, id };
+  },
+  async updateValues(tx, patch) {
+    await checkRefs(tx, patch);
+    return patch;
+  },
 };

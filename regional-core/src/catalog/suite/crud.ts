@@ -13,6 +13,14 @@ export function crudCases(s: SuiteState): void {
       const b = await s.call('GET', `/v1/admin/deals?limit=2&cursor=${a.body.nextCursor}`);
       expect(b.body).toEqual({ items: [expect.objectContaining({ id: 'p3' })], nextCursor: null });
     });
+    it('refuses a deal naming an unknown DSP or campaign', async () => {
+      const bad = await s.call('POST', '/v1/admin/deals', {
+        body: { name: 'd', floorCpmMicros: 1, dspIds: ['nope'] },
+      });
+      expect(bad).toMatchObject({ status: 422, body: { error: 'unknown_reference', field: 'dspIds' } });
+      const ok = await s.call('PATCH', '/v1/admin/deals/p1', { body: { campaignIds: ['acme-1'] } });
+      expect(ok.status).toBe(200);
+    });
     it('issues SSP keys shown once and stores only their hash', async () => {
       await s.call('POST', '/v1/admin/ssps', { body: { id: 'ssp-a', name: 'SSP A', takeRateBps: 1200 } });
       const key = await s.call('POST', '/v1/admin/ssps/ssp-a/keys');
