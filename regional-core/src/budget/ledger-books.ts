@@ -120,6 +120,9 @@ export class Books {
     if (total > funded) t.push(['funding', 'available', total - funded]);
     const claw = Math.min(b.available + (t[0]?.[2] ?? 0), funded - total);
     if (claw > 0) t.push(['available', 'funding', claw]);
+    // The catalog resends budgets on every start: an unchanged one writes nothing.
+    if (t.length === 0 && total === b.target && this.campaigns.has(campaignId))
+      return { effects: [], result: null };
     return { effects: [{ c: campaignId, t, target: total }], result: null };
   }
 
