@@ -3,6 +3,7 @@
 // DSP's latency (P50/P99) and CPU per auction, for the edge and for the bare fan-out
 // reference (served like the edge through Miniflare, and in raw workerd) in the same run.
 import { availableParallelism, loadavg } from 'node:os';
+import type { CoreTap } from './core-tap.ts';
 import { instantProfile } from './dsp-behavior.ts';
 import { startFleetProcess } from './dsp-fleet-process.ts';
 import { startFanoutReference } from './fanout-reference.ts';
@@ -28,6 +29,8 @@ export interface OverheadStep {
   cpuMsPerAuction: number;
   /** CPU ms of the DSP fleet and the load generator over the step (who else used the cores). */
   otherCpuMs: Record<string, number>;
+  /** Edge only: DSP call outcomes from its auction events over the step (bid, timeout, circuit_open...). */
+  dspOutcomes?: Record<string, number>;
 }
 
 export const DSP_DELAY_MS = 5;
@@ -48,9 +51,11 @@ async function steps(
   rates: number[],
   stepS: number,
   seed: number,
+  tap?: CoreTap,
 ): Promise<OverheadStep[]> {
   const out: OverheadStep[] = [];
   for (const qps of rates) {
+    const tapBefore = tap?.counts();
     const p = await runPhase({
       label: `${target} @${qps}/s`,
       url,
@@ -77,6 +82,14 @@ async function steps(
       cpuMsPerAuction: p.auctions ? p.cpuMs / p.auctions : Number.NaN,
       otherCpuMs: p.otherCpuMs,
     });
+    if (tap && tapBefore) {
+      // Auction events arrive in batches after the answers; give the last batch a moment.
+      await new Promise((r) => setTimeout(r, 1500));
+      const after = tap.counts().dspOutcomes;
+      (out[out.length - 1] as OverheadStep).dspOutcomes = Object.fromEntries(
+        Object.entries(after).map(([k, v]) => [k, v - (tapBefore.dspOutcomes[k] ?? 0)]),
+      );
+    }
   }
   return out;
 }
@@ -170,6 +183,9 @@ export async function runOverhead(opts: {
 
 export function overheadTable(rows: OverheadStep[], stepS: number): string {
   const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+  const outcomes = rows
+    .filter((r) => r.dspOutcomes)
+    .map((r) => `- ${r.target} @${r.qps}/s DSP calls: ${JSON.stringify(r.dspOutcomes)}`);
   return [
     '| target | rate (req/s) | answered/s | overhead P50 (ms) | overhead P99 (ms) | e2e P99 (ms) | timeouts | errors | CPU/auction (ms) | DSP fleet / load gen CPU (% of a core) |',
     '|---|---|---|---|---|---|---|---|---|---|',
@@ -177,5 +193,6 @@ export function overheadTable(rows: OverheadStep[], stepS: number): string {
       (r) =>
         `| ${r.target} | ${r.qps} | ${f(r.answeredPerS, 0)} | ${f(r.overheadP50)} | ${f(r.overheadP99)} | ${f(r.e2eP99)} | ${r.timeouts} | ${r.errors} | ${f(r.cpuMsPerAuction, 3)} | ${f((r.otherCpuMs['DSP fleet'] ?? 0) / stepS / 10, 0)} / ${f((r.otherCpuMs['load generator'] ?? 0) / stepS / 10, 0)} |`,
     ),
+    ...(outcomes.length ? ['', ...outcomes] : []),
   ].join('\n');
 }
