@@ -73,17 +73,36 @@ export async function budgets(coreUrl: string): Promise<{ view?: BudgetView; why
   return { view: { spend, raw, leasedMicros: raw.reduce((n, s) => n + s.leasedMicros, 0) } };
 }
 
+type Rows = Array<Record<string, unknown>>;
+const total = (rows: Rows, key: string) => rows.reduce((n, r) => n + Number(r[key] ?? 0), 0);
+
 /**
- * Events that landed in the store, by type, from the core's reporting API. The route is the
- * one docs/load.md names; until reporting serves it, this says so.
+ * Events that landed in the store, by type, read back through the core's reporting API
+ * (ClickHouse rollups, whole-window totals): auctions from bid-density, bids/wins/losses from
+ * win-rate, impressions/clicks/conversions from spend. Lease events have no report and are not
+ * compared. The window starts at the minute the load started (rollups are per minute); each
+ * single-node run has its own store, so nothing from an earlier run is counted.
  */
 export async function landedEvents(
   coreUrl: string,
   sinceMs: number,
 ): Promise<{ counts?: Record<string, number>; why?: string }> {
-  const r = await getJson(`${coreUrl}/v1/reports/event-counts?since=${sinceMs}`, DEV_ADMIN_TOKEN);
-  if (!r.ok) return { why: `reporting API unavailable (${r.why})` };
-  const body = r.body as { counts?: Record<string, number> } | Array<{ type: string; count: number }>;
-  if (Array.isArray(body)) return { counts: Object.fromEntries(body.map((x) => [x.type, Number(x.count)])) };
-  return body.counts ? { counts: body.counts } : { why: 'reporting answered without counts' };
+  const from = Math.floor(sinceMs / 60_000) * 60_000;
+  const q = `from=${from}&to=${Date.now() + 120_000}&step=total&limit=10000`;
+  const get = async (name: string) => getJson(`${coreUrl}/v1/reports/${name}?${q}`, DEV_ADMIN_TOKEN);
+  const [density, winRate, spend] = await Promise.all([get('bid-density'), get('win-rate'), get('spend')]);
+  for (const r of [density, winRate, spend])
+    if (!r.ok) return { why: `reporting API unavailable (${r.why})` };
+  const rows = (r: typeof density) => (r.ok ? (r.body as Rows) : []);
+  return {
+    counts: {
+      auction: total(rows(density), 'auctions'),
+      bid: total(rows(winRate), 'bids'),
+      win: total(rows(winRate), 'wins'),
+      loss: total(rows(winRate), 'losses'),
+      impression: total(rows(spend), 'impressions'),
+      click: total(rows(spend), 'clicks'),
+      conversion: total(rows(spend), 'conversions'),
+    },
+  };
 }
