@@ -68,11 +68,14 @@ export async function runScenario(
         log,
         facts: {},
         notes: [],
+        ownServices,
       };
+      const stepFailures: string[] = [];
       const timers = (s.steps ?? []).map((step) =>
         setTimeout(() => {
           log(`t=${step.atS}s ${step.label}`);
           step.run(ctx).catch((err) => {
+            stepFailures.push(`"${step.label}": ${String(err)}`);
             ctx.notes.push(`step "${step.label}" failed: ${String(err)}`);
             log(`step "${step.label}" failed: ${String(err)}`);
           });
@@ -153,7 +156,17 @@ export async function runScenario(
           : undefined,
         ...ctx.facts,
       };
-      const invariants = o.breakInvariant ? [...s.invariants, deliberatelyBroken] : s.invariants;
+      // A chaos run whose chaos did not happen proves nothing: a failed step fails the run.
+      const stepsRan: Invariant = () => ({
+        name: 'chaos steps ran',
+        ok: stepFailures.length === 0,
+        detail: stepFailures.length ? stepFailures.join('; ') : `${(s.steps ?? []).length} steps ran`,
+      });
+      const invariants = [
+        ...s.invariants,
+        ...(s.steps?.length ? [stepsRan] : []),
+        ...(o.breakInvariant ? [deliberatelyBroken] : []),
+      ];
       const { ok, verdicts } = evaluate(facts, invariants);
       const valid = ssp.statuses.valid;
       const validTotal = Object.values(valid).reduce((a, b) => a + b, 0);

@@ -21,7 +21,18 @@ export function serviceDown(service: Exclude<ServiceName, 'postgres' | 'upstash'
     settleS: 20,
     invariants: STANDARD,
     steps: [
-      { atS: 15, label: `${service} stops`, run: async () => stopService(service) },
+      {
+        atS: 15,
+        label: `${service} stops`,
+        run: async (ctx) => {
+          // Stopping a service someone else started would break their tests in this shared tree.
+          if (!ctx.ownServices.includes(service) && process.env.LOAD_ALLOW_SHARED_SERVICES !== '1')
+            throw new Error(
+              `${service} was already running (not started by this run); refusing to stop it. Stop it first or set LOAD_ALLOW_SHARED_SERVICES=1`,
+            );
+          stopService(service);
+        },
+      },
       { atS: 45, label: `${service} restarts`, run: async () => restartService(service) },
     ],
   };

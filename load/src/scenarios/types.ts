@@ -15,6 +15,8 @@ export interface ScenarioContext {
   /** Scenario-specific facts (e.g. outage figures) merged into the run's facts. */
   facts: Partial<RunFacts>;
   notes: string[];
+  /** Services this run started itself (safe to stop); others belong to someone else. */
+  ownServices: readonly string[];
 }
 
 export interface ChaosStep {
