@@ -16,7 +16,7 @@ import { localDay } from '@edge-rtb/shared/pacing/zoned-day';
 import { err, ok, type Result } from '@edge-rtb/shared/result';
 import type { BudgetMetrics } from './budget-metrics.ts';
 import type { CampaignBudget } from './campaign-budget.ts';
-import type { Balances, BudgetLedger } from './ledger.ts';
+import type { Balances, BudgetLedger, ExpiredLease } from './ledger.ts';
 import { pace } from './pacing.ts';
 
 export interface LeaseServiceOptions {
@@ -217,10 +217,10 @@ export function createLeaseService(opts: LeaseServiceOptions) {
     };
   }
 
-  async function sweep(): Promise<number> {
-    const n = await ledger.sweep(now());
-    metrics?.expired.inc(n);
-    return n;
+  async function sweep(): Promise<ExpiredLease[]> {
+    const expired = await ledger.sweep(now());
+    metrics?.expired.inc(expired.length);
+    return expired;
   }
 
   return { upsertBudget, requestLease, settle, status, sweep, reconcile: ledger.reconcile.bind(ledger) };

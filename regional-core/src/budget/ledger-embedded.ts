@@ -3,7 +3,7 @@
 // On open, snapshot + journal are replayed, so a restart loses nothing that was acknowledged.
 import type { Micros } from '@edge-rtb/shared/money';
 import { Journal } from './journal.ts';
-import type { BudgetLedger, GrantInput, LedgerTiming } from './ledger.ts';
+import type { BudgetLedger, ExpiredLease, GrantInput, LedgerTiming } from './ledger.ts';
 import { DEFAULT_TIMING } from './ledger.ts';
 import { Books, type BooksSnapshot, type Effect } from './ledger-books.ts';
 
@@ -56,7 +56,16 @@ export async function openEmbeddedLedger(opts: EmbeddedLedgerOptions): Promise<B
     async sweep(now) {
       const effects = books.planSweep(now, timing);
       await commit(effects);
-      return effects.filter((e) => e.lease?.state === 'expired').length;
+      const expired: ExpiredLease[] = [];
+      for (const { lease: l } of effects)
+        if (l?.state === 'expired')
+          expired.push({
+            campaignId: l.campaignId,
+            leaseId: l.leaseId,
+            amountMicros: l.amountMicros,
+            holder: l.holder,
+          });
+      return expired;
     },
     async reconcile(campaignId, leaseId, proven) {
       const { effects, result } = books.planReconcile(campaignId, leaseId, proven);

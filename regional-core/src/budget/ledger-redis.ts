@@ -15,6 +15,7 @@ import {
   type BudgetLedger,
   CAMPAIGN_ID_RE,
   DEFAULT_TIMING,
+  type ExpiredLease,
   emptyBalances,
   type GrantInput,
   type GrantLimit,
@@ -134,14 +135,17 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
 
     async sweep(now) {
       const cutoff = now - timing.settleGraceMs;
-      let expired = 0;
+      const expired: ExpiredLease[] = [];
       for (const id of await redis.smembers(campaignsKey)) {
         const k = redisKeys(prefix, id);
         // Batches: a campaign with many stale leases doesn't block Redis in one long script.
         for (;;) {
           const ids = await redis.zrangebyscore(k.active, '-inf', cutoff, 'LIMIT', 0, SWEEP_BATCH);
-          for (const lid of ids)
-            expired += Number(await run('ledgerExpire', k.acct, k.lease(lid), k.active, lid, cutoff));
+          for (const lid of ids) {
+            const r = (await run('ledgerExpire', k.acct, k.lease(lid), k.active, lid, cutoff)) as string[];
+            if (r.length === 2)
+              expired.push({ campaignId: id, leaseId: lid, amountMicros: Number(r[0]), holder: r[1]! });
+          }
           if (ids.length < SWEEP_BATCH) break;
         }
       }

@@ -178,12 +178,36 @@ export function describeLedgerConformance(
       const { ledger } = await start();
       await ledger.fund(C, 5_000);
       await ledger.grant(grantInput({ leaseId: 'a', requestedMicros: 2_000, expiresAt: T0 + 1_000 }));
-      await ledger.grant(grantInput({ leaseId: 'b', requestedMicros: 2_000, expiresAt: T0 + 90_000 }));
-      expect(await ledger.sweep(T0 + 1_000 + GRACE - 1)).toBe(0); // still inside the settle grace
-      expect(await ledger.sweep(T0 + 1_000 + GRACE)).toBe(1);
-      expect(await ledger.sweep(T0 + 1_000 + GRACE)).toBe(0);
+      await ledger.grant(
+        grantInput({ leaseId: 'b', holder: 'pop-b', requestedMicros: 2_000, expiresAt: T0 + 90_000 }),
+      );
+      await ledger.fund('camp-2', 3_000);
+      await ledger.grant(
+        grantInput({
+          campaignId: 'camp-2',
+          leaseId: 'a',
+          holder: 'pop-c',
+          requestedMicros: 900,
+          expiresAt: T0,
+        }),
+      );
+      await ledger.grant(
+        grantInput({ campaignId: 'camp-2', leaseId: 's', requestedMicros: 500, expiresAt: T0 }),
+      );
+      await ledger.settle('camp-2', 's', 500, T0);
+      expect(await ledger.sweep(T0 + 1_000 + GRACE - 1)).toEqual([
+        { campaignId: 'camp-2', leaseId: 'a', amountMicros: 900, holder: 'pop-c' },
+      ]); // C's 'a' is still inside the settle grace; the settled lease is never swept
+      // The sweep names exactly the leases it expired: campaign, lease, amount and holder.
+      expect(await ledger.sweep(T0 + 1_000 + GRACE)).toEqual([
+        { campaignId: C, leaseId: 'a', amountMicros: 2_000, holder: 'pop-a' },
+      ]);
+      expect(await ledger.sweep(T0 + 1_000 + GRACE)).toEqual([]); // reported once, never again
+      expect(await ledger.sweep(T0 + 90_000 + GRACE)).toEqual([
+        { campaignId: C, leaseId: 'b', amountMicros: 2_000, holder: 'pop-b' },
+      ]);
       expect(await ledger.lease(C, 'a')).toMatchObject({ state: 'expired', spentMicros: 2_000 });
-      expect(await ledger.balances(C)).toMatchObject({ available: 1_000, leased: 2_000, spent: 2_000 });
+      expect(await ledger.balances(C)).toMatchObject({ available: 1_000, leased: 0, spent: 4_000 });
       // A settle after the sweep is too late: the lease stays fully spent until events prove otherwise.
       expect(await ledger.settle(C, 'a', 10, T0 + 100_000)).toMatchObject({
         status: 'expired',
@@ -329,7 +353,17 @@ export function describeLedgerConformance(
               await ledger.reconcile(C, ids[o.pick % ids.length]!, o.proven);
             else if (o.k === 'sweep') {
               now += o.dt;
-              await ledger.sweep(now);
+              const wasActive = new Map<string, number>();
+              for (const id of ids) {
+                const l = await ledger.lease(C, id);
+                if (l?.state === 'active') wasActive.set(id, l.amountMicros);
+              }
+              // The sweep reports exactly the leases it moved from active to expired.
+              const swept = await ledger.sweep(now);
+              const nowExpired: Array<[string, number]> = [];
+              for (const [id, amount] of wasActive)
+                if ((await ledger.lease(C, id))?.state === 'expired') nowExpired.push([id, amount]);
+              expect(swept.map((x) => [x.leaseId, x.amountMicros]).sort()).toEqual(nowExpired.sort());
             }
             const b = (await ledger.balances(C))!;
             checkBooks(b);

@@ -78,6 +78,14 @@ export interface SettleResult {
   overrunMicros: Micros;
 }
 
+/** A lease the sweep just counted as fully spent (what the budget part reports as an 'expired' lease event). */
+export interface ExpiredLease {
+  campaignId: string;
+  leaseId: string;
+  amountMicros: Micros;
+  holder: string;
+}
+
 export type ReconcileStatus = 'applied' | 'unchanged' | 'not_expired' | 'unknown';
 export interface ReconcileResult {
   status: ReconcileStatus;
@@ -92,8 +100,11 @@ export interface BudgetLedger {
   grant(input: GrantInput): Promise<GrantResult>;
   /** Idempotent: a repeat returns the first outcome with status 'repeated' and moves nothing. */
   settle(campaignId: string, leaseId: string, spentMicros: Micros, now: number): Promise<SettleResult>;
-  /** Leases still active at expiresAt + settleGraceMs count as fully spent. Returns how many expired. */
-  sweep(now: number): Promise<number>;
+  /**
+   * Leases still active at expiresAt + settleGraceMs count as fully spent. Returns exactly the
+   * leases this call expired (another sweep, e.g. on another replica, never reports them again).
+   */
+  sweep(now: number): Promise<ExpiredLease[]>;
   /** Event-stream proof of an expired lease's spend: releases the unproven part; only ever downwards. */
   reconcile(campaignId: string, leaseId: string, provenSpentMicros: Micros): Promise<ReconcileResult>;
   balances(campaignId: string): Promise<Balances | null>;
