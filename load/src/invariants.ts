@@ -7,6 +7,8 @@ export interface CampaignSpend {
   campaignId: string;
   budgetMicros: number;
   spentMicros: number;
+  /** Money still out in leases at the end: not spent, not available: the under-delivery risk. */
+  leasedMicros?: number;
 }
 
 export interface RunFacts {
