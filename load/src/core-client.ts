@@ -93,7 +93,12 @@ export async function landedEvents(
   const [density, winRate, spend] = await Promise.all([get('bid-density'), get('win-rate'), get('spend')]);
   for (const r of [density, winRate, spend])
     if (!r.ok) return { why: `reporting API unavailable (${r.why})` };
-  const rows = (r: typeof density) => (r.ok ? (r.body as Rows) : []);
+  // Reports answer { report, from, to, step, rows }.
+  const rows = (r: typeof density): Rows => {
+    if (!r.ok) return [];
+    const body = r.body as { rows?: Rows } | Rows;
+    return Array.isArray(body) ? body : (body.rows ?? []);
+  };
   return {
     counts: {
       auction: total(rows(density), 'auctions'),
