@@ -58,7 +58,7 @@ export async function runScenario(
       seed: o.seed,
     });
     try {
-      const before = await budgets(stack.coreUrl);
+      const before = await budgets(stack.coreUrl).catch((e) => ({ view: undefined, why: String(e) }));
       const tapBefore = stack.tap.counts();
       const loadStart = Date.now();
       const loadBefore = loadavg()[0] ?? 0;
@@ -97,9 +97,13 @@ export async function runScenario(
       for (const t of timers) clearTimeout(t);
       // Let batched events reach the core and the store, then count.
       await new Promise((r) => setTimeout(r, (s.settleS ?? 5) * 1000));
-      const after = await budgets(stack.coreUrl);
+      const after = await budgets(stack.coreUrl).catch((e) => ({ view: undefined, why: String(e) }));
       const tapAfter = stack.tap.counts();
-      const landed = await landedEvents(stack.coreUrl, loadStart);
+      // A surprise in the core's answers must cost one invariant, not the whole run's results.
+      const landed = await landedEvents(stack.coreUrl, loadStart).catch((e) => ({
+        counts: undefined,
+        why: String(e),
+      }));
       const dsps = await stack.fleet.stats();
 
       let fanoutMsPerAuction: number | undefined;
