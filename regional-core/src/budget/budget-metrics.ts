@@ -1,5 +1,6 @@
 // Prometheus metrics of the budget part, on the core's one registry.
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { LeaseEventQueueMetrics } from './lease-events.ts';
 
 export interface BudgetMetrics {
   grants: Counter<'campaign'>;
@@ -8,6 +9,7 @@ export interface BudgetMetrics {
   settles: Counter<'outcome'>;
   expired: Counter;
   grantSeconds: Histogram;
+  leaseEvents: LeaseEventQueueMetrics;
 }
 
 export function createBudgetMetrics(registry: Registry): BudgetMetrics {
@@ -49,5 +51,22 @@ export function createBudgetMetrics(registry: Registry): BudgetMetrics {
       buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.1],
       registers,
     }),
+    leaseEvents: {
+      pending: new Gauge({
+        name: 'edge_rtb_core_lease_events_pending',
+        help: 'Lease events (granted, settled, expired) waiting to be published to the event log',
+        registers,
+      }),
+      publishFailures: new Counter({
+        name: 'edge_rtb_core_lease_event_publish_failures_total',
+        help: 'Failed publishes of a batch of lease events (each is retried)',
+        registers,
+      }),
+      dropped: new Counter({
+        name: 'edge_rtb_core_lease_events_dropped_total',
+        help: 'Lease events given up on (queue full after long publish failures, or shutdown); each is logged',
+        registers,
+      }),
+    },
   };
 }

@@ -8,9 +8,10 @@ import { type Cluster, Redis } from 'ioredis';
 import type { CorePart, PartContext } from '../part.ts';
 import { createBudgetMetrics } from './budget-metrics.ts';
 import type { CampaignBudget, CampaignBudgetSource } from './campaign-budget.ts';
+import type { PublishLeaseEvents } from './lease-events.ts';
 import { createLeaseRoutes } from './lease-routes.ts';
 import { createLeaseService, type LeaseService } from './lease-service.ts';
-import { type BudgetLedger, CAMPAIGN_ID_RE } from './ledger.ts';
+import { type BudgetLedger, CAMPAIGN_ID_RE, DEFAULT_TIMING, type LedgerTiming } from './ledger.ts';
 import { openEmbeddedLedger } from './ledger-embedded.ts';
 import { createRedisLedger } from './ledger-redis.ts';
 
@@ -28,6 +29,13 @@ export interface BudgetPartOptions {
   redisPrefix?: string;
   /** Tests and benchmarks pass a ledger directly. */
   ledger?: BudgetLedger;
+  /** Settle grace and record retention of the ledger the part opens (default DEFAULT_TIMING). */
+  timing?: Partial<LedgerTiming>;
+  /**
+   * Where lease events (granted, settled, expired) go: main.ts passes the events part's publish.
+   * Called after the money moved, from a queue that batches and retries (lease-events.ts).
+   */
+  onLeaseEvents?: PublishLeaseEvents;
   now?: () => number;
 }
 
@@ -49,6 +57,8 @@ export async function createBudgetPart(ctx: PartContext, opts: BudgetPartOptions
     ...(opts.leaseTtlMs ? { leaseTtlMs: opts.leaseTtlMs } : {}),
     ...(opts.sizing ? { sizing: opts.sizing } : {}),
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.onLeaseEvents ? { onLeaseEvents: opts.onLeaseEvents } : {}),
+    log,
   });
 
   // Subscribe before listing so no change is missed; a listed value never overwrites a newer change.
@@ -84,13 +94,17 @@ export async function createBudgetPart(ctx: PartContext, opts: BudgetPartOptions
       unsubscribe();
       clearInterval(timer);
       await sweeping;
+      // Before the events part closes (main.ts closes parts in reverse order): deliver what is queued.
+      await service.closeLeaseEvents(5_000);
       await ledger.close();
     },
   };
 }
 
 async function openLedger(ctx: PartContext, opts: BudgetPartOptions): Promise<BudgetLedger> {
-  if (opts.backend === 'embedded') return openEmbeddedLedger({ dir: join(ctx.config.dataDir, 'budget') });
+  const timing = { ...DEFAULT_TIMING, ...opts.timing };
+  if (opts.backend === 'embedded')
+    return openEmbeddedLedger({ dir: join(ctx.config.dataDir, 'budget'), timing });
   let redis = opts.redis;
   if (!redis) {
     if (!ctx.config.redisUrl) throw new Error('budget backend redis needs REDIS_URL');
@@ -100,6 +114,7 @@ async function openLedger(ctx: PartContext, opts: BudgetPartOptions): Promise<Bu
   return createRedisLedger({
     redis,
     ownsClient: true,
+    timing,
     ...(opts.redisPrefix ? { prefix: opts.redisPrefix } : {}),
   });
 }

@@ -2,6 +2,7 @@
 // each request. HTTP lives in lease-routes.ts; this file knows nothing of it.
 import type { LeaseDenial, LeaseRequest, LeaseResponse, SettleResponse } from '@edge-rtb/shared/lease-api';
 import type { LeaseTokenCodec, TokenError } from '@edge-rtb/shared/lease-token';
+import type { Logger } from '@edge-rtb/shared/log';
 import type { Micros } from '@edge-rtb/shared/money';
 import { initialPi, type PiGains, type PiState } from '@edge-rtb/shared/pacing/controller';
 import {
@@ -16,6 +17,7 @@ import { localDay } from '@edge-rtb/shared/pacing/zoned-day';
 import { err, ok, type Result } from '@edge-rtb/shared/result';
 import type { BudgetMetrics } from './budget-metrics.ts';
 import type { CampaignBudget } from './campaign-budget.ts';
+import { createLeaseEventQueue, leaseEvent, type PublishLeaseEvents } from './lease-events.ts';
 import type { Balances, BudgetLedger, ExpiredLease } from './ledger.ts';
 import { pace } from './pacing.ts';
 
@@ -31,6 +33,14 @@ export interface LeaseServiceOptions {
   metrics?: BudgetMetrics;
   now?: () => number;
   newId?: () => string;
+  /**
+   * Receives a lease event for every grant, every applied settle and every lease the sweep
+   * expires, after the money moved. Called off the answer's path from a queue that batches,
+   * and retries a rejected call with backoff (lease-events.ts); durable when it resolves.
+   */
+  onLeaseEvents?: PublishLeaseEvents;
+  /** For the lease-event queue's retry and loss reports. */
+  log?: Logger;
 }
 
 export type SettleError =
@@ -72,6 +82,13 @@ export function createLeaseService(opts: LeaseServiceOptions) {
     now = Date.now,
     newId = () => crypto.randomUUID(),
   } = opts;
+  const events = opts.onLeaseEvents
+    ? createLeaseEventQueue({
+        publish: opts.onLeaseEvents,
+        ...(opts.log ? { log: opts.log } : {}),
+        ...(metrics ? { metrics: metrics.leaseEvents } : {}),
+      })
+    : null;
   const campaigns = new Map<string, CampaignState>();
   const rates = new Map<string, SpendRate>(); // `${campaignId}/${holder}`
 
@@ -144,6 +161,15 @@ export function createLeaseService(opts: LeaseServiceOptions) {
       // Leases still out may come back unspent: ask again after about one lease lifetime.
       return deny('budget_exhausted', r.after.leased > 0 ? leaseTtlMs : 300_000);
     }
+    events?.push([
+      leaseEvent('granted', {
+        campaignId: req.campaignId,
+        leaseId,
+        holder: req.holder,
+        amountMicros: r.grantedMicros,
+        ts: t,
+      }),
+    ]);
     metrics?.grants.inc({ campaign: req.campaignId });
     metrics?.grantedMicros.inc({ campaign: req.campaignId }, r.grantedMicros);
     const claims = {
@@ -178,7 +204,21 @@ export function createLeaseService(opts: LeaseServiceOptions) {
     const r = await ledger.settle(c.campaignId, c.leaseId, spentMicros, now());
     metrics?.settles.inc({ outcome: r.status });
     if (r.status === 'unknown') return err({ reason: 'unknown_lease' });
-    if (r.status === 'applied') learnRate(`${c.campaignId}/${c.holder}`, r.spentMicros);
+    if (r.status === 'applied') {
+      learnRate(`${c.campaignId}/${c.holder}`, r.spentMicros);
+      // spentMicros is what the holder reported (spend beyond the lease included), the figure
+      // the reconciler holds against the win events; the lease amount is spent + released.
+      events?.push([
+        leaseEvent('settled', {
+          campaignId: c.campaignId,
+          leaseId: c.leaseId,
+          holder: c.holder,
+          amountMicros: r.spentMicros + r.releasedMicros,
+          spentMicros: r.spentMicros + r.overrunMicros,
+          ts: now(),
+        }),
+      ]);
+    }
     const s = campaigns.get(c.campaignId);
     if (s?.pools) s.pools = null; // settle moved money: re-read before the next pacing decision
     return ok({
@@ -218,12 +258,28 @@ export function createLeaseService(opts: LeaseServiceOptions) {
   }
 
   async function sweep(): Promise<ExpiredLease[]> {
-    const expired = await ledger.sweep(now());
+    const t = now();
+    const expired = await ledger.sweep(t);
     metrics?.expired.inc(expired.length);
+    // Counted as fully spent until the event stream proves otherwise (reconcile).
+    events?.push(expired.map((l) => leaseEvent('expired', { ...l, spentMicros: l.amountMicros, ts: t })));
     return expired;
   }
 
-  return { upsertBudget, requestLease, settle, status, sweep, reconcile: ledger.reconcile.bind(ledger) };
+  return {
+    upsertBudget,
+    requestLease,
+    settle,
+    status,
+    sweep,
+    reconcile: ledger.reconcile.bind(ledger),
+    /** Lease events not yet published. */
+    pendingLeaseEvents: () => events?.pending() ?? 0,
+    /** Waits (up to timeoutMs) until the lease events so far are published; returns how many are left. */
+    flushLeaseEvents: (timeoutMs?: number) => events?.flush(timeoutMs) ?? Promise.resolve(0),
+    /** On shutdown: flush, then stop retrying (what is left is logged as an error). */
+    closeLeaseEvents: (timeoutMs?: number) => events?.close(timeoutMs) ?? Promise.resolve(0),
+  };
 }
 
 export type LeaseService = ReturnType<typeof createLeaseService>;
