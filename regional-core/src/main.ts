@@ -1,10 +1,12 @@
 // Starts the regional core: loads config, starts the parts in dependency order for the mode
-// (catalog -> budget -> events), mounts their routes and serves HTTP. SIGINT/SIGTERM stop
-// accepting requests, then close the parts in reverse order so nothing committed is only in memory.
+// (catalog -> events -> budget: the budget part publishes lease events from its first grant),
+// mounts their routes and serves HTTP. SIGINT/SIGTERM stop accepting requests, then close the
+// parts in reverse order (budget delivers its queued lease events before events closes), so
+// nothing committed is only in memory.
 import { createLogger } from '@edge-rtb/shared/log';
 import { serve } from '@hono/node-server';
 import { createCoreApp } from './app.ts';
-import { createBudgetPart } from './budget/budget-part.ts';
+import { type BudgetPart, createBudgetPart } from './budget/budget-part.ts';
 import { createCatalogPart } from './catalog/part.ts';
 import { loadConfig } from './config.ts';
 import { createEventsPart } from './events/part.ts';
@@ -19,17 +21,26 @@ const parts: CorePart[] = [];
 try {
   const catalog = await createCatalogPart(ctx);
   parts.push(catalog);
-  const budget = await createBudgetPart(ctx, {
-    source: catalog.budgets,
-    backend: config.mode === 'cluster' ? 'redis' : 'embedded',
-  });
-  parts.push(budget);
+  // Late-bound: the events part starts first, so the reconciler's hook reaches the budget part
+  // once it exists; a pass before that fails and the reconciler retries the same window.
+  let budget: BudgetPart | undefined;
   const events = await createEventsPart(ctx, {
-    // The event stream proves what an expired or settled lease really spent; the ledger
-    // releases the unproven part (only ever downwards from "fully spent").
-    onLeaseProven: (l) => budget.service.reconcile(l.campaignId, l.leaseId, l.provenSpentMicros),
+    // Win events prove what an ended lease really spent. The ledger acts on expired leases only:
+    // it releases the unproven part of what it counted as fully spent (only ever downwards).
+    // Settled leases are trusted (their holder reported the spend) and only show up as drift.
+    onLeaseProven: (l) =>
+      budget
+        ? budget.service.reconcile(l.campaignId, l.leaseId, l.provenSpentMicros)
+        : Promise.reject(new Error('budget part not started yet')),
   });
   parts.push(events);
+  budget = await createBudgetPart(ctx, {
+    source: catalog.budgets,
+    backend: config.mode === 'cluster' ? 'redis' : 'embedded',
+    // granted / settled / expired: what the reconciler compares with the win events.
+    onLeaseEvents: (e) => events.publish(e),
+  });
+  parts.push(budget);
 } catch (err) {
   log.error('core failed to start', { err });
   await closeParts();
