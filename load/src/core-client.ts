@@ -79,7 +79,7 @@ const total = (rows: Rows, key: string) => rows.reduce((n, r) => n + Number(r[ke
 /**
  * Events that landed in the store, by type, read back through the core's reporting API
  * (ClickHouse rollups, whole-window totals): auctions from bid-density, bids/wins/losses from
- * win-rate, impressions/clicks/conversions from spend. Lease events have no report and are not
+ * win-rate, own-campaign impressions/clicks/conversions from spend. Lease events and DSP trackers have no report and are not
  * compared. The window starts at the minute the load started (rollups are per minute); each
  * single-node run has its own store, so nothing from an earlier run is counted.
  */
@@ -105,9 +105,10 @@ export async function landedEvents(
       bid: total(rows(winRate), 'bids'),
       win: total(rows(winRate), 'wins'),
       loss: total(rows(winRate), 'losses'),
-      impression: total(rows(spend), 'impressions'),
-      click: total(rows(spend), 'clicks'),
-      conversion: total(rows(spend), 'conversions'),
+      // The spend rollup is per campaign: it holds own-campaign trackers only.
+      'impression(campaign)': total(rows(spend), 'impressions'),
+      'click(campaign)': total(rows(spend), 'clicks'),
+      'conversion(campaign)': total(rows(spend), 'conversions'),
     },
   };
 }

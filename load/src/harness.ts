@@ -16,6 +16,7 @@ import type { Scenario, ScenarioContext } from './scenarios/types.ts';
 import { constantRate } from './schedule.ts';
 import { type ServiceName, startServices, stopService } from './services.ts';
 import { DEV_SSP_KEY, startStack } from './stack.ts';
+import { leaseOverruns } from './tap-ledger.ts';
 import { DEFAULT_MIX } from './traffic-mix.ts';
 
 export interface RunOptions {
@@ -151,6 +152,11 @@ export async function runScenario(
         spend: after.view?.spend,
         events: { sent: eventsSent, landed: landed.counts },
         leaks,
+        leases: {
+          granted: Object.keys(tapAfter.leases).length,
+          overruns: leaseOverruns({ ...tapAfter, seen: new Set() }),
+          withoutLease: tapAfter.campaignImpressionsWithoutLease,
+        },
         trackers: phase.users
           ? {
               impression: phase.users.impressionsCounted,

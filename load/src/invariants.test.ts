@@ -10,7 +10,7 @@ import {
   p99WithinTmax,
   type RunFacts,
   STANDARD,
-  spendWithinHeldLeases,
+  spentWithinLeases,
   trackersBecameEvents,
 } from './invariants.ts';
 import { summarize } from './percentiles.ts';
@@ -23,6 +23,7 @@ const healthy = (): RunFacts => ({
   spend: [{ campaignId: 'c1', budgetMicros: 1_000_000, spentMicros: 999_999 }],
   events: { sent: { impression: 50, click: 2 }, landed: { impression: 50, click: 2 } },
   leaks: { coppaWithIds: 0, botUa: 0 },
+  leases: { granted: 4, overruns: [], withoutLease: 0 },
 });
 
 describe('invariants', () => {
@@ -80,9 +81,18 @@ describe('invariants', () => {
     expect(botsNotSold(healthy()).ok).toBe(true);
   });
 
-  it('catch spending beyond held leases while the core is down', () => {
-    const f = { ...healthy(), outage: { heldMicros: 100, spentMicros: 101 } };
-    expect(spendWithinHeldLeases(f).ok).toBe(false);
+  it('catch a lease that paid for more than it held, or spend outside leases', () => {
+    const f = healthy();
+    f.leases = {
+      granted: 3,
+      overruns: [{ leaseId: 'L1', spentMicros: 11, amountMicros: 10 }],
+      withoutLease: 0,
+    };
+    expect(spentWithinLeases(f)).toMatchObject({ ok: false, detail: 'L1: spent 11 > leased 10 micros' });
+    f.leases = { granted: 3, overruns: [], withoutLease: 2 };
+    expect(spentWithinLeases(f).ok).toBe(false);
+    f.leases = undefined;
+    expect(spentWithinLeases(f).ok).toBe(false);
   });
 
   it('fail the run when an invariant is deliberately broken', () => {

@@ -26,8 +26,14 @@ export interface RunFacts {
   leaks: Record<string, number>;
   /** Trackers the simulated users had accepted by the edge, by event type (impression, click, conversion). */
   trackers?: Record<string, number> | undefined;
-  /** Core-down: money the edge held in leases when the core went away, and what it spent while away. */
-  outage?: { heldMicros: number; spentMicros: number } | undefined;
+  /** Leases seen granted, those whose impressions cost more than they held (or were never granted), and own-campaign impressions that named no lease. */
+  leases?:
+    | {
+        granted: number;
+        overruns: Array<{ leaseId: string; spentMicros: number; amountMicros: number | undefined }>;
+        withoutLease: number;
+      }
+    | undefined;
 }
 
 export interface Verdict {
@@ -144,18 +150,20 @@ export const noPrivacyLeaks: Invariant = (f) => {
   };
 };
 
-export const spendWithinHeldLeases: Invariant = (f) => {
-  if (!f.outage)
-    return {
-      name: 'spent only held leases while core down',
-      ok: false,
-      detail: 'no outage figures recorded',
-    };
-  const { heldMicros, spentMicros } = f.outage;
+export const spentWithinLeases: Invariant = (f) => {
+  if (!f.leases)
+    return { name: 'own campaigns spent only leased money', ok: false, detail: 'no lease figures recorded' };
+  const { granted, overruns, withoutLease } = f.leases;
+  const bad = overruns.map((o) =>
+    o.amountMicros === undefined
+      ? `${o.leaseId}: ${o.spentMicros} micros on a lease never granted`
+      : `${o.leaseId}: spent ${o.spentMicros} > leased ${o.amountMicros} micros`,
+  );
+  if (withoutLease > 0) bad.push(`${withoutLease} own-campaign impressions named no lease`);
   return {
-    name: 'spent only held leases while core down',
-    ok: spentMicros <= heldMicros,
-    detail: `spent ${spentMicros} micros during the outage, held ${heldMicros}`,
+    name: 'own campaigns spent only leased money',
+    ok: bad.length === 0,
+    detail: bad.length ? bad.slice(0, 5).join('; ') : `${granted} leases granted, none overspent`,
   };
 };
 
@@ -175,6 +183,7 @@ export const STANDARD: Invariant[] = [
   no5xx,
   p99WithinTmax,
   noOverspend,
+  spentWithinLeases,
   noLostEvents,
   trackersBecameEvents,
   badInputIs4xx,
