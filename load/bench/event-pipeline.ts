@@ -62,6 +62,7 @@ async function serveCore(role: Role) {
       },
     },
   );
+  process.on('disconnect', () => process.exit(1)); // the bench died: do not linger on the port
   process.on('message', async (m: string) => {
     if (m === 'stats') {
       const s = part.sink()?.status();
@@ -147,7 +148,7 @@ async function main() {
   const tick = async () => {
     const s = await stats();
     landed = s.inserted;
-    allLags.push(...s.lags);
+    for (const l of s.lags) allLags.push(l);
     const now = Date.now();
     series.push({ at: now, landed });
     const secs = (now - last.at) / 1000;

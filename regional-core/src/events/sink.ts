@@ -111,10 +111,19 @@ export function createSink(o: SinkOptions): Sink {
   async function run(c: LogConsumer): Promise<void> {
     let buffer: RtbEvent[] = [];
     let firstAt = 0;
+    let perRecord = 1;
     while (running) {
       const wait = buffer.length === 0 ? 500 : Math.max(0, firstAt + maxDelayMs - Date.now());
-      const recs = await c.poll(5000, wait);
-      for (const r of recs) buffer.push(...fromRecord(r));
+      // Records pack from one to ~1,000 events: ask for about as many as the batch still needs.
+      const want = Math.max(1, Math.min(5000, Math.ceil((batchSize - buffer.length) / perRecord)));
+      const recs = await c.poll(want, wait);
+      let got = 0;
+      for (const r of recs) {
+        const events = fromRecord(r);
+        got += events.length;
+        for (const e of events) buffer.push(e);
+      }
+      if (recs.length > 0) perRecord = Math.max(1, 0.8 * perRecord + (0.2 * got) / recs.length);
       if (buffer.length > 0 && firstAt === 0) firstAt = Date.now();
       const due = buffer.length >= batchSize || (buffer.length > 0 && Date.now() - firstAt >= maxDelayMs);
       if (!due) continue;
