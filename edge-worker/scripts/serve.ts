@@ -5,7 +5,7 @@
 //   3. prints one JSON line {"ready":true,"url":...} on stdout, then serves until SIGINT/SIGTERM,
 //      when it disposes Miniflare (which stops workerd) and exits 0.
 // Environment: CORE_URL, EDGE_TOKEN, NOTICE_KEYS, POP, PUBLIC_URL, SNAPSHOT_TTL_MS,
-// EVENTS_FLUSH_MS, MAX_BODY_BYTES, NOTICE_TTL_S, PORT (or EDGE_PORT), HOST (or EDGE_HOST).
+// EVENTS_FLUSH_MS, MAX_BODY_BYTES, NOTICE_TTL_S, LOSS_NOTICES, PORT (or EDGE_PORT), HOST (or EDGE_HOST).
 // Secrets default to a git-ignored .dev.vars at the repo root, then to loopback-only dev values.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -43,7 +43,14 @@ const bindings: Record<string, string> = {
   NOTICE_KEYS: pick('NOTICE_KEYS', 'dev:dev-notice-key-loopback-only-0000')!,
   POP: pick('POP', 'local')!,
 };
-for (const k of ['PUBLIC_URL', 'SNAPSHOT_TTL_MS', 'EVENTS_FLUSH_MS', 'MAX_BODY_BYTES', 'NOTICE_TTL_S']) {
+for (const k of [
+  'PUBLIC_URL',
+  'SNAPSHOT_TTL_MS',
+  'EVENTS_FLUSH_MS',
+  'MAX_BODY_BYTES',
+  'NOTICE_TTL_S',
+  'LOSS_NOTICES',
+]) {
   const v = pick(k);
   if (v !== undefined) bindings[k] = v;
 }

@@ -21,6 +21,8 @@ export interface Bindings {
   EVENTS_FLUSH_MS?: string;
   MAX_BODY_BYTES?: string;
   NOTICE_TTL_S?: string;
+  /** 'off' stops calling losing DSPs' lurl (one outbound request per losing bid). Default on. */
+  LOSS_NOTICES?: string;
   NOTICE_LEDGER: DurableObjectNamespace<NoticeLedger>;
 }
 

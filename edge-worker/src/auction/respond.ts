@@ -72,7 +72,7 @@ export async function respond(
           ...(c.bid.lurl ? { buyerLurl: c.bid.lurl } : {}),
           ...(isHtml(c.bid.adm) ? { withPixel: true } : {}),
           ...(isHtml(c.bid.adm) && FIRST_LINK.test(c.bid.adm)
-            ? { clickDest: FIRST_LINK.exec(c.bid.adm)![1]!.replaceAll('&amp;', '&') }
+            ? { dest: FIRST_LINK.exec(c.bid.adm)![1]!.replaceAll('&amp;', '&') }
             : {}),
         }),
       );

@@ -1,6 +1,7 @@
 // HTTP to the core's lease endpoints (shared/src/lease-api.ts). Only ever called from
 // waitUntil, never inside an auction's critical path.
 import type { LeaseRequest, LeaseResponse, SettleRequest, SettleResponse } from '@edge-rtb/shared/lease-api';
+import { drain } from '../drain.ts';
 
 export interface LeaseClient {
   request(body: LeaseRequest): Promise<LeaseResponse | null>;
@@ -17,7 +18,7 @@ export function httpLeaseClient(coreUrl: string, edgeToken: string, timeoutMs = 
         signal: AbortSignal.timeout(timeoutMs),
       });
       if (!res.ok) {
-        await res.body?.cancel();
+        await drain(res);
         return null;
       }
       return (await res.json()) as T;

@@ -4,6 +4,7 @@
 // A failed POST keeps the events for the next flush, up to `maxBuffered` (oldest dropped and
 // counted): the edge must not grow without bound while the core is down.
 import type { RtbEvent } from '@edge-rtb/shared/events';
+import { drain } from '../drain.ts';
 
 export interface EventSink {
   coreUrl: string;
@@ -76,7 +77,7 @@ async function post(sink: EventSink, events: RtbEvent[]): Promise<boolean> {
       body: JSON.stringify({ events }),
       signal: AbortSignal.timeout(5_000),
     });
-    await res.body?.cancel();
+    await drain(res);
     return res.status === 202 || res.ok;
   } catch {
     return false;

@@ -8,8 +8,14 @@ export const sspAuth = (): MiddlewareHandler<EdgeEnv> =>
   async function sspAuth(c, next) {
     const key = c.req.header('x-api-key') ?? bearer(c.req.header('authorization'));
     if (!key || key.length > 512) return problem(c, { reason: 'auth_missing' });
-    const ssp = c.var.snapshot.sspByKeyHash.get(await sha256Hex(key));
-    if (!ssp) return problem(c, { reason: 'auth_unknown' });
+    const view = c.var.snapshot;
+    let ssp = view.knownKeys.get(key);
+    if (!ssp) {
+      ssp = view.sspByKeyHash.get(await sha256Hex(key));
+      if (!ssp) return problem(c, { reason: 'auth_unknown' });
+      // Only keys that matched are remembered (bounded), so unknown keys cannot grow the map.
+      if (view.knownKeys.size < 1_000) view.knownKeys.set(key, ssp);
+    }
     if (ssp.status !== 'active') return problem(c, { reason: 'ssp_paused', sspId: ssp.id });
     c.set('ssp', ssp);
     await next();

@@ -4,7 +4,6 @@ import { expandMacros } from './macros.ts';
 import { createNoticeSigner, type NoticeClaims, parseNoticeKeys } from './notice-token.ts';
 
 const claims: NoticeClaims = {
-  kind: 'win',
   auctionId: 'a1',
   impId: '1',
   bidId: 'b1',
@@ -13,7 +12,7 @@ const claims: NoticeClaims = {
   priceCpmMicros: 2_500_000,
   currency: 'USD',
   expiresAt: 1_000,
-  forward: 'https://dsp.example/win?p=${AUCTION_PRICE}',
+  forward: { win: 'https://dsp.example/win?p=${AUCTION_PRICE}' },
 };
 const OLD = 'k1:old-secret-0123456789abcdef';
 const NEW = 'k2:new-secret-0123456789abcdef';
@@ -24,7 +23,7 @@ describe('notice tokens', () => {
     const t = await s.sign(claims);
     expect(t.startsWith('n1.k2.')).toBe(true);
     const ok = await s.verify(t, 999);
-    expect(ok.ok && ok.value.priceCpmMicros).toBe(2_500_000);
+    expect(ok.ok && ok.value).toEqual({ ...claims, kid: 'k2' });
     expect(await s.verify(t, 1_000)).toEqual({ ok: false, error: { reason: 'expired', expiresAt: 1_000 } });
 
     const [v, kid, payload, mac] = t.split('.') as [string, string, string, string];

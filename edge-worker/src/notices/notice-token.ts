@@ -10,8 +10,12 @@ import { b64urlDecode, b64urlEncode } from './b64url.ts';
 export const NOTICE_KINDS = ['win', 'bill', 'loss', 'imp', 'click', 'conv'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
+/**
+ * One token per winning bid serves all its URLs: the SSP receives every one of them anyway, so
+ * binding a token to one kind would add no protection, only an HMAC per URL. The URL's path says
+ * which notice it is; dedupe counts each kind once.
+ */
 export interface NoticeClaims {
-  kind: NoticeKind;
   auctionId: string;
   impId: string;
   bidId: string;
@@ -23,16 +27,18 @@ export interface NoticeClaims {
   /** The same price in the buyer's bid currency: the ${AUCTION_PRICE} of its own notices. */
   buyerPriceCpmMicros?: number;
   buyerCurrency?: string;
-  /** Epoch ms after which the URL is refused. */
+  /** Epoch ms after which the URLs are refused. */
   expiresAt: number;
   crid?: string;
   campaignId?: string;
   leaseId?: string;
   seat?: string;
-  /** The buyer's own notice URL to call once ours has been accepted (macros unexpanded). */
-  forward?: string;
-  /** Click trackers: where to send the user (signed, so not an open redirect). */
+  /** The buyer's own notice URLs (macros unexpanded), called once ours verify. */
+  forward?: { win?: string; bill?: string; loss?: string };
+  /** Where a click lands (signed, so not an open redirect). */
   dest?: string;
+  /** Only on tokens minted by a click: a conversion must follow a click. */
+  clicked?: boolean;
 }
 
 export interface SignedClaims extends NoticeClaims {
@@ -51,6 +57,47 @@ export interface NoticeSigner {
 }
 
 const VERSION = 'n1';
+
+/** Short wire names keep the token, repeated in every URL of a bid, small. */
+const WIRE: ReadonlyArray<[keyof SignedClaims, string]> = [
+  ['auctionId', 'a'],
+  ['impId', 'i'],
+  ['bidId', 'b'],
+  ['bidderKind', 'k'],
+  ['bidderId', 'd'],
+  ['priceCpmMicros', 'p'],
+  ['currency', 'c'],
+  ['buyerPriceCpmMicros', 'bp'],
+  ['buyerCurrency', 'bc'],
+  ['expiresAt', 'x'],
+  ['crid', 'cr'],
+  ['campaignId', 'ca'],
+  ['leaseId', 'l'],
+  ['seat', 's'],
+  ['forward', 'f'],
+  ['dest', 'u'],
+  ['clicked', 'ck'],
+  ['kid', 'kid'],
+];
+
+function toWire(c: SignedClaims): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [long, short] of WIRE) if (c[long] !== undefined) out[short] = c[long];
+  return out;
+}
+
+function fromWire(w: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [long, short] of WIRE) if (w[short] !== undefined) out[long] = w[short];
+  return out;
+}
+
+/** base64url of a string's UTF-8; ASCII (the usual case) goes straight through btoa. */
+function encodeText(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
+  if (/^[\x00-\x7f]*$/.test(s)) return btoa(s).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  return b64urlEncode(enc.encode(s));
+}
 const KID_RE = /^[A-Za-z0-9_-]{1,32}$/;
 const MAX_TOKEN = 4096;
 const enc = new TextEncoder();
@@ -94,7 +141,7 @@ export function createNoticeSigner(spec: string | undefined): NoticeSigner {
   return {
     async sign(claims) {
       const kid = ring.current;
-      const head = `${VERSION}.${kid}.${b64urlEncode(enc.encode(JSON.stringify({ ...claims, kid })))}`;
+      const head = `${VERSION}.${kid}.${encodeText(JSON.stringify(toWire({ ...claims, kid })))}`;
       const mac = await crypto.subtle.sign('HMAC', await keyFor(kid)!, enc.encode(head));
       return `${head}.${b64urlEncode(new Uint8Array(mac))}`;
     },
@@ -126,18 +173,22 @@ export function createNoticeSigner(spec: string | undefined): NoticeSigner {
 function readClaims(bytes: Uint8Array): SignedClaims | null {
   let v: unknown;
   try {
-    v = JSON.parse(new TextDecoder().decode(bytes));
+    // Latin-1 round trip of what encodeText wrote with btoa; UTF-8 for the byte path.
+    const text = bytes.every((b) => b < 0x80)
+      ? String.fromCharCode(...bytes)
+      : new TextDecoder().decode(bytes);
+    v = JSON.parse(text);
   } catch {
     return null;
   }
-  if (typeof v !== 'object' || v === null) return null;
-  const c = v as SignedClaims;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const c = fromWire(v as Record<string, unknown>) as unknown as SignedClaims;
   const s = (x: unknown) => typeof x === 'string' && x.length > 0;
-  if (!(NOTICE_KINDS as readonly string[]).includes(c.kind)) return null;
   if (!s(c.auctionId) || !s(c.impId) || !s(c.bidId) || !s(c.bidderId) || !s(c.kid) || !s(c.currency))
     return null;
   if (c.bidderKind !== 'dsp' && c.bidderKind !== 'campaign') return null;
   if (!Number.isSafeInteger(c.priceCpmMicros) || c.priceCpmMicros < 0 || !Number.isSafeInteger(c.expiresAt))
     return null;
+  if (c.forward !== undefined && (typeof c.forward !== 'object' || c.forward === null)) return null;
   return c;
 }

@@ -14,6 +14,7 @@ import { planPrivacy } from '../auction/privacy-step.ts';
 import { respond } from '../auction/respond.ts';
 import type { LeaseWallet } from '../campaigns/lease-wallet.ts';
 import { type OwnBid, ownBids } from '../campaigns/own-bidder.ts';
+import { drain } from '../drain.ts';
 import type { EdgeEnv } from '../env.ts';
 import { type AuctionFacts, auctionEvents } from '../events/auction-events.ts';
 import { fanOut } from '../fanout/fan-out.ts';
@@ -173,7 +174,7 @@ export function auctionRoutes(state: EdgeState) {
       const outcome = runAuction({ request: req, bids: candidates, snapshot: snap, ssp });
       facts.outcome = outcome;
       settleOwn(outcome, ownIndex, wallet, waitUntil);
-      tellLosers(outcome, req.id, waitUntil);
+      if (c.env.LOSS_NOTICES !== 'off') tellLosers(outcome, req.id, waitUntil);
 
       const body = await respond(req, outcome, signer, {
         auctionId,
@@ -228,7 +229,7 @@ function tellLosers(outcome: AuctionOutcome, requestId: string, waitUntil: (p: P
     });
     waitUntil(
       fetch(url, { signal: AbortSignal.timeout(5_000) }).then(
-        (res) => res.body?.cancel(),
+        (res) => drain(res),
         () => {},
       ),
     );

@@ -6,6 +6,7 @@ import { eventId, type RtbEvent } from '@edge-rtb/shared/events';
 import { impressionCost } from '@edge-rtb/shared/money';
 import { LossReason } from '@edge-rtb/shared/openrtb/codes';
 import { Hono } from 'hono';
+import { drain } from '../drain.ts';
 import type { EdgeEnv } from '../env.ts';
 import { expandMacros } from '../notices/macros.ts';
 import {
@@ -43,15 +44,20 @@ export function noticeRoutes(state: EdgeState) {
       }
     }
     const claims = v.value;
-    if (claims.kind !== kind)
-      return c.json({ error: 'wrong_kind', message: `token is for ${claims.kind}, not ${kind}` }, 400);
+    // A conversion needs the token its click minted; that token is good for nothing else.
+    const fits =
+      kind === 'conv' ? claims.clicked === true : !claims.clicked && (kind !== 'click' || !!claims.dest);
+    if (!fits)
+      return c.json({ error: 'wrong_kind', message: `this token is not valid for a ${kind} notice` }, 400);
 
     const key = `${kind}:${claims.auctionId}:${claims.impId}:${claims.bidId}`;
     const first = await c.env.NOTICE_LEDGER.getByName(claims.auctionId).firstSeen(key, claims.expiresAt);
     if (first) {
-      const ev = toEvent(claims, c.req.query('loss'), c.env.POP, Number(c.req.query('v')));
+      const ev = toEvent(kind, claims, c.req.query('loss'), c.env.POP, Number(c.req.query('v')));
       if (ev) state.events.add([ev], sinkOf(c.env), (p) => c.executionCtx.waitUntil(p), flushMs(c.env));
-      if (claims.forward) c.executionCtx.waitUntil(forward(claims, c.req.query('loss')));
+      const target =
+        kind === 'win' || kind === 'bill' || kind === 'loss' ? claims.forward?.[kind] : undefined;
+      if (target) c.executionCtx.waitUntil(forward(target, kind, claims, c.req.query('loss')));
     }
     if (kind === 'click' && claims.dest)
       return c.redirect(await landing(signer, claims, c.env.PUBLIC_URL ?? new URL(c.req.url).origin), 302);
@@ -70,7 +76,7 @@ const CONVERSION_WINDOW_MS = 30 * 24 * 3600 * 1000;
  */
 async function landing(signer: NoticeSigner, c: SignedClaims, base: string): Promise<string> {
   const { kid: _kid, forward: _f, dest, ...rest } = c;
-  const conv = await signer.sign({ ...rest, kind: 'conv', expiresAt: Date.now() + CONVERSION_WINDOW_MS });
+  const conv = await signer.sign({ ...rest, clicked: true, expiresAt: Date.now() + CONVERSION_WINDOW_MS });
   const url = new URL(dest!);
   url.searchParams.set('edge_conv', `${base}/notice/conv?t=${conv}`);
   return url.toString();
@@ -83,6 +89,7 @@ export const sinkOf = (env: { CORE_URL: string; EDGE_TOKEN: string }) => ({
 export const flushMs = (env: { EVENTS_FLUSH_MS?: string }) => Number(env.EVENTS_FLUSH_MS) || undefined;
 
 function toEvent(
+  kind: NoticeKind,
   c: SignedClaims,
   lossParam: string | undefined,
   pop: string | undefined,
@@ -100,7 +107,7 @@ function toEvent(
     ...(c.campaignId ? { campaignId: c.campaignId } : {}),
     ...(c.leaseId ? { leaseId: c.leaseId } : {}),
   };
-  switch (c.kind) {
+  switch (kind) {
     case 'win':
       return null; // the auction already recorded the win; the nurl is forwarded only
     case 'bill':
@@ -142,21 +149,26 @@ function toEvent(
   }
 }
 
-async function forward(c: SignedClaims, lossParam: string | undefined): Promise<void> {
+async function forward(
+  target: string,
+  kind: NoticeKind,
+  c: SignedClaims,
+  lossParam: string | undefined,
+): Promise<void> {
   const code = Number(lossParam);
-  const url = expandMacros(c.forward!, {
+  const url = expandMacros(target, {
     auctionId: c.auctionId,
     bidId: c.bidId,
     impId: c.impId,
     priceCpmMicros: c.buyerPriceCpmMicros ?? c.priceCpmMicros,
     currency: c.buyerCurrency ?? c.currency,
     ...(c.seat ? { seatId: c.seat } : {}),
-    ...(c.kind === 'loss' ? { lossCode: Number.isInteger(code) ? code : LossReason.LostToHigherBid } : {}),
+    ...(kind === 'loss' ? { lossCode: Number.isInteger(code) ? code : LossReason.LostToHigherBid } : {}),
   });
   if (!/^https?:\/\//i.test(url)) return;
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-    await res.body?.cancel();
+    await drain(res);
   } catch {
     // The buyer's endpoint being down must not undo our own record of the notice.
   }

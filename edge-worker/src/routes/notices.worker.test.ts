@@ -55,7 +55,6 @@ describe('notices', () => {
     const flipped = payload.slice(0, 10) + (payload[10] === 'A' ? 'B' : 'A') + payload.slice(11);
     expect((await e.call(env, `/notice/win?t=${[v, kid, flipped, mac].join('.')}`)).status).toBe(403);
     const forged = await createNoticeSigner('k2:not-the-exchange-key-0000').sign({
-      kind: 'win',
       auctionId: 'a',
       impId: '1',
       bidId: 'b',
@@ -68,7 +67,8 @@ describe('notices', () => {
     expect((await e.call(env, `/notice/win?t=${forged}`)).status).toBe(403);
     expect((await e.call(env, '/notice/win?t=garbage')).status).toBe(400);
     expect((await e.call(env, '/notice/win')).status).toBe(400);
-    expect((await e.call(env, `/notice/bill?t=${token}`)).status).toBe(400);
+    expect((await e.call(env, `/notice/conv?t=${token}`)).status).toBe(400); // no click came first
+    expect((await e.call(env, `/notice/click?t=${token}`)).status).toBe(400); // no link to land on
     expect((await e.call(env, `/notice/nope?t=${token}`)).status).toBe(404);
     expect((await hit(bid.nurl)).status).toBe(200);
 
@@ -81,7 +81,6 @@ describe('notices', () => {
     const { bid, env, e } = await win('nt-rot', 'notice-rot');
     const [newKey, oldKey] = NOTICE_KEYS.split(',') as [string, string];
     const oldToken = await createNoticeSigner(oldKey).sign({
-      kind: 'win',
       auctionId: 'rot-1',
       impId: '1',
       bidId: 'b',

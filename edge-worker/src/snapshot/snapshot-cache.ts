@@ -3,6 +3,7 @@
 // core; afterwards a stale snapshot is served while one background refresh (ETag /
 // If-None-Match) runs under waitUntil: stale-while-revalidate.
 import { err, ok, type Result } from '@edge-rtb/shared/result';
+import { drain } from '../drain.ts';
 import { compileSnapshot, isConfigSnapshot, type SnapshotView } from './view.ts';
 
 export interface SnapshotSource {
@@ -93,13 +94,13 @@ export function createSnapshotCache({
       const res = await fetch(`${src.coreUrl}/v1/snapshot`, { headers, signal: AbortSignal.timeout(5_000) });
       const fetchedAt = now();
       if (res.status === 304 && prev) {
-        await res.body?.cancel();
+        await drain(res);
         const next = { ...prev, fetchedAt };
         await toPopCache(src, JSON.stringify(prev.view.raw), prev.etag, fetchedAt);
         return ok(next);
       }
       if (res.status !== 200) {
-        await res.body?.cancel();
+        await drain(res);
         return err({ reason: 'snapshot_unavailable', detail: `core answered ${res.status}` });
       }
       const text = await res.text();

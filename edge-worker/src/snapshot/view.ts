@@ -11,6 +11,8 @@ export interface SnapshotView {
   readonly blockedIps: CidrSet;
   /** Lower-cased user-agent fragments that mark a bot. */
   readonly botAgents: readonly string[];
+  /** SSP keys already verified against keyHashes, so a hot key is hashed once per version. */
+  readonly knownKeys: Map<string, SspConfig>;
 }
 
 export function compileSnapshot(raw: ConfigSnapshot): SnapshotView {
@@ -23,6 +25,7 @@ export function compileSnapshot(raw: ConfigSnapshot): SnapshotView {
     dspById: new Map(raw.dsps.map((d) => [d.id, d])),
     blockedIps: compileCidrs(raw.ivt.blockedIpRanges),
     botAgents: raw.ivt.blockedUserAgents.map((s) => s.toLowerCase()).filter((s) => s.length > 0),
+    knownKeys: new Map(),
   };
 }
 
