@@ -69,3 +69,56 @@ describe('POST /openrtb2/auction', async () => {
     expect((await e.auction(empty.env, bannerRequest())).status).toBe(204);
   });
 });
+
+describe('deals and currencies', async () => {
+  const t = await tenant('auction-deals', {
+    dsps: [
+      testDsp(DSP, 'dl-open', 'price=4'),
+      testDsp(DSP, 'dl-agency1', 'price=3&deal=AB-Agency1-0001&seat=Agency1'),
+      testDsp(DSP, 'dl-agency9', 'price=5&deal=AB-Agency1-0001&seat=Agency9'),
+      testDsp(DSP, 'dl-euro', 'price=2&cur=EUR'),
+    ],
+  });
+  const e = edge();
+  const pmp = (privateAuction: 0 | 1) => ({
+    imp: [
+      {
+        id: '1',
+        bidfloor: 0.03,
+        banner: { w: 300, h: 250 },
+        pmp: {
+          private_auction: privateAuction,
+          deals: [{ id: 'AB-Agency1-0001', at: 1, bidfloor: 2.5, wseat: ['Agency1'] }],
+        },
+      },
+    ],
+  });
+
+  it('a private auction sells only to the deal, to the seat it names', async () => {
+    const body = (await (await e.auction(t.env, bannerRequest({ at: 1, ...pmp(1) }))).json()) as Resp;
+    expect(body.seatbid[0]!.seat).toBe('Agency1');
+    expect(body.seatbid[0]!.bid[0]).toMatchObject({ dealid: 'AB-Agency1-0001', price: 2.7 });
+    const { events } = await t.recorded();
+    const losses = events.filter((x) => x.type === 'loss') as unknown as Array<{
+      bidderId: string;
+      reason: string;
+    }>;
+    expect(losses.find((l) => l.bidderId === 'dl-agency9')?.reason).toMatch(/^213:/); // seat not in wseat
+  });
+
+  it('an open auction with a deal offered still lets the best open bid win', async () => {
+    const body = (await (await e.auction(t.env, bannerRequest({ at: 1, ...pmp(0) }))).json()) as Resp;
+    expect(body.seatbid[0]!.seat).toBe('dl-open');
+  });
+
+  it('bids in other currencies compete after conversion; the buyer sees its own currency', async () => {
+    const t2 = await tenant('auction-cur', {
+      dsps: [testDsp(DSP, 'cu-usd', 'price=2.1'), testDsp(DSP, 'cu-eur', 'price=2&cur=EUR')],
+    });
+    const body = (await (await e.auction(t2.env, bannerRequest({ at: 1 }))).json()) as Resp;
+    expect(body.seatbid[0]!.seat).toBe('cu-eur'); // 2.00 EUR = 2.20 USD > 2.10 USD
+    expect(body.cur).toBe('USD');
+    expect(body.seatbid[0]!.bid[0]!.price).toBe(1.98); // 2.20 less 10%
+    expect(body.seatbid[0]!.bid[0]!.adm).toContain('data-price="2"'); // what it pays, in EUR
+  });
+});

@@ -111,6 +111,7 @@ function openrtbBids(
     adomain: [q.get('adomain') ?? `${dsp}.buyer.example`],
     cat: [q.get('cat') ?? 'IAB3'],
     ...sizeOf(imp),
+    ...(q.get('deal') ? { dealid: q.get('deal') } : {}),
   }));
   if (mode === 'invalid') {
     const first = imps[0]?.id ?? '1';
