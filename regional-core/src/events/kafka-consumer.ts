@@ -33,6 +33,13 @@ export async function createKafkaConsumer(o: {
   let notify: (() => void) | null = null;
   let running = true;
 
+  consumer.on(consumer.events.CRASH, (e) =>
+    logger.warn('kafka consumer crashed', {
+      group,
+      error: e.payload.error.message,
+      restart: e.payload.restart,
+    }),
+  );
   await consumer.connect();
   await consumer.subscribe({ topics: [...logical.keys()], fromBeginning: true });
   await consumer.run({
