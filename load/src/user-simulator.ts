@@ -34,6 +34,8 @@ export interface UserSimStats {
   missingImpressionTracker: number;
   missingClickTracker: number;
   droppedOverLimit: number;
+  /** Why calls failed: "<kind> <status>" or "<kind> <error code>", to tell a 403 from a timeout. */
+  failures: Record<string, number>;
   /** Ads whose billing notice or impression pixel the edge accepted: impressions that must become events. */
   impressionsCounted: number;
   expectedClicks: number;
@@ -68,6 +70,7 @@ export function createUserSimulator(o: UserSimOptions): UserSimulator {
     missingImpressionTracker: 0,
     missingClickTracker: 0,
     droppedOverLimit: 0,
+    failures: {},
     impressionsCounted: 0,
     expectedClicks: 0,
     expectedConversions: 0,
@@ -93,13 +96,19 @@ export function createUserSimulator(o: UserSimOptions): UserSimulator {
         if (r.statusCode < 400) {
           s.ok[kind]++;
           onOk?.();
-        } else s.failed[kind]++;
+        } else {
+          s.failed[kind]++;
+          const k = `${kind} ${r.statusCode}`;
+          s.failures[k] = (s.failures[k] ?? 0) + 1;
+        }
         const location = r.headers.location;
         if (onRedirect && r.statusCode >= 300 && r.statusCode < 400 && typeof location === 'string')
           onRedirect(location);
       })
-      .catch(() => {
+      .catch((err: { code?: string }) => {
         s.failed[kind]++;
+        const k = `${kind} ${err.code ?? 'error'}`;
+        s.failures[k] = (s.failures[k] ?? 0) + 1;
       })
       .finally(() => inflight.delete(p));
     inflight.add(p);
