@@ -157,6 +157,13 @@ export async function runScenario(
           overruns: leaseOverruns({ ...tapAfter, seen: new Set() }),
           withoutLease: tapAfter.campaignImpressionsWithoutLease,
         },
+        trackerCalls: phase.users
+          ? {
+              sent: Object.values(phase.users.sent).reduce((a, b) => a + b, 0),
+              failed: Object.values(phase.users.failed).reduce((a, b) => a + b, 0),
+              failures: phase.users.failures,
+            }
+          : undefined,
         trackers: phase.users
           ? {
               impression: phase.users.impressionsCounted,

@@ -11,6 +11,7 @@ import {
   type RunFacts,
   STANDARD,
   spentWithinLeases,
+  trackersAccepted,
   trackersBecameEvents,
 } from './invariants.ts';
 import { summarize } from './percentiles.ts';
@@ -71,6 +72,14 @@ describe('invariants', () => {
       detail: 'impression: 51 accepted, 50 events delivered to the core',
     });
     expect(trackersBecameEvents({ ...healthy(), trackers: { impression: 50 } }).ok).toBe(true);
+  });
+
+  it('catch tracker calls the edge refused', () => {
+    const f = { ...healthy(), trackerCalls: { sent: 10, failed: 10, failures: { 'impression 403': 10 } } };
+    expect(trackersAccepted(f)).toMatchObject({
+      ok: false,
+      detail: '10 of 10 tracker calls failed: {"impression 403":10}',
+    });
   });
 
   it('catch bot traffic that was sold', () => {

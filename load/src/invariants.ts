@@ -26,6 +26,8 @@ export interface RunFacts {
   leaks: Record<string, number>;
   /** Trackers the simulated users had accepted by the edge, by event type (impression, click, conversion). */
   trackers?: Record<string, number> | undefined;
+  /** Tracker and notice calls the simulated users made, and why those that failed failed. */
+  trackerCalls?: { sent: number; failed: number; failures: Record<string, number> } | undefined;
   /** Leases seen granted, those whose impressions cost more than they held (or were never granted), and own-campaign impressions that named no lease. */
   leases?:
     | {
@@ -179,6 +181,19 @@ export const trackersBecameEvents: Invariant = (f) => {
   };
 };
 
+export const trackersAccepted: Invariant = (f) => {
+  if (!f.trackerCalls)
+    return { name: 'the edge accepted every genuine tracker', ok: true, detail: 'no users simulated' };
+  const { sent, failed, failures } = f.trackerCalls;
+  return {
+    name: 'the edge accepted every genuine tracker',
+    ok: failed === 0,
+    detail: failed
+      ? `${failed} of ${sent} tracker calls failed: ${JSON.stringify(failures)}`
+      : `${sent} tracker calls accepted`,
+  };
+};
+
 export const STANDARD: Invariant[] = [
   no5xx,
   p99WithinTmax,
@@ -186,6 +201,7 @@ export const STANDARD: Invariant[] = [
   spentWithinLeases,
   noLostEvents,
   trackersBecameEvents,
+  trackersAccepted,
   badInputIs4xx,
   loadGeneratorKeptUp,
   noPrivacyLeaks,
