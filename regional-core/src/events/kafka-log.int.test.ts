@@ -4,8 +4,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@edge-rtb/shared/log';
+import { afterAll } from 'vitest';
 import { createKafkaLog } from './kafka-log.ts';
 import { logConformance } from './log.conformance.ts';
+import { deleteTopicsWithPrefix } from './testing/kafka-cleanup.ts';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
 const outboxDir = await mkdtemp(join(tmpdir(), 'kafka-outbox-'));
@@ -18,3 +20,5 @@ logConformance('kafka', {
     return log;
   },
 });
+
+afterAll(() => deleteTopicsWithPrefix(brokers, prefix));

@@ -17,11 +17,13 @@ import type { ChStore } from './ch/store.ts';
 import { createServerStore } from './ch/store.ts';
 import type { EventsPart } from './part.ts';
 import { createEventsPart } from './part.ts';
+import { deleteTopicsWithPrefix } from './testing/kafka-cleanup.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const KAFKA = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
 const CH = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:18123';
 const run = `it${Date.now()}`;
+afterAll(() => deleteTopicsWithPrefix(KAFKA.split(','), `${run}.`));
 const env = (name: string, dataDir: string): Record<string, string> => ({
   EDGE_RTB_MODE: 'cluster',
   EDGE_RTB_DATA: dataDir,
