@@ -1,28 +1,17 @@
-// POST /openrtb2/auction: the hot path. Handlers only sequence the pure rules: authenticate,
-// cap and parse, request policy, privacy per DSP, fan-out and own campaigns in parallel, bid
-// validation and blocklists, the auction, the response with signed notices, then (after the
-// response, via waitUntil) events, holds settled and losing buyers told.
-
-import { dspCandidates } from '@edge-rtb/shared/auction/candidates';
 import { runAuction } from '@edge-rtb/shared/auction/run';
-import type { AuctionOutcome, CandidateBid } from '@edge-rtb/shared/auction/types';
-import type { DspOutcome } from '@edge-rtb/shared/events';
-import { impressionCost } from '@edge-rtb/shared/money';
 import { parseBidRequest } from '@edge-rtb/shared/openrtb/parse';
 import { Hono } from 'hono';
+import { settleHolds, tellLosers } from '../auction/after-auction.ts';
+import { collectCandidates } from '../auction/collect.ts';
 import { planPrivacy } from '../auction/privacy-step.ts';
 import { respond } from '../auction/respond.ts';
-import type { LeaseWallet } from '../campaigns/lease-wallet.ts';
-import { type OwnBid, ownBids } from '../campaigns/own-bidder.ts';
-import { drain } from '../drain.ts';
+import { ownBids } from '../campaigns/own-bidder.ts';
 import type { EdgeEnv } from '../env.ts';
 import { type AuctionFacts, auctionEvents } from '../events/auction-events.ts';
 import { fanOut } from '../fanout/fan-out.ts';
-import { validateAdapterBids } from '../fanout/validate-bids.ts';
 import { sspAuth } from '../middleware/auth.ts';
 import { bodyLimit } from '../middleware/body-limit.ts';
 import { withSnapshot } from '../middleware/snapshot.ts';
-import { expandMacros } from '../notices/macros.ts';
 import { type EdgeOutcome, mapOutcome, problem } from '../outcomes.ts';
 import { eligibleDsps } from '../policy/eligibility.ts';
 import { checkRequestPolicy } from '../policy/request-policy.ts';
@@ -112,68 +101,12 @@ export function auctionRoutes(state: EdgeState) {
       const own = ownBids(req, snap.campaigns, state.scorer, wallet, waitUntil);
       const results = await pending;
 
-      const candidates: CandidateBid[] = [];
-      const ownIndex = new Map<CandidateBid, OwnBid>();
-      for (const o of own.bids) {
-        const cand: CandidateBid = {
-          bidderKind: 'campaign',
-          bidderId: o.campaign.id,
-          seat: o.campaign.advertiserId,
-          priceCpmMicros: o.cpmMicros,
-          cur: snap.exchange.currency,
-          bid: o.bid,
-        };
-        ownIndex.set(cand, o);
-        candidates.push(cand);
-      }
-      facts.own = ownIndex;
-      for (const s of own.satOut)
-        facts.rejected.push({
-          bidderKind: 'campaign',
-          bidderId: s.campaignId,
-          impId: s.impId,
-          bidId: `${s.campaignId}:${s.impId}`,
-          reason: s.reason,
-        });
-      const currencies = Object.keys(snap.currencyRates);
-      const dspOutcomes: DspOutcome[] = [...filtered];
-      for (const r of results) {
-        const { valid, rejected } = validateAdapterBids(r.bids, req, currencies);
-        for (const d of r.dropped) facts.rejected.push({ bidderKind: 'dsp', bidderId: r.dsp.id, ...d });
-        for (const e of rejected)
-          facts.rejected.push({
-            bidderKind: 'dsp',
-            bidderId: r.dsp.id,
-            impId: e.impId ?? '',
-            bidId: e.bidId ?? '',
-            reason: `${e.reason}:${e.code}:${e.message}`,
-          });
-        candidates.push(
-          ...dspCandidates(r.dsp.id, { id: req.id, cur: snap.exchange.currency, bids: valid, errors: [] }),
-        );
-        const outcome = r.outcome === 'bid' && valid.length === 0 ? 'invalid' : r.outcome;
-        const why =
-          rejected.length > 0
-            ? rejected
-                .slice(0, 2)
-                .map((e) => e.message)
-                .join('; ')
-            : r.reason;
-        dspOutcomes.push({
-          dspId: r.dsp.id,
-          latencyMs: r.latencyMs,
-          outcome,
-          bids: valid.length,
-          ...(why ? { reason: why } : {}),
-        });
-      }
-      facts.dsps = dspOutcomes;
-      facts.accepted = candidates;
+      const { candidates, own: ownIndex } = collectCandidates(req, snap, own, results, filtered, facts);
       if (candidates.length === 0) return endWith({ reason: 'no_bids', requestId: req.id });
 
       const outcome = runAuction({ request: req, bids: candidates, snapshot: snap, ssp });
       facts.outcome = outcome;
-      settleOwn(outcome, ownIndex, wallet, waitUntil);
+      settleHolds(outcome, ownIndex, wallet, waitUntil);
       if (c.env.LOSS_NOTICES !== 'off') tellLosers(outcome, req.id, waitUntil);
 
       const body = await respond(req, outcome, signer, {
@@ -190,48 +123,4 @@ export function auctionRoutes(state: EdgeState) {
     },
   );
   return app;
-}
-
-/** Every own-campaign hold ends here: the winner spends its clearing price, the rest release. */
-function settleOwn(
-  outcome: AuctionOutcome,
-  own: ReadonlyMap<CandidateBid, OwnBid>,
-  wallet: LeaseWallet,
-  waitUntil: (p: Promise<unknown>) => void,
-) {
-  const won = new Map(
-    outcome.imps.flatMap((i) => (i.winner ? [[i.winner.candidate, i.winner] as const] : [])),
-  );
-  for (const [cand, o] of own) {
-    const w = won.get(cand);
-    if (w) wallet.spend(o.ticket, impressionCost(w.clearingCpmMicros), waitUntil);
-    else wallet.release(o.ticket, waitUntil);
-  }
-}
-
-/** Losing DSP bids get their lurl called with the loss reason, after the response. */
-function tellLosers(outcome: AuctionOutcome, requestId: string, waitUntil: (p: Promise<unknown>) => void) {
-  const all = [
-    ...outcome.imps.flatMap((i) =>
-      i.losers.map((l) => ({ l, impId: i.impId, min: i.winner?.clearingCpmMicros })),
-    ),
-    ...outcome.unmatched.map((l) => ({ l, impId: l.candidate.bid.impid, min: undefined })),
-  ];
-  for (const { l, impId, min } of all) {
-    const lurl = l.candidate.bidderKind === 'dsp' ? l.candidate.bid.lurl : undefined;
-    if (!lurl || !/^https?:\/\//i.test(lurl)) continue;
-    const url = expandMacros(lurl, {
-      auctionId: requestId,
-      bidId: l.candidate.bid.id,
-      impId,
-      lossCode: l.reason,
-      ...(min !== undefined ? { minToWinCpmMicros: min } : {}),
-    });
-    waitUntil(
-      fetch(url, { signal: AbortSignal.timeout(5_000) }).then(
-        (res) => drain(res),
-        () => {},
-      ),
-    );
-  }
 }
