@@ -174,6 +174,9 @@ export interface LeaseDrift {
   provenSpentMicros: number;
   wins: number;
   driftMicros: number;
+  /** Impressions tracked under the lease and what they cost: a win without its impression shows here. */
+  impressions: number;
+  impressionMicros: number;
 }
 
 /** Leases that ended in the window, against the spend their win events prove. */
@@ -191,19 +194,26 @@ export async function leaseDrift(
      GROUP BY lease_id HAVING settled = 1 OR expired = 1
      ORDER BY ended_ms LIMIT ${q.limit}`,
   );
-  const proven = new Map<string, { micros: number; wins: number }>();
+  const proven = new Map<string, { micros: number; wins: number; impMicros: number; imps: number }>();
   for (let i = 0; i < leases.length; i += 2000) {
     const ids = leases.slice(i, i + 2000).map((l) => sqlString(String(l.lease_id)));
     for (const r of await store.query(
-      `SELECT lease_id, sum(cost_micros) AS micros, count() AS wins FROM events FINAL
-       WHERE type = 'win' AND lease_id IN (${ids.join(',')}) GROUP BY lease_id`,
+      `SELECT lease_id, sumIf(cost_micros, type = 'win') AS micros, countIf(type = 'win') AS wins,
+         sumIf(cost_micros, type = 'impression') AS imp_micros, countIf(type = 'impression') AS imps
+       FROM events FINAL
+       WHERE type IN ('win', 'impression') AND lease_id IN (${ids.join(',')}) GROUP BY lease_id`,
     ))
-      proven.set(String(r.lease_id), { micros: n(r.micros), wins: n(r.wins) });
+      proven.set(String(r.lease_id), {
+        micros: n(r.micros),
+        wins: n(r.wins),
+        impMicros: n(r.imp_micros),
+        imps: n(r.imps),
+      });
   }
   return leases.map((l) => {
     const settled = n(l.settled) === 1;
     const reported = settled ? n(l.settled_micros) : n(l.amount_micros);
-    const p = proven.get(String(l.lease_id)) ?? { micros: 0, wins: 0 };
+    const p = proven.get(String(l.lease_id)) ?? { micros: 0, wins: 0, impMicros: 0, imps: 0 };
     return {
       leaseId: String(l.lease_id),
       campaignId: String(l.campaign_id),
@@ -213,6 +223,8 @@ export async function leaseDrift(
       provenSpentMicros: p.micros,
       wins: p.wins,
       driftMicros: reported - p.micros,
+      impressions: p.imps,
+      impressionMicros: p.impMicros,
     };
   });
 }

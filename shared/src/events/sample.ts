@@ -105,6 +105,7 @@ export function sampleAuction(n: number, o: SampleOptions = {}): RtbEvent[] {
     bidderKind: winner.bidderKind,
     bidderId: winner.bidderId,
     ...(win.campaignId ? { campaignId: win.campaignId } : {}),
+    ...(win.leaseId ? { leaseId: win.leaseId } : {}),
     amountMicros: impressionCost(winner.priceCpmMicros),
   };
   return [auction, ...bids, win, ...losses, imp];
