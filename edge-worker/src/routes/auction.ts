@@ -1,3 +1,7 @@
+// POST /openrtb2/auction: the hot path. Handlers only sequence the pure rules: authenticate,
+// cap and parse, request policy, privacy per DSP, fan-out and own campaigns in parallel, bid
+// validation, the auction, the response with signed notices, then (after the response, via
+// waitUntil) events, holds settled and losing buyers told.
 import { runAuction } from '@edge-rtb/shared/auction/run';
 import { parseBidRequest } from '@edge-rtb/shared/openrtb/parse';
 import { Hono } from 'hono';
