@@ -32,10 +32,25 @@ export interface FanOutDeps {
 }
 
 export function fanOut(calls: DspCall[], deadlineAt: number, deps: FanOutDeps): Promise<DspResult[]> {
-  return Promise.all(calls.map((call) => callDsp(call, deadlineAt, deps)));
+  // DSPs with the same time budget share one timer: usually all of them (the auction deadline).
+  const signals = new Map<number, AbortSignal>();
+  const signalFor = (ms: number) => {
+    let s = signals.get(ms);
+    if (!s) {
+      s = AbortSignal.timeout(ms);
+      signals.set(ms, s);
+    }
+    return s;
+  };
+  return Promise.all(calls.map((call) => callDsp(call, deadlineAt, deps, signalFor)));
 }
 
-async function callDsp({ dsp, request }: DspCall, deadlineAt: number, deps: FanOutDeps): Promise<DspResult> {
+async function callDsp(
+  { dsp, request }: DspCall,
+  deadlineAt: number,
+  deps: FanOutDeps,
+  signalFor: (ms: number) => AbortSignal,
+): Promise<DspResult> {
   const now = deps.now ?? Date.now;
   const started = now();
   const dropped: DspResult['dropped'] = [];
@@ -62,7 +77,7 @@ async function callDsp({ dsp, request }: DspCall, deadlineAt: number, deps: FanO
   if (made.requests.length === 0)
     return done('filtered', [], made.errors[0]?.message ?? 'adapter sent nothing');
 
-  const signal = AbortSignal.timeout(budgetMs);
+  const signal = signalFor(budgetMs);
   const answers = await Promise.all(made.requests.map((r) => send(r, dsp.gzip, signal)));
   const bids: AdapterBid[] = [];
   const problems: string[] = made.errors.map((e) => e.message);
