@@ -72,9 +72,11 @@ export async function runScenario(
         ownServices,
       };
       const stepFailures: string[] = [];
+      const stepsRun: string[] = [];
       const timers = (s.steps ?? []).map((step) =>
         setTimeout(() => {
           log(`t=${step.atS}s ${step.label}`);
+          stepsRun.push(step.label);
           step.run(ctx).catch((err) => {
             stepFailures.push(`"${step.label}": ${String(err)}`);
             ctx.notes.push(`step "${step.label}" failed: ${String(err)}`);
@@ -177,7 +179,16 @@ export async function runScenario(
       const stepsRan: Invariant = () => ({
         name: 'chaos steps ran',
         ok: stepFailures.length === 0,
-        detail: stepFailures.length ? stepFailures.join('; ') : `${(s.steps ?? []).length} steps ran`,
+        detail: stepFailures.length
+          ? stepFailures.join('; ')
+          : `ran: ${stepsRun.join(', ') || 'none'}${
+              stepsRun.length < (s.steps ?? []).length
+                ? ` (after the end of a shortened run, not run: ${(s.steps ?? [])
+                    .filter((x) => !stepsRun.includes(x.label))
+                    .map((x) => x.label)
+                    .join(', ')})`
+                : ''
+            }`,
       });
       const invariants = [
         ...s.invariants,
