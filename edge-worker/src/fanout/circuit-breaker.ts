@@ -1,17 +1,23 @@
-// Per-DSP circuit breaker (per isolate). After `failureThreshold` consecutive failures
-// (timeouts, 5xx, transport errors) the DSP is skipped for `openMs`; then exactly one request
-// is let through as a probe (half-open): success closes the circuit, failure re-opens it with
-// a doubled wait (capped), so a dead DSP costs one request per window instead of one per auction.
+// Per-DSP circuit breaker (per isolate). It opens when a DSP is failing, not merely slow: over
+// its last `window` calls at least `minFailures` failed and they are at least `failureRatio` of
+// the calls. Failures are 5xx, transport errors and timeouts of the DSP's own timeoutMs; a DSP
+// that misses only the auction's tighter deadline is late, not broken (fan-out decides which).
+// Open, it is skipped for `openMs`; then one probe goes through (half-open): success closes
+// the circuit with a clean window, failure re-opens it for twice as long (capped).
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
 export interface BreakerOptions {
-  failureThreshold?: number;
+  window?: number;
+  minFailures?: number;
+  failureRatio?: number;
   openMs?: number;
   maxOpenMs?: number;
   now?: () => number;
 }
 
 interface Entry {
+  /** Last calls, true = failed; at most `window` long. */
+  recent: boolean[];
   failures: number;
   state: BreakerState;
   openUntil: number;
@@ -24,23 +30,36 @@ export interface CircuitBreakers {
   allow(id: string): boolean;
   success(id: string): void;
   failure(id: string): void;
+  /** Answered too late for this auction only: neither health nor failure; frees a probe slot. */
+  late(id: string): void;
   state(id: string): BreakerState;
 }
 
 export function createCircuitBreakers({
-  failureThreshold = 5,
+  window = 20,
+  minFailures = 5,
+  failureRatio = 0.5,
   openMs = 2_000,
-  maxOpenMs = 30_000,
+  maxOpenMs = 15_000,
   now = Date.now,
 }: BreakerOptions = {}): CircuitBreakers {
   const entries = new Map<string, Entry>();
   const entry = (id: string): Entry => {
     let e = entries.get(id);
     if (!e) {
-      e = { failures: 0, state: 'closed', openUntil: 0, openMs, probeInFlight: false };
+      e = { recent: [], failures: 0, state: 'closed', openUntil: 0, openMs, probeInFlight: false };
       entries.set(id, e);
     }
     return e;
+  };
+  const record = (e: Entry, failed: boolean) => {
+    e.recent.push(failed);
+    if (failed) e.failures++;
+    if (e.recent.length > window && e.recent.shift()) e.failures--;
+  };
+  const open = (e: Entry) => {
+    e.state = 'open';
+    e.openUntil = now() + e.openMs;
   };
   return {
     allow(id) {
@@ -55,23 +74,27 @@ export function createCircuitBreakers({
     },
     success(id) {
       const e = entry(id);
-      e.failures = 0;
-      e.state = 'closed';
-      e.openMs = openMs;
+      if (e.state !== 'closed') {
+        e.recent = [];
+        e.failures = 0;
+        e.openMs = openMs;
+        e.state = 'closed';
+      } else record(e, false);
       e.probeInFlight = false;
     },
     failure(id) {
       const e = entry(id);
-      e.failures++;
       if (e.state === 'half_open') {
         e.openMs = Math.min(e.openMs * 2, maxOpenMs);
-        e.state = 'open';
-        e.openUntil = now() + e.openMs;
-      } else if (e.state === 'closed' && e.failures >= failureThreshold) {
-        e.state = 'open';
-        e.openUntil = now() + e.openMs;
+        open(e);
+      } else if (e.state === 'closed') {
+        record(e, true);
+        if (e.failures >= minFailures && e.failures >= e.recent.length * failureRatio) open(e);
       }
       e.probeInFlight = false;
+    },
+    late(id) {
+      entry(id).probeInFlight = false;
     },
     state(id) {
       const e = entry(id);

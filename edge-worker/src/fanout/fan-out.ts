@@ -112,9 +112,12 @@ async function callDsp(
     }
   });
 
-  // Timeouts and server failures trip the breaker; a DSP that answers, even badly, is alive.
-  if (timeouts + failures > 0) deps.breakers.failure(dsp.id);
-  else deps.breakers.success(dsp.id);
+  // Server failures, and timeouts of the DSP's own limit, count against its breaker; missing
+  // only the auction's tighter deadline is lateness, not breakage; an answer, even bad, is life.
+  const ownLimit = budgetMs >= dsp.timeoutMs;
+  if (failures > 0 || (timeouts > 0 && ownLimit)) deps.breakers.failure(dsp.id);
+  else if (timeouts === 0) deps.breakers.success(dsp.id);
+  else deps.breakers.late(dsp.id);
 
   const reason = problems.length > 0 ? problems.slice(0, 3).join('; ') : undefined;
   if (bids.length > 0) return done('bid', bids, reason);

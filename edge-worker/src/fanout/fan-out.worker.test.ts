@@ -125,7 +125,7 @@ describe('fan-out to real DSPs', () => {
     const t = await tenant('fan-breaker', { dsps: [testDsp(DSP, 'flaky-1', 'mode=flaky&price=1')] });
     await fetch(`${DSP}/_control?dsp=flaky-1&fail=1`, { method: 'POST' });
     let clock = 0;
-    const e = edge({ breaker: { failureThreshold: 2, openMs: 1_000, now: () => clock } });
+    const e = edge({ breaker: { minFailures: 2, openMs: 1_000, now: () => clock } });
     for (let i = 0; i < 2; i++) await e.auction(t.env, bannerRequest());
     expect((await lastAuction(t)).byDsp['flaky-1']).toMatchObject({ outcome: 'error' });
     expect((await e.auction(t.env, bannerRequest())).status).toBe(204);
@@ -135,5 +135,16 @@ describe('fan-out to real DSPs', () => {
     clock = 1_000;
     expect((await e.auction(t.env, bannerRequest())).status).toBe(200); // the probe succeeds
     expect(e.state.breakers.state('flaky-1')).toBe('closed');
+  });
+
+  it('a DSP that is only late for tight auctions is not broken: its circuit stays closed', async () => {
+    const t = await tenant('fan-late', {
+      dsps: [testDsp(DSP, 'late-1', 'price=1&delay=150', { timeoutMs: 500 })],
+    });
+    const e = edge({ breaker: { minFailures: 2 } });
+    for (let i = 0; i < 4; i++)
+      expect((await e.auction(t.env, bannerRequest({ tmax: 100 }))).status).toBe(204);
+    expect((await lastAuction(t)).byDsp['late-1']).toMatchObject({ outcome: 'timeout' });
+    expect(e.state.breakers.state('late-1')).toBe('closed');
   });
 });
