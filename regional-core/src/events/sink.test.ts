@@ -55,6 +55,14 @@ describe('ClickHouse sink on chDB + local log', () => {
     await again.stop();
     expect(again.status().inserted).toBe(0);
 
+    // a replayed win notice, stamped 90 s after the first one: same id, still counted once
+    const win = events.find((e) => e.type === 'win')!;
+    await log.append(toRecords([{ ...win, ts: win.ts + 90_000 }]));
+    const replay = createSink({ log, store, logger, group: 'replayed-notice', batchSize: 1, maxDelayMs: 10 });
+    await replay.start();
+    await until(async () => replay.status().duplicates + replay.status().inserted > events.length + 50);
+    await replay.stop();
+
     const [all] = await store.query<{ n: string }>('SELECT count() AS n FROM events');
     expect(Number(all!.n)).toBe(events.length);
     const wins = events.filter((e) => e.type === 'win' && e.bidderKind === 'campaign');

@@ -21,6 +21,8 @@ export interface SinkOptions {
   group?: string;
   batchSize?: number;
   maxDelayMs?: number;
+  /** How far back a replayed notice (win, loss, impression, click, conversion) is still recognised. */
+  replayWindowMs?: number;
   /** Called after each committed batch (benchmark, tests). */
   onFlush?: (f: { events: number; inserted: number; duplicates: number; lagsMs: number[] }) => void;
 }
@@ -32,7 +34,16 @@ export interface Sink {
 }
 
 export function createSink(o: SinkOptions): Sink {
-  const { log, store, logger, metrics, group = 'clickhouse-sink', batchSize = 50_000, maxDelayMs = 1000 } = o;
+  const {
+    log,
+    store,
+    logger,
+    metrics,
+    group = 'clickhouse-sink',
+    batchSize = 50_000,
+    maxDelayMs = 1000,
+    replayWindowMs = 5 * 60_000,
+  } = o;
   let consumer: LogConsumer | null = null;
   let running = false;
   let paused = false;
@@ -65,7 +76,12 @@ export function createSink(o: SinkOptions): Sink {
       if (e.ts < lo) lo = e.ts;
       if (e.ts > hi) hi = e.ts;
     }
-    const existing = `(SELECT type, id FROM events WHERE ts >= ${sqlString(chDateTime(lo))} AND ts <= ${sqlString(chDateTime(hi))})`;
+    // Repeats of a batch carry the same ts, so the batch's own time range finds them. A replayed
+    // notice (win, loss, tracker) may be stamped later than its first copy: for those types look
+    // back replayWindowMs too. Only ids of this batch are collected, so the set stays small.
+    const range = `ts <= ${sqlString(chDateTime(hi))} AND (ts >= ${sqlString(chDateTime(lo))}
+      OR (type IN (${NOTICE_TYPES}) AND ts >= ${sqlString(chDateTime(lo - replayWindowMs))}))`;
+    const existing = `(SELECT type, id FROM events WHERE ${range} AND id IN (SELECT id FROM ${staging}))`;
     const [dup] = await store.query<{ n: string }>(
       `SELECT count() AS n FROM ${staging} WHERE (type, id) IN ${existing}`,
     );
@@ -158,4 +174,5 @@ export function createSink(o: SinkOptions): Sink {
   };
 }
 
+const NOTICE_TYPES = ['win', 'loss', 'impression', 'click', 'conversion'].map((t) => `'${t}'`).join(', ');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
