@@ -26,7 +26,10 @@ interface Base<T extends EventType> {
   /** Stable id, e.g. `${auctionId}:win:${impId}`; the dedup key everywhere. */
   id: string;
   type: T;
-  /** Epoch milliseconds when it happened. */
+  /**
+   * Epoch milliseconds when it happened. A resent batch must carry the same ts; a replayed
+   * notice may carry a later one and is still recognised as a repeat within 5 minutes.
+   */
   ts: number;
   /** Key for partitioning: all events of one auction stay in order. Lease events use the lease id. */
   auctionId: string;
