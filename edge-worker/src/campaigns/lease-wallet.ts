@@ -98,10 +98,11 @@ export function createLeaseWallet({
   function fetchLease(campaignId: string, p: Purse, waitUntil: WaitUntil) {
     if (p.fetching || now() < p.retryAt) return;
     p.fetching = true;
-    const want = p.current?.lease.amountMicros;
+    // No requestedMicros: the core sizes a lease to last about a minute at this holder's spend
+    // rate; asking for the last lease's amount would cap every grant at the first one's size.
     waitUntil(
       client
-        .request({ campaignId, holder, ...(want ? { requestedMicros: want } : {}) })
+        .request({ campaignId, holder })
         .then((res) => {
           if (!res) p.retryAt = now() + retryMs;
           else if (res.lease === null) p.retryAt = now() + Math.max(res.retryAfterMs, retryMs);
