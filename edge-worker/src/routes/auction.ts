@@ -96,14 +96,14 @@ export function auctionRoutes(state: EdgeState) {
       const req = withExchangeNode(original, snap.exchange.asi, ssp.id);
       const { eligible, filtered } = eligibleDsps(req, snap.dsps, state.limiter);
       const wallet = state.wallet(c.env);
-      // Own campaigns decide synchronously while the DSP calls are in flight.
-      const pending = fanOut(
+      const results = await fanOut(
         eligible.map((dsp) => ({ dsp, request: privacy.requestFor(dsp, req) })),
         deadlineAt,
         { breakers: state.breakers },
       );
+      // Own campaigns bid after the fan-out: any lease fetch they trigger then never competes
+      // with a DSP call for the invocation's outbound connections (6 on Cloudflare).
       const own = ownBids(req, snap.campaigns, state.scorer, wallet, waitUntil);
-      const results = await pending;
 
       const { candidates, own: ownIndex } = collectCandidates(req, snap, own, results, filtered, facts);
       if (candidates.length === 0) return endWith({ reason: 'no_bids', requestId: req.id });
