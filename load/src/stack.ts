@@ -7,6 +7,7 @@ import { type CoreTap, startCoreTap } from './core-tap.ts';
 import type { DspProfile } from './dsp-behavior.ts';
 import type { DspFleet } from './dsp-fleet.ts';
 import { startFleetProcess } from './dsp-fleet-process.ts';
+import { startEdgeRaw } from './edge-raw.ts';
 import { REPO } from './paths.ts';
 import { isListening, type Managed, start, waitHealthy } from './processes.ts';
 import { servicesEnv } from './services.ts';
@@ -28,6 +29,8 @@ export interface StackOptions {
   seed: number;
   coreEnv?: Record<string, string>;
   edgeEnv?: Record<string, string>;
+  /** 'serve' (default): edge-worker/scripts/serve.ts (Miniflare API); 'raw': plain workerd config (edge-raw.ts). */
+  edgeRuntime?: 'serve' | 'raw';
 }
 
 export interface Stack {
@@ -87,11 +90,21 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   };
   try {
     await startCore();
-    const edge = start('edge', process.execPath, [join(REPO, EDGE_SERVE)], {
-      cwd: REPO,
-      env: { CORE_URL: tap.url, EDGE_TOKEN: DEV_EDGE_TOKEN, PORT: String(EDGE_PORT), ...o.edgeEnv },
-      logDir,
-    });
+    const edgeBindings = { CORE_URL: tap.url, EDGE_TOKEN: DEV_EDGE_TOKEN, ...o.edgeEnv };
+    const runtime = o.edgeRuntime ?? (process.env.LOAD_EDGE_RUNTIME === 'raw' ? 'raw' : 'serve');
+    const edge =
+      runtime === 'raw'
+        ? startEdgeRaw({
+            port: EDGE_PORT,
+            workDir: logDir,
+            // serve.ts's loopback defaults, so both runtimes see the same bindings.
+            bindings: { NOTICE_KEYS: 'dev:dev-notice-key-loopback-only-0000', POP: 'local', ...edgeBindings },
+          })
+        : start('edge', process.execPath, [join(REPO, EDGE_SERVE)], {
+            cwd: REPO,
+            env: { ...edgeBindings, PORT: String(EDGE_PORT) },
+            logDir,
+          });
     await waitHealthy(`${EDGE_URL}/healthz`, edge, 60_000);
     await waitAuctionReady(edge);
     return {

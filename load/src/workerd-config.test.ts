@@ -13,5 +13,25 @@ describe('renderWorkerdConfig', () => {
     expect(text).toContain('(name = "DSP_URLS", text = "http://127.0.0.1:9101/,\\"q\\"")');
     expect(text).toContain('allow = ["local", "private", "public"]');
     expect(text).toContain('address = "127.0.0.1:8790"');
+    expect(text).not.toContain('durableObjectStorage');
+  });
+
+  it('binds SQLite-backed Durable Objects stored on disk', () => {
+    const text = renderWorkerdConfig({
+      modulePath: 'out/index.js',
+      address: '127.0.0.1:8787',
+      compatibilityDate: '2026-07-01',
+      compatibilityFlags: ['nodejs_compat'],
+      bindings: { POP: 'local' },
+      durableObjects: [{ binding: 'NOTICE_LEDGER', className: 'NoticeLedger', sql: true }],
+      storageDir: '/tmp/do',
+    });
+    expect(text).toContain('(name = "NOTICE_LEDGER", durableObjectNamespace = (className = "NoticeLedger"))');
+    expect(text).toContain(
+      '(className = "NoticeLedger", uniqueKey = "edge-rtb-NoticeLedger", enableSql = true)',
+    );
+    expect(text).toContain('durableObjectStorage = (localDisk = "do-disk")');
+    expect(text).toContain('(name = "do-disk", disk = (path = "/tmp/do", writable = true))');
+    expect(text).toContain('compatibilityFlags = ["nodejs_compat"]');
   });
 });

@@ -8,6 +8,10 @@ export interface WorkerdConfig {
   compatibilityDate: string;
   compatibilityFlags?: string[];
   bindings: Record<string, string>;
+  /** Durable Object classes the module exports, bound by name. */
+  durableObjects?: Array<{ binding: string; className: string; sql?: boolean }>;
+  /** Absolute directory for Durable Object storage; SQLite-backed objects need one (in-memory storage has no SQL). */
+  storageDir?: string;
 }
 
 const q = (s: string) => JSON.stringify(s); // capnp text strings use the same escapes as JSON
@@ -17,11 +21,29 @@ export function renderWorkerdConfig(c: WorkerdConfig): string {
     .map(([name, text]) => `(name = ${q(name)}, text = ${q(text)})`)
     .join(',\n      ');
   const flags = (c.compatibilityFlags ?? []).map(q).join(', ');
+  const dos = c.durableObjects ?? [];
+  const doBindings = dos.map(
+    (d) => `(name = ${q(d.binding)}, durableObjectNamespace = (className = ${q(d.className)}))`,
+  );
+  const allBindings = [bindings, ...doBindings].filter(Boolean).join(',\n      ');
+  const doConfig = dos.length
+    ? `  durableObjectNamespaces = [ ${dos
+        .map(
+          (d) =>
+            `(className = ${q(d.className)}, uniqueKey = ${q(`edge-rtb-${d.className}`)}, enableSql = ${d.sql ? 'true' : 'false'})`,
+        )
+        .join(
+          ', ',
+        )} ],\n  durableObjectStorage = ${c.storageDir ? '(localDisk = "do-disk")' : '(inMemory = void)'},\n`
+    : '';
+  const disk = c.storageDir
+    ? `\n    (name = "do-disk", disk = (path = ${q(c.storageDir)}, writable = true)),`
+    : '';
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
     (name = "main", worker = .mainWorker),
-    (name = "loopback", network = (allow = ["local", "private", "public"])),
+    (name = "loopback", network = (allow = ["local", "private", "public"])),${disk}
   ],
   sockets = [ (name = "http", address = ${q(c.address)}, http = (), service = "main") ],
 );
@@ -30,9 +52,9 @@ const mainWorker :Workerd.Worker = (
   compatibilityDate = ${q(c.compatibilityDate)},
   compatibilityFlags = [${flags}],
   bindings = [
-      ${bindings}
+      ${allBindings}
   ],
-  globalOutbound = "loopback",
+${doConfig}  globalOutbound = "loopback",
 );
 `;
 }

@@ -1,0 +1,50 @@
+// The edge in raw workerd, without the Miniflare launcher: bundled by wrangler from the real
+// wrangler.toml, run with a plain workerd config (bindings as serve.ts sets them by default,
+// the notice ledger Durable Object on disk in the run's directory, no Cache API service: the snapshot lives in
+// isolate memory). DESIGN asks to benchmark workerd itself; measuring both ways shows what the
+// launcher costs. Selected with LOAD_EDGE_RUNTIME=raw or by the overhead benchmark.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO } from './paths.ts';
+import { type Managed, start } from './processes.ts';
+import { renderWorkerdConfig } from './workerd-config.ts';
+
+export function startEdgeRaw(opts: {
+  port: number;
+  workDir: string;
+  bindings: Record<string, string>;
+}): Managed {
+  const dir = join(opts.workDir, 'edge-raw');
+  mkdirSync(join(dir, 'do'), { recursive: true });
+  const bundle = spawnSync(
+    join(REPO, 'node_modules/.bin/wrangler'),
+    ['deploy', '--dry-run', '--outdir', join(dir, 'out'), '-c', join(REPO, 'wrangler.toml')],
+    { cwd: REPO, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+  );
+  if (bundle.status !== 0) throw new Error(`bundling the edge failed:\n${bundle.stderr}${bundle.stdout}`);
+  const toml = readFileSync(join(REPO, 'wrangler.toml'), 'utf8');
+  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? '2026-07-01';
+  const flags =
+    /^compatibility_flags\s*=\s*\[([^\]]*)\]/m
+      .exec(toml)?.[1]
+      ?.match(/"([^"]+)"/g)
+      ?.map((x) => x.slice(1, -1)) ?? [];
+  const configPath = join(dir, 'workerd.capnp');
+  writeFileSync(
+    configPath,
+    renderWorkerdConfig({
+      modulePath: 'out/index.js',
+      address: `127.0.0.1:${opts.port}`,
+      compatibilityDate: date,
+      compatibilityFlags: flags,
+      bindings: opts.bindings,
+      durableObjects: [{ binding: 'NOTICE_LEDGER', className: 'NoticeLedger', sql: true }],
+      storageDir: join(dir, 'do'),
+    }),
+  );
+  return start('edge', join(REPO, 'node_modules/workerd/bin/workerd'), ['serve', configPath], {
+    cwd: dir,
+    logDir: opts.workDir,
+  });
+}
