@@ -243,20 +243,24 @@ export function createKafkaLog(o: KafkaLogOptions): KafkaEventLog {
   }
 
   /** A late send: when it lands, replayed records are committed; direct ones are already in the outbox. */
+  // Once abandoned (see pump), a late outcome must change nothing: committing then could cover a
+  // newer chunk Kafka has not acknowledged yet.
   function track(p: Promise<void>, replayed: ConsumedRecord[] | null): void {
     outstandingSince = Date.now();
-    outstanding = p
+    const mine: Promise<void> = p
       .then(async () => {
+        if (outstanding !== mine) return;
         if (replayed) await acked(replayed);
         connected = true;
       })
       .catch(async () => {
-        await resetProducer();
+        if (outstanding === mine) await resetProducer();
       })
       .finally(() => {
-        outstanding = null;
+        if (outstanding === mine) outstanding = null;
         wake();
       });
+    outstanding = mine;
   }
 
   function kick(): void {
