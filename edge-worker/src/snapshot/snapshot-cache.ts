@@ -27,6 +27,8 @@ interface Held {
   view: SnapshotView;
   etag: string;
   fetchedAt: number;
+  /** Where this copy came from: the PoP cache may hold a stale one worth refreshing. */
+  from: 'core' | 'pop';
 }
 
 export interface SnapshotCache {
@@ -60,7 +62,7 @@ export function createSnapshotCache({
       const raw: unknown = await res.json();
       if (!isConfigSnapshot(raw)) return null;
       const fetchedAt = Number(res.headers.get('x-fetched-at')) || 0;
-      return { view: compileSnapshot(raw), etag: res.headers.get('etag') ?? '', fetchedAt };
+      return { view: compileSnapshot(raw), etag: res.headers.get('etag') ?? '', fetchedAt, from: 'pop' };
     } catch {
       return null;
     }
@@ -95,7 +97,7 @@ export function createSnapshotCache({
       const fetchedAt = now();
       if (res.status === 304 && prev) {
         await drain(res);
-        const next = { ...prev, fetchedAt };
+        const next: Held = { ...prev, fetchedAt, from: 'core' };
         await toPopCache(src, JSON.stringify(prev.view.raw), prev.etag, fetchedAt);
         return ok(next);
       }
@@ -109,7 +111,7 @@ export function createSnapshotCache({
         return err({ reason: 'snapshot_unavailable', detail: 'malformed snapshot' });
       const etag = res.headers.get('etag') ?? `"${raw.version}"`;
       await toPopCache(src, text, etag, fetchedAt);
-      return ok({ view: compileSnapshot(raw), etag, fetchedAt });
+      return ok({ view: compileSnapshot(raw), etag, fetchedAt, from: 'core' });
     } catch (e) {
       return err({ reason: 'snapshot_unavailable', detail: e instanceof Error ? e.message : String(e) });
     }
@@ -143,8 +145,8 @@ export function createSnapshotCache({
       if (!held) {
         const r = await load(src, true);
         if (!r.ok) return r;
-        // Just loaded: fresh from the core, or from the PoP cache (refreshed below if stale).
-        if (r.value.fetchedAt >= lastAttempt && lastAttempt > 0) return ok(r.value.view);
+        // Straight from the core is fresh; a PoP-cache copy falls through to the staleness check.
+        if (r.value.from === 'core') return ok(r.value.view);
       }
       const h = held as Held | null;
       if (!h) return err({ reason: 'snapshot_unavailable', detail: 'no snapshot' });
