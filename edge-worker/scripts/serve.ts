@@ -5,7 +5,8 @@
 //   3. prints one JSON line {"ready":true,"url":...} on stdout, then serves until SIGINT/SIGTERM,
 //      when it disposes Miniflare (which stops workerd) and exits 0.
 // Environment: CORE_URL, EDGE_TOKEN, NOTICE_KEYS, POP, PUBLIC_URL, SNAPSHOT_TTL_MS,
-// EVENTS_FLUSH_MS, MAX_BODY_BYTES, NOTICE_TTL_S, LOSS_NOTICES, PORT (or EDGE_PORT), HOST (or EDGE_HOST).
+// EVENTS_FLUSH_MS, MAX_BODY_BYTES, NOTICE_TTL_S, LOSS_NOTICES, PORT (or EDGE_PORT), HOST (or EDGE_HOST),
+// INSPECTOR_PORT (DevTools protocol, for CPU profiles).
 // Secrets default to a git-ignored .dev.vars at the repo root, then to loopback-only dev values.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -56,6 +57,8 @@ for (const k of [
 }
 const host = pick('HOST') ?? pick('EDGE_HOST', '127.0.0.1')!;
 const port = Number(pick('PORT') ?? pick('EDGE_PORT', '8787'));
+// Chrome DevTools protocol for profiling the worker (e.g. Profiler.start), off by default.
+const inspectorPort = pick('INSPECTOR_PORT') ? Number(pick('INSPECTOR_PORT')) : undefined;
 
 const started = Date.now();
 await build({
@@ -78,6 +81,7 @@ const mf = new Miniflare(
   convertV4MiniflareOptions({
     host,
     port,
+    ...(inspectorPort ? { inspectorPort } : {}),
     name: 'edge',
     modules: true,
     scriptPath: join(OUT, 'index.js'),
