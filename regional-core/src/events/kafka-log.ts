@@ -34,7 +34,7 @@ export interface KafkaEventLog extends EventLog {
   outboxPending(): number;
 }
 
-/** Bytes per produce request: under the broker's default 1 MB message.max.bytes with room to spare. */
+/** Bytes per partition per produce request: under the broker's default 1 MB message.max.bytes. */
 const SEND_BYTES = 768 * 1024;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -69,18 +69,23 @@ export function createKafkaLog(o: KafkaLogOptions): KafkaEventLog {
     return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   }
 
-  /** Sends in requests of at most SEND_BYTES, in order: a broker refuses batches over message.max.bytes (1 MB). */
+  /**
+   * Sends in order, in as few requests as the broker allows: it refuses a partition's record
+   * batch over message.max.bytes (1 MB), so a request carries at most SEND_BYTES per partition.
+   */
   async function send(records: LogRecord[]): Promise<void> {
     let chunk: LogRecord[] = [];
-    let bytes = 0;
+    const bytes = new Map<string, number>();
     for (const r of records) {
-      if (bytes + r.value.length > SEND_BYTES && chunk.length > 0) {
+      const k = `${r.topic}/${r.partition ?? 0}`;
+      const size = r.value.length + r.key.length;
+      if ((bytes.get(k) ?? 0) + size > SEND_BYTES && chunk.length > 0) {
         await sendChunk(chunk);
         chunk = [];
-        bytes = 0;
+        bytes.clear();
       }
       chunk.push(r);
-      bytes += r.value.length + r.key.length;
+      bytes.set(k, (bytes.get(k) ?? 0) + size);
     }
     if (chunk.length > 0) await sendChunk(chunk);
   }
