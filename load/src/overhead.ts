@@ -3,6 +3,7 @@
 // DSP's latency (P50/P99) and CPU per auction, for the edge and for the bare fan-out
 // reference (served like the edge through Miniflare, and in raw workerd) in the same run.
 import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
 import type { CoreTap } from './core-tap.ts';
 import { instantProfile } from './dsp-behavior.ts';
 import { startFleetProcess } from './dsp-fleet-process.ts';
@@ -16,7 +17,7 @@ import { DEFAULT_MIX, type MixOptions } from './traffic-mix.ts';
 
 export interface OverheadStep {
   /** The edge, or the bare fan-out served like the edge (Miniflare API) or in raw workerd (DESIGN's anchor). */
-  target: 'edge' | 'bare-fanout (miniflare)' | 'bare-fanout (raw workerd)';
+  target: 'edge (serve.ts)' | 'edge (raw workerd)' | 'bare-fanout (miniflare)' | 'bare-fanout (raw workerd)';
   qps: number;
   auctions: number;
   answeredPerS: number;
@@ -110,37 +111,49 @@ export async function runOverhead(opts: {
   ];
   try {
     if (opts.withEdge) {
-      opts.log('starting core, edge (workerd) and 5 fixed-delay DSPs');
-      const stack = await startStack({ runDir, mode: 'single-node', dsps, seed: opts.seed });
-      try {
-        // A short warm-up so snapshot fetch, isolate start and JIT are not in the first step.
-        await runPhase({
-          label: 'warm-up',
-          url: stack.edgeUrl,
-          apiKey: DEV_SSP_KEY,
-          seed: opts.seed + 1,
-          rate: constantRate(50),
-          durationS: 3,
-          mix: MIX,
-          users: false,
-          cpuRoots: [stack.edge.pid],
-          quiet: true,
+      for (const edgeRuntime of ['serve', 'raw'] as const) {
+        const target = edgeRuntime === 'serve' ? 'edge (serve.ts)' : 'edge (raw workerd)';
+        opts.log(`starting core, ${target} and 5 fixed-delay DSPs`);
+        const stack = await startStack({
+          runDir: join(runDir, edgeRuntime),
+          mode: 'single-node',
+          dsps,
+          seed: opts.seed,
+          edgeRuntime,
         });
-        rows.push(
-          ...(await steps(
-            'edge',
-            stack.edgeUrl,
-            [stack.edge.pid],
-            stack.fleet.pid,
-            opts.rates,
-            opts.stepS,
-            opts.seed,
-          )),
-        );
-        const dspStats = await stack.fleet.stats();
-        notes.push(`DSP requests received: ${dspStats.map((d) => `${d.id} ${d.received}`).join(', ')}`);
-      } finally {
-        await stack.stop();
+        try {
+          // A short warm-up so snapshot fetch, isolate start and JIT are not in the first step.
+          await runPhase({
+            label: 'warm-up',
+            url: stack.edgeUrl,
+            apiKey: DEV_SSP_KEY,
+            seed: opts.seed + 1,
+            rate: constantRate(50),
+            durationS: 3,
+            mix: MIX,
+            users: false,
+            cpuRoots: [stack.edge.pid],
+            quiet: true,
+          });
+          rows.push(
+            ...(await steps(
+              target,
+              stack.edgeUrl,
+              [stack.edge.pid],
+              stack.fleet.pid,
+              opts.rates,
+              opts.stepS,
+              opts.seed,
+              stack.tap,
+            )),
+          );
+          const dspStats = await stack.fleet.stats();
+          notes.push(
+            `${target}: DSP requests received: ${dspStats.map((d) => `${d.id} ${d.received}`).join(', ')}`,
+          );
+        } finally {
+          await stack.stop();
+        }
       }
     }
     const fleet = await startFleetProcess(dsps, opts.seed);
