@@ -34,6 +34,7 @@ describe('fan-out to real DSPs', () => {
         testDsp(DSP, 'mx-malformed', 'mode=malformed'),
         testDsp(DSP, 'mx-invalid', 'mode=invalid'),
         testDsp(DSP, 'mx-nobid', 'mode=nobid'),
+        { ...testDsp(DSP, 'mx-dead', ''), endpoint: 'http://127.0.0.1:1/bid' }, // nothing listens
       ],
     });
     const res = await edge().auction(t.env, bannerRequest({ tmax: 1000 }));
@@ -49,6 +50,8 @@ describe('fan-out to real DSPs', () => {
     expect(byDsp['mx-malformed']).toMatchObject({ outcome: 'invalid' });
     expect(byDsp['mx-invalid']).toMatchObject({ outcome: 'invalid', bids: 0 });
     expect(byDsp['mx-nobid']).toMatchObject({ outcome: 'nobid' });
+    expect(byDsp['mx-dead']).toMatchObject({ outcome: 'error' });
+    expect(byDsp['mx-dead']!.reason).toMatch(/^transport/);
     const rejected = mine.filter(
       (e) => e.type === 'bid' && e.status === 'rejected' && e.bidderId === 'mx-invalid',
     );

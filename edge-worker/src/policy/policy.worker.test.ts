@@ -1,7 +1,7 @@
 // Request and bid policy end to end in workerd: publisher blocklists and allowlists, invalid
 // traffic, blocklists on DSP bids, and privacy (TCF v2, US privacy, COPPA) per DSP as the DSPs
 // actually receive it.
-import { encodeTcf } from '@edge-rtb/shared/privacy/test-encoder';
+import { encodeGppHeader, encodeTcf, encodeUsSection } from '@edge-rtb/shared/privacy/test-encoder';
 import { describe, expect, it } from 'vitest';
 import { testDsp } from '../../test/fixtures/snapshot.ts';
 import { bannerRequest, DSP, dspRecord, edge, tenant } from '../../test/helpers.ts';
@@ -74,6 +74,26 @@ describe('blocklists on bids', async () => {
     expect(losses.find((l) => l.bidderId === 'bl-cat')?.reason).toMatch(/^209:/);
   });
 
+  it('drops bids whose creative attribute is in battr or app bundle in bapp', async () => {
+    const t2 = await tenant('policy-bids-2', {
+      dsps: [
+        testDsp(DSP, 'bl-attr', 'price=5&attr=6'),
+        testDsp(DSP, 'bl-bundle', 'price=4&bundle=com.blocked.game'),
+      ],
+    });
+    const req = bannerRequest({
+      bapp: ['com.blocked.game'],
+      imp: [{ id: '1', banner: { w: 300, h: 250, battr: [6] } }],
+    });
+    expect(await (await edge().auction(t2.env, req)).json()).toMatchObject({ nbr: 502 });
+    const losses = (await t2.recorded()).events.filter((e) => e.type === 'loss') as unknown as Array<{
+      bidderId: string;
+      reason: string;
+    }>;
+    expect(losses.find((l) => l.bidderId === 'bl-attr')?.reason).toMatch(/^210:/);
+    expect(losses.find((l) => l.bidderId === 'bl-bundle')?.reason).toMatch(/^206:/);
+  });
+
   it('without the blocklists the same bids win', async () => {
     expect((await edge().auction(t.env, bannerRequest())).status).toBe(200);
   });
@@ -136,6 +156,16 @@ describe('privacy per DSP', async () => {
       bannerRequest({ ...person, regs: { gdpr: 1 }, user: { ...person.user, consent } }),
     );
     expect((await seen('pv-consented')).userId).toBeUndefined();
+  });
+
+  it('a GPP US national opt-out of sale strips personal data; no opt-out keeps it', async () => {
+    // usnat: version, 6 notices, then SaleOptOut / SharingOptOut / TargetedAdvertisingOptOut (1 = opted out).
+    const usnat = (sale: number) => encodeUsSection([1, 1, 1, 1, 1, 1, sale, 2, 2, ...Array(16).fill(0)]);
+    const gpp = (sale: number) => ({ regs: { gpp: `${encodeGppHeader([7])}~${usnat(sale)}`, gpp_sid: [7] } });
+    await e.auction(t.env, bannerRequest({ ...person, ...gpp(1) }));
+    expect(await seen('pv-consented')).toMatchObject({ userId: undefined, ifa: undefined });
+    await e.auction(t.env, bannerRequest({ ...person, ...gpp(2) }));
+    expect((await seen('pv-consented')).userId).toBe('user-1');
   });
 
   it('US privacy opt-out and COPPA strip personal data for every DSP', async () => {

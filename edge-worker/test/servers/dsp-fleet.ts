@@ -112,6 +112,8 @@ function openrtbBids(
     cat: [q.get('cat') ?? 'IAB3'],
     ...sizeOf(imp),
     ...(q.get('deal') ? { dealid: q.get('deal') } : {}),
+    ...(q.get('attr') ? { attr: [Number(q.get('attr'))] } : {}),
+    ...(q.get('bundle') ? { bundle: q.get('bundle') } : {}),
   }));
   if (mode === 'invalid') {
     const first = imps[0]?.id ?? '1';
