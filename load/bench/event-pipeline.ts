@@ -6,7 +6,9 @@
 // process; single-node mode one process with the local log and chDB. This process sends
 // batches of BENCH_BATCH events (whole auctions, ~8 events each) over BENCH_CONC keep-alive
 // requests for a bounded time, printing a progress line per second, then waits (at most 60 s)
-// for the sink to drain. Figures go into the "Event pipeline" section of docs/benchmarks.md.
+// for the sink to drain. BENCH_SINK_BATCH / BENCH_SINK_DELAY_MS set the sink's batch (20,000
+// events or 500 ms by default here). Figures go into the "Event pipeline" section of
+// docs/benchmarks.md.
 import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -54,8 +56,8 @@ async function serveCore(role: Role) {
     { config, log: createLogger({ svc: `bench-${role}` }, 'warn'), metrics: new Registry() },
     {
       sink: role !== 'ingest',
-      sinkBatchSize: 20_000,
-      sinkMaxDelayMs: 500,
+      sinkBatchSize: Number(process.env.BENCH_SINK_BATCH ?? 20_000),
+      sinkMaxDelayMs: Number(process.env.BENCH_SINK_DELAY_MS ?? 500),
       kafkaPartitions: 3,
       onSinkFlush: (f) => {
         for (const v of f.lagsMs) if (lags.length < 500_000) lags.push(v);

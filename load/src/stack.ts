@@ -150,8 +150,12 @@ async function waitAuctionReady(edge: Managed, timeoutMs = 45_000): Promise<void
         signal: AbortSignal.timeout(2000),
       });
       last = `HTTP ${r.status} ${(await r.text()).slice(0, 200)}`;
+      // Refusing the key is not a warm-up state: the catalog has no seeded SSP (cluster mode seeds nothing).
+      if (r.status === 401 || r.status === 403)
+        throw new Error(`the edge refuses the dev SSP key (${last}): seed the catalog's dev SSP first`);
       if (r.status < 500) return;
     } catch (err) {
+      if (String(err).includes('refuses the dev SSP key')) throw err;
       last = String(err);
     }
     await new Promise((r) => setTimeout(r, 500));
