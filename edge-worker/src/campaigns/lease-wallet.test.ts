@@ -92,4 +92,23 @@ describe('lease wallet', () => {
     await bg.drain();
     expect(core.requests).toHaveLength(2); // no retry before retryAfterMs
   });
+
+  it('sweep settles a lease that expired while its campaign was idle', async () => {
+    let t = 0;
+    const core = fakeCore(10_000, 5_000, () => t);
+    const w = createLeaseWallet({ client: core.client, holder: 'h', now: () => t, expirySkewMs: 1_000 });
+    const bg = collector();
+    w.hold('idle', 1, bg.waitUntil);
+    await bg.drain();
+    const h = w.hold('idle', 2_000, bg.waitUntil) as HoldTicket;
+    w.spend(h, 2_000, bg.waitUntil);
+    t = 3_000;
+    w.sweep(bg.waitUntil);
+    expect(core.settles).toHaveLength(0); // still usable
+    t = 4_500;
+    w.sweep(bg.waitUntil);
+    await bg.drain();
+    expect(core.settles).toEqual([{ id: 'L1', token: 'tok-L1', spentMicros: 2_000 }]);
+    expect(w.inspect('idle').leaseId).toBeUndefined();
+  });
 });

@@ -52,6 +52,12 @@ export interface LeaseWallet {
   hold(campaignId: string, amountMicros: number, waitUntil: WaitUntil): HoldTicket | HoldRefusal;
   release(ticket: HoldTicket, waitUntil: WaitUntil): void;
   spend(ticket: HoldTicket, amountMicros: number, waitUntil: WaitUntil): void;
+  /**
+   * Settles leases that ended while their campaign was idle (no bid to notice it), so money does
+   * not sit stranded until the core's expiry sweep. Cheap; called once per auction, acts at most
+   * once per second.
+   */
+  sweep(waitUntil: WaitUntil): void;
   /** For tests and ops. */
   inspect(campaignId: string): {
     leaseId?: string;
@@ -143,7 +149,25 @@ export function createLeaseWallet({
     }
   }
 
+  let lastSweep = 0;
+
   return {
+    sweep(waitUntil) {
+      const t = now();
+      if (t - lastSweep < 1_000) return;
+      lastSweep = t;
+      for (const p of purses.values()) {
+        if (p.current && !usable(p.current)) {
+          retire(p, p.current, waitUntil);
+          p.current = p.next && usable(p.next) ? p.next : undefined;
+          if (p.current === p.next) p.next = undefined;
+        }
+        if (p.next && !usable(p.next)) {
+          retire(p, p.next, waitUntil);
+          p.next = undefined;
+        }
+      }
+    },
     hold(campaignId, amountMicros, waitUntil) {
       const p = purse(campaignId);
       rotate(p, amountMicros, waitUntil);

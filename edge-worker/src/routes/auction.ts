@@ -104,6 +104,7 @@ export function auctionRoutes(state: EdgeState) {
       // Own campaigns bid after the fan-out: any lease fetch they trigger then never competes
       // with a DSP call for the invocation's outbound connections (6 on Cloudflare).
       const own = ownBids(req, snap.campaigns, state.scorer, wallet, waitUntil);
+      wallet.sweep(waitUntil);
 
       const { candidates, own: ownIndex } = collectCandidates(req, snap, own, results, filtered, facts);
       if (candidates.length === 0) return endWith({ reason: 'no_bids', requestId: req.id });
