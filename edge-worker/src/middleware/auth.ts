@@ -8,7 +8,7 @@ export const sspAuth = (): MiddlewareHandler<EdgeEnv> =>
   async function sspAuth(c, next) {
     const key = c.req.header('x-api-key') ?? bearer(c.req.header('authorization'));
     if (!key || key.length > 512) return problem(c, { reason: 'auth_missing' });
-    const view = c.var.snapshot;
+    const view = c.get('snapshot');
     let ssp = view.knownKeys.get(key);
     if (!ssp) {
       ssp = view.sspByKeyHash.get(await sha256Hex(key));

@@ -35,11 +35,11 @@ export function auctionRoutes(state: EdgeState) {
     sspAuth(),
     bodyLimit(),
     async (c) => {
-      const t0 = c.var.startedAt;
+      const t0 = c.get('startedAt');
       const signer = state.signer(c.env);
       if (!signer) return problem(c, { reason: 'misconfigured', detail: 'NOTICE_KEYS missing or unusable' });
       const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
-      const parsed = parseBidRequest(c.var.body);
+      const parsed = parseBidRequest(c.get('body'));
       if (!parsed.ok) {
         const first = parsed.error[0]!;
         return c.json(
@@ -52,9 +52,9 @@ export function auctionRoutes(state: EdgeState) {
           400,
         );
       }
-      const view = c.var.snapshot;
+      const view = c.get('snapshot');
       const snap = view.raw;
-      const ssp = c.var.ssp;
+      const ssp = c.get('ssp');
       const auctionId = crypto.randomUUID();
       const original = parsed.value.request;
       const tmaxMs = original.tmax ?? snap.exchange.defaultTmaxMs;
