@@ -6,12 +6,13 @@
 #   scripts/services.sh stop [name...]
 #   scripts/services.sh status [name...]
 #
-# Names: redis postgres kafka clickhouse upstash (default: all). `start` installs what
-# is missing (Debian packages, the Kafka jars from Maven Central), starts the services in
-# parallel, and returns once every one answers its health check. A service already
-# answering on its port counts as running and is left alone. With --report-started,
-# stdout gets only the names this call started, so scripts/with-services.sh stops those
-# and not a developer's long-running ones. Data and logs: .data/services/<name>/.
+# Names: redis postgres kafka clickhouse upstash redis-cluster (default: all). `start`
+# installs what is missing (Debian packages, the Kafka jars from Maven Central), starts the
+# services in parallel, and returns once every one answers its health check. A service
+# already answering on its port counts as running and is left alone. With
+# --report-started, stdout gets only the names this call started, so
+# scripts/with-services.sh stops those and not a developer's long-running ones. Data and
+# logs: .data/services/<name>/.
 # docs/local-services.md has the per-service notes.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,7 +20,7 @@ DATA_ROOT="$ROOT/.data/services"
 CACHE_ROOT="${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/edge-rtb"
 KAFKA_VERSION=4.3.1
 KAFKA_LIB="$CACHE_ROOT/kafka-$KAFKA_VERSION/lib"
-ALL=(redis postgres kafka clickhouse upstash)
+ALL=(redis postgres kafka clickhouse upstash redis-cluster)
 
 REDIS_PORT=16379
 UPSTASH_PORT=16380
@@ -29,12 +30,15 @@ KAFKA_CONTROLLER_PORT=19093
 CH_HTTP_PORT=18123
 CH_TCP_PORT=19000
 CH_INTERSERVER_PORT=19009
+# Three cluster masters; each also listens on its cluster bus port, port + 10000.
+REDIS_CLUSTER_PORTS=(16401 16402 16403)
 
 # Seconds each service gets to become healthy once launched (downloads excluded).
-declare -A TIMEOUT=([redis]=20 [upstash]=30 [postgres]=60 [kafka]=120 [clickhouse]=60)
+declare -A TIMEOUT=([redis]=20 [upstash]=30 [postgres]=60 [kafka]=120 [clickhouse]=60
+  [redis-cluster]=30)
 # What to look for in /proc/PID/cmdline before trusting a pidfile (pids get reused).
 declare -A MARKER=([redis]=redis-server [upstash]=upstash-rest-front [postgres]=postgres
-  [kafka]=kafka.Kafka [clickhouse]=clickhouse)
+  [kafka]=kafka.Kafka [clickhouse]=clickhouse [redis-cluster]=edge-rtb-redis-cluster)
 
 # shellcheck source=/dev/null
 source "$ROOT/scripts/node-env.sh"
@@ -88,12 +92,28 @@ kafka_ok() {
   port_open "$KAFKA_PORT" && node --no-warnings "$ROOT/scripts/kafka/ready.ts" "127.0.0.1:$KAFKA_PORT" 0
 }
 
-healthy() { "${1}_ok"; }
+# CLUSTER INFO of one cluster node, without the \r; empty when it does not answer.
+redis_cluster_info() { timeout 3 redis-cli -h 127.0.0.1 -p "$1" cluster info 2>/dev/null | tr -d '\r'; }
+
+# Every node, not only the first: right after the cluster forms, the others may not
+# have their slot map yet, and a client that asks them would get CLUSTERDOWN.
+redis_cluster_ok() {
+  command -v redis-cli >/dev/null || return 1
+  local p info
+  for p in "${REDIS_CLUSTER_PORTS[@]}"; do
+    info=$'\n'$(redis_cluster_info "$p")$'\n'
+    [[ $info == *$'\n'cluster_state:ok$'\n'* && $info == *$'\n'cluster_slots_assigned:16384$'\n'* ]] || return 1
+  done
+}
+
+# Function names use _ where service names use -.
+healthy() { "${1//-/_}_ok"; }
 
 service_port() {
   case $1 in
   redis) echo $REDIS_PORT ;; upstash) echo $UPSTASH_PORT ;; postgres) echo $PG_PORT ;;
   kafka) echo $KAFKA_PORT ;; clickhouse) echo $CH_HTTP_PORT ;;
+  redis-cluster) echo "${REDIS_CLUSTER_PORTS[0]}" ;;
   esac
 }
 
@@ -163,7 +183,7 @@ stop_group() {
 wait_healthy() {
   local name=$1 secs=$2 start=$SECONDS pid
   pid=$(<"$(pidfile "$name")")
-  while ! healthy "$name"; do
+  while settle "$name" && ! healthy "$name"; do
     if ! alive "$pid"; then
       log "$name: exited during startup; last lines of $(logfile "$name"):"
       show_tail "$(logfile "$name")" 40
@@ -189,6 +209,8 @@ missing_packages() {
   command -v curl >/dev/null || echo curl
   case $1 in
   redis) command -v redis-server >/dev/null || echo redis-server ;;
+  # redis-cli is in redis-tools, which redis-server depends on
+  redis-cluster) command -v redis-server >/dev/null && command -v redis-cli >/dev/null || echo redis-server ;;
   postgres) [ -x "$(pg_bin)/postgres" ] || echo postgresql ;;
   clickhouse) command -v clickhouse-server >/dev/null || echo clickhouse-server ;;
   kafka)
@@ -243,6 +265,69 @@ launch_redis() {
   # No persistence: Redis here holds test and dev state that the tests recreate.
   spawn redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
     --daemonize no --dir "$DATA_ROOT/redis" --logfile ''
+}
+
+# The three nodes run under one small bash parent (named edge-rtb-redis-cluster), so
+# like every other service it has one pid and one process group: `stop` signals the
+# parent, which stops the nodes. When one node dies, the parent stops the others rather
+# than leave half a cluster behind.
+launch_redis_cluster() {
+  local dir="$DATA_ROOT/redis-cluster" p port
+  for p in "${REDIS_CLUSTER_PORTS[@]}"; do
+    for port in "$p" $((p + 10000)); do
+      port_open "$port" && die "redis-cluster: port $port is taken by another process"
+    done
+  done
+  # No persistence, so a node's dir holds only its nodes.conf, which would name the
+  # peers of a cluster that is gone; fresh dirs give fresh nodes, which the health
+  # wait (settle) then joins into a new cluster.
+  for p in "${REDIS_CLUSTER_PORTS[@]}"; do
+    rm -rf "${dir:?}/$p"
+    mkdir -p "$dir/$p"
+  done
+  # shellcheck disable=SC2016 # expanded by the parent shell, not here
+  spawn redis-cluster bash -c '
+    dir=$1
+    shift
+    pids=()
+    trap '\''kill -TERM "${pids[@]}" 2>/dev/null; wait; exit 0'\'' TERM INT
+    for p in "$@"; do
+      redis-server --port "$p" --bind 127.0.0.1 --cluster-enabled yes \
+        --cluster-port $((p + 10000)) --cluster-announce-ip 127.0.0.1 \
+        --cluster-config-file "$dir/$p/nodes.conf" --save "" --appendonly no \
+        --daemonize no --dir "$dir/$p" --logfile "" &
+      pids+=($!)
+      echo "redis-cluster: node 127.0.0.1:$p is pid $!"
+    done
+    wait -n
+    echo "redis-cluster: a node exited; stopping the others"
+    kill -TERM "${pids[@]}" 2>/dev/null
+    wait
+    exit 1
+  ' edge-rtb-redis-cluster "$dir" "${REDIS_CLUSTER_PORTS[@]}"
+}
+
+# Fresh nodes (each knows only itself and holds no slot) are joined into one cluster,
+# three masters and no replicas. Nodes in any other state are left alone: they are
+# either joining already or need a stop and start (which gives fresh nodes).
+redis_cluster_form() {
+  local p info addrs=()
+  for p in "${REDIS_CLUSTER_PORTS[@]}"; do
+    info=$'\n'$(redis_cluster_info "$p")$'\n'
+    [[ $info == *$'\n'cluster_known_nodes:1$'\n'* && $info == *$'\n'cluster_slots_assigned:0$'\n'* ]] || return 0
+    addrs+=("127.0.0.1:$p")
+  done
+  log "redis-cluster: creating the cluster on ${addrs[*]}"
+  timeout 60 redis-cli --cluster create "${addrs[@]}" --cluster-replicas 0 --cluster-yes \
+    >>"$(logfile redis-cluster)" 2>&1 ||
+    log "redis-cluster: redis-cli --cluster create failed (log: $(logfile redis-cluster))"
+}
+
+# settle NAME: a step some services need while they come up, run before each health
+# check; always returns 0.
+settle() {
+  case $1 in redis-cluster) redis_cluster_form ;; esac
+  return 0
 }
 
 launch_upstash() {
@@ -413,6 +498,7 @@ start_one() {
       # Someone else's server may still be starting, or slow on a loaded machine.
       for ((i = 0; i < 50; i++)); do
         sleep 0.2
+        settle "$name"
         if healthy "$name"; then
           [ "$name" = postgres ] && ensure_database
           echo running >"$result"
@@ -421,7 +507,7 @@ start_one() {
       done
       die "$name: port $(service_port "$name") is taken by something that does not answer as $name"
     else
-      "launch_$name"
+      "launch_${name//-/_}"
     fi
     if ! wait_healthy "$name" "${TIMEOUT[$name]}"; then
       [ "$name" = clickhouse ] && show_tail "$(start_log clickhouse)" 20
@@ -514,7 +600,7 @@ cmd_stop() {
   read -ra names <<<"$(resolve_names "$@")"
   # The front first, so it never sees Redis disappear under it.
   local order=()
-  for n in upstash kafka clickhouse postgres redis; do
+  for n in upstash kafka clickhouse postgres redis redis-cluster; do
     [[ " ${names[*]} " == *" $n "* ]] && order+=("$n")
   done
   for n in "${order[@]}"; do
@@ -546,15 +632,15 @@ cmd_status() {
   for n in "${names[@]}"; do
     if healthy "$n"; then
       if pid=$(managed_pid "$n"); then
-        printf '%-10s running  127.0.0.1:%s  pid %s\n' "$n" "$(service_port "$n")" "$pid"
+        printf '%-13s running  127.0.0.1:%s  pid %s\n' "$n" "$(service_port "$n")" "$pid"
       else
-        printf '%-10s running  127.0.0.1:%s  (not started by services.sh)\n' "$n" "$(service_port "$n")"
+        printf '%-13s running  127.0.0.1:%s  (not started by services.sh)\n' "$n" "$(service_port "$n")"
       fi
     elif pid=$(managed_pid "$n"); then
-      printf '%-10s starting or unhealthy  pid %s  log %s\n' "$n" "$pid" "$(start_log "$n")"
+      printf '%-13s starting or unhealthy  pid %s  log %s\n' "$n" "$pid" "$(start_log "$n")"
       rc=3
     else
-      printf '%-10s stopped\n' "$n"
+      printf '%-13s stopped\n' "$n"
       rc=3
     fi
   done

@@ -1,6 +1,8 @@
 // The conformance suite on a Redis Cluster, when one is given (REDIS_CLUSTER_NODES=host:port,...).
 // It proves the {c:<id>} hash tags: a script touching keys of two slots fails with CROSSSLOT.
-// Not started by scripts/services.sh; see docs/budget-leases.md for a three-node local cluster.
+// scripts/services.sh starts a three-master local cluster (service redis-cluster) and
+// scripts/services.env names its nodes, so every test run includes this suite; it is skipped
+// only when REDIS_CLUSTER_NODES is not set (vitest run without scripts/with-services.sh).
 import { Cluster } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeLedgerConformance } from './ledger.conformance.ts';
