@@ -209,6 +209,7 @@ export async function runScenario(
         seed: o.seed,
         durationS,
         tmaxMs: s.tmaxMs,
+        edgeRuntime: process.env.LOAD_EDGE_RUNTIME === 'raw' ? 'raw' : 'serve',
         throughput: {
           scheduled: ssp.scheduled,
           sent: ssp.sent,

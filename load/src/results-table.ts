@@ -1,5 +1,5 @@
-// `node load/src/results-table.ts [scenario...]`: one markdown row per scenario from its
-// latest run in load/results/, the table docs/benchmarks.md keeps, so the figures there are
+// `node load/src/results-table.ts [scenario | results-dir ...]`: one markdown row per scenario
+// from its latest run in load/results/ (or from a named run directory), the table docs/benchmarks.md keeps, so the figures there are
 // copied by a tool rather than by hand.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +17,8 @@ export function resultsRow(r: RunReport): string {
   );
   const failed = r.verdicts.filter((x) => !x.ok).map((x) => x.name);
   const load = /load average \(1 min\) ([\d.]+) before/.exec(r.notes.join('\n'))?.[1] ?? '?';
-  return `| ${r.scenario} | ${r.startedAt.slice(0, 16)}Z | ${f(r.throughput.answeredPerS, 0)} | ${f(r.fillRate * 100)} % | ${f(v.p50)} / ${f(v.p99)} / ${f(v.p999)} | ${r.timeouts} | ${fivexx} | ${f(r.cpu.edgeMsPerAuction, 2)} | ${f(r.cpu.fanoutMsPerAuction, 2)} | ${f(r.core.roundTripsPer1000, 0)} | ${load} | ${failed.length ? failed.join(', ') : 'all held'} |`;
+  const name = r.edgeRuntime === 'raw' ? `${r.scenario} (raw workerd edge)` : r.scenario;
+  return `| ${name} | ${r.startedAt.slice(0, 16)}Z | ${f(r.throughput.answeredPerS, 0)} | ${f(r.fillRate * 100)} % | ${f(v.p50)} / ${f(v.p99)} / ${f(v.p999)} | ${r.timeouts} | ${fivexx} | ${f(r.cpu.edgeMsPerAuction, 2)} | ${f(r.cpu.fanoutMsPerAuction, 2)} | ${f(r.core.roundTripsPer1000, 0)} | ${load} | ${failed.length ? failed.join(', ') : 'all held'} |`;
 }
 
 export const HEADER = [
@@ -25,8 +26,11 @@ export const HEADER = [
   '|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 
+/** The latest run of a scenario, or the run in a named results directory. */
 function latest(scenario: string): RunReport | undefined {
   if (!existsSync(RESULTS)) return undefined;
+  if (existsSync(join(RESULTS, scenario, 'result.json')))
+    return JSON.parse(readFileSync(join(RESULTS, scenario, 'result.json'), 'utf8')) as RunReport;
   const dirs = readdirSync(RESULTS)
     .filter((d) => d.startsWith(`${scenario}-2`) && existsSync(join(RESULTS, d, 'result.json')))
     .sort();

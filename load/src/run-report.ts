@@ -21,6 +21,8 @@ export interface RunReport {
   seed: number;
   durationS: number;
   tmaxMs: number;
+  /** How the edge ran: 'serve' (edge-worker/scripts/serve.ts, Miniflare API) or 'raw' (plain workerd config). */
+  edgeRuntime?: 'serve' | 'raw';
   throughput: {
     scheduled: number;
     sent: number;
