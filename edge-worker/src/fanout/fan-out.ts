@@ -128,7 +128,10 @@ async function callDsp(
   // Server failures, and timeouts of the DSP's own limit, count against its breaker; missing
   // only the auction's tighter deadline is lateness, not breakage; an answer, even bad, is life.
   const ownLimit = budgetMs >= dsp.timeoutMs;
-  if (failures > 0 || (timeouts > 0 && ownLimit)) deps.breakers.failure(dsp.id);
+  // When the answers are only seen long after the timer should have fired, this isolate was
+  // too busy to read them (event-loop lag): the DSP cannot be blamed for that.
+  const lagged = timeouts > 0 && now() - started > budgetMs * 1.5 + 20;
+  if (failures > 0 || (timeouts > 0 && ownLimit && !lagged)) deps.breakers.failure(dsp.id);
   else if (timeouts === 0) deps.breakers.success(dsp.id);
   else deps.breakers.late(dsp.id);
 
