@@ -79,7 +79,6 @@ async function callDsp(
   if (!adapter) return done('error', [], `unknown adapter ${dsp.adapter}`);
   const budgetMs = Math.min(deadlineAt - started, dsp.timeoutMs);
   if (budgetMs <= 0) return done('timeout', [], 'no time left');
-  if (!deps.breakers.allow(dsp.id)) return done('circuit_open', [], 'circuit open');
 
   let made: ReturnType<typeof adapter.makeRequests>;
   try {
@@ -89,6 +88,8 @@ async function callDsp(
   }
   if (made.requests.length === 0)
     return done('filtered', [], made.errors[0]?.message ?? 'adapter sent nothing');
+  // Asked last, so a half-open probe slot is only taken by a call that really goes out.
+  if (!deps.breakers.allow(dsp.id)) return done('circuit_open', [], 'circuit open');
 
   const signal = signalFor(budgetMs);
   const answers = await Promise.all(made.requests.map((r) => send(r, dsp.gzip, signal, encode)));
