@@ -118,7 +118,8 @@ export async function runScenario(
           dspUrls: s.dsps().map((d) => `http://127.0.0.1:${d.port}/openrtb2/bid`),
           deadlineMs: s.tmaxMs - 20,
           workDir: join(runDir, 'run'),
-          runtime: 'miniflare', // served the way serve.ts serves the edge, so the difference is the edge's own
+          // Served the way the edge runs (serve.ts -> Miniflare; raw -> raw workerd), so the difference is the edge's own.
+          runtime: process.env.LOAD_EDGE_RUNTIME === 'raw' ? 'workerd' : 'miniflare',
         });
         const fo = await runPhase({
           label: 'bare-fanout',
