@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseBenchArgs, USAGE } from './bench-args.ts';
 import { runScenario } from './harness.ts';
-import { overheadTable, runOverhead } from './overhead.ts';
+import { overheadChart, overheadTable, runOverhead } from './overhead.ts';
 import { RESULTS } from './paths.ts';
 import { SCENARIOS } from './scenarios/index.ts';
 
@@ -37,6 +37,7 @@ if (args.scenario === 'overhead' || args.scenario === 'fanout') {
       join(dir, 'result.json'),
       `${JSON.stringify({ command, started, rows, notes }, null, 2)}\n`,
     );
+    writeFileSync(join(dir, 'chart.html'), overheadChart(rows));
     writeFileSync(
       join(dir, 'report.md'),
       `# ${args.scenario} (${started})\n\nCommand: \`${command}\`\n\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`,

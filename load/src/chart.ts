@@ -23,7 +23,7 @@ function polyline(points: Array<[number, number]>, maxX: number, maxY: number, c
   return `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${xy}"/>`;
 }
 
-function panel(
+export function panel(
   title: string,
   series: Array<{ label: string; color: string; pts: Array<[number, number]> }>,
   maxX: number,
@@ -44,6 +44,11 @@ function panel(
 <line x1="${PAD}" y1="${H - PAD}" x2="${W - PAD}" y2="${H - PAD}" stroke="#888"/><line x1="${PAD}" y1="${PAD / 2}" x2="${PAD}" y2="${H - PAD}" stroke="#888"/>
 <text x="4" y="${PAD}" font-size="11">${maxY.toFixed(0)}</text><text x="${W - PAD - 20}" y="${H - PAD + 16}" font-size="11">${maxX}s</text>
 ${legend}${line}${series.map((s) => polyline(s.pts, maxX, maxY, s.color)).join('')}</svg>`;
+}
+
+/** A page of panels (each an SVG), for reports that are not timelines. */
+export function renderPage(title: string, panels: string[]): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title></head><body style="font-family:sans-serif"><h2>${esc(title)}</h2>${panels.join('')}</body></html>\n`;
 }
 
 export function renderChart(title: string, timeline: TimelinePoint[], tmaxMs: number): string {

@@ -4,6 +4,7 @@
 // reference (served like the edge through Miniflare, and in raw workerd) in the same run.
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { panel, renderPage } from './chart.ts';
 import type { CoreTap } from './core-tap.ts';
 import { instantProfile } from './dsp-behavior.ts';
 import { startFleetProcess } from './dsp-fleet-process.ts';
@@ -192,6 +193,39 @@ export async function runOverhead(opts: {
   }
   notes.push(`machine load average (1 min) at end ${(loadavg()[0] ?? 0).toFixed(1)}`);
   return { rows, notes };
+}
+
+const COLORS = ['#06c', '#c60', '#393', '#909'];
+
+/** CPU per auction and overhead P50/P99 against the step index, one line per target. */
+export function overheadChart(rows: OverheadStep[]): string {
+  const targets = [...new Set(rows.map((r) => r.target))];
+  const rates = [...new Set(rows.map((r) => r.qps))];
+  const series = (pick: (r: OverheadStep) => number) =>
+    targets.map((t, i) => ({
+      label: t,
+      color: COLORS[i % COLORS.length] as string,
+      pts: rows.filter((r) => r.target === t).map((r) => [rates.indexOf(r.qps), pick(r)] as [number, number]),
+    }));
+  const axis = `steps: ${rates.join(', ')} req/s`;
+  return renderPage(`Edge overhead vs bare fan-out (${axis})`, [
+    panel(
+      `CPU per auction (ms), ${axis}`,
+      series((r) => r.cpuMsPerAuction),
+      rates.length - 1,
+    ),
+    panel(
+      `Overhead P50 (ms), ${axis}`,
+      series((r) => r.overheadP50),
+      rates.length - 1,
+    ),
+    panel(
+      `Overhead P99 (ms), ${axis}`,
+      series((r) => r.overheadP99),
+      rates.length - 1,
+      { y: 5, label: 'aim 5 ms' },
+    ),
+  ]);
 }
 
 export function overheadTable(rows: OverheadStep[], stepS: number): string {
