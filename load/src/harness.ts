@@ -85,6 +85,7 @@ export async function runScenario(
         }, step.atS * 1000),
       );
       const rate = s.rate ? s.rate(qps, durationS) : constantRate(qps);
+      const dspSeats = new Set(s.dsps().map((d) => d.seat));
       const phase = await runPhase({
         label: s.name,
         url: stack.edgeUrl,
@@ -96,6 +97,7 @@ export async function runScenario(
         users: s.users,
         cpuRoots: [stack.edge.pid],
         otherRoots: { 'DSP fleet': [stack.fleet.pid], ...(stack.core ? { core: [stack.core.pid] } : {}) },
+        isDspSeat: (seat) => dspSeats.has(seat),
       });
       for (const t of timers) clearTimeout(t);
       // Let batched events reach the core and the store, then count.
@@ -160,6 +162,12 @@ export async function runScenario(
           overruns: leaseOverruns({ ...tapAfter, seen: new Set() }),
           withoutLease: tapAfter.campaignImpressionsWithoutLease,
         },
+        dspBilling: phase.users
+          ? {
+              accepted: phase.users.dspBillingAccepted,
+              received: dsps.reduce((n, d) => n + d.notices.bill, 0),
+            }
+          : undefined,
         trackerCalls: phase.users
           ? {
               sent: Object.values(phase.users.sent).reduce((a, b) => a + b, 0),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   botsNotSold,
+  dspsBilled,
   evaluate,
   exitCode,
   type Invariant,
@@ -80,6 +81,13 @@ describe('invariants', () => {
       ok: false,
       detail: '10 of 10 tracker calls failed: {"impression 403":10}',
     });
+  });
+
+  it('catch billing notices that never reached the DSP', () => {
+    expect(dspsBilled({ ...healthy(), dspBilling: { accepted: 5, received: 4 } })).toMatchObject({
+      ok: false,
+    });
+    expect(dspsBilled({ ...healthy(), dspBilling: { accepted: 5, received: 5 } }).ok).toBe(true);
   });
 
   it('catch bot traffic that was sold', () => {

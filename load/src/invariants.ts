@@ -28,6 +28,8 @@ export interface RunFacts {
   trackers?: Record<string, number> | undefined;
   /** Tracker and notice calls the simulated users made, and why those that failed failed. */
   trackerCalls?: { sent: number; failed: number; failures: Record<string, number> } | undefined;
+  /** Billing notices the edge accepted for DSP-won ads, and billing notices the DSPs received. */
+  dspBilling?: { accepted: number; received: number } | undefined;
   /** Leases seen granted, those whose impressions cost more than they held (or were never granted), and own-campaign impressions that named no lease. */
   leases?:
     | {
@@ -194,6 +196,17 @@ export const trackersAccepted: Invariant = (f) => {
   };
 };
 
+export const dspsBilled: Invariant = (f) => {
+  if (!f.dspBilling)
+    return { name: 'DSPs got their billing notices', ok: true, detail: 'no users simulated' };
+  const { accepted, received } = f.dspBilling;
+  return {
+    name: 'DSPs got their billing notices',
+    ok: received >= accepted,
+    detail: `${accepted} billing notices accepted for DSP-won ads, ${received} reached the DSPs' burl`,
+  };
+};
+
 export const STANDARD: Invariant[] = [
   no5xx,
   p99WithinTmax,
@@ -202,6 +215,7 @@ export const STANDARD: Invariant[] = [
   noLostEvents,
   trackersBecameEvents,
   trackersAccepted,
+  dspsBilled,
   badInputIs4xx,
   loadGeneratorKeptUp,
   noPrivacyLeaks,

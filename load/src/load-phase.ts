@@ -22,6 +22,8 @@ export interface PhaseOptions {
   /** Other parts whose CPU is reported beside the target's (DSP fleet, core), by name. */
   otherRoots?: Record<string, number[]>;
   quiet?: boolean;
+  /** Which winning seats are external DSPs (for the billing-notice check). */
+  isDspSeat?: (seat: string) => boolean;
 }
 
 export interface PhaseResult {
@@ -45,6 +47,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
         convertMs: 3000,
         maxDelayMs: 8000,
         maxPending: 50_000,
+        ...(o.isDspSeat ? { isDspSeat: o.isDspSeat } : {}),
       })
     : undefined;
   let errors = 0;

@@ -18,6 +18,8 @@ export interface UserSimOptions {
   convertMs: number;
   maxDelayMs: number;
   maxPending: number;
+  /** Which winning seats are external DSPs (their billing notice must reach them). */
+  isDspSeat?: (seat: string) => boolean;
   /** Explicit conversion pixel (the advertiser's page calls it) when markup carries none. */
   conversionUrl?: (win: Win, clickUrl: string) => string | undefined;
 }
@@ -38,6 +40,8 @@ export interface UserSimStats {
   failures: Record<string, number>;
   /** Ads whose billing notice or impression pixel the edge accepted: impressions that must become events. */
   impressionsCounted: number;
+  /** Billing notices the edge accepted for ads a DSP won: each must be forwarded to that DSP's burl. */
+  dspBillingAccepted: number;
   expectedClicks: number;
   expectedConversions: number;
 }
@@ -72,6 +76,7 @@ export function createUserSimulator(o: UserSimOptions): UserSimulator {
     droppedOverLimit: 0,
     failures: {},
     impressionsCounted: 0,
+    dspBillingAccepted: 0,
     expectedClicks: 0,
     expectedConversions: 0,
   };
@@ -145,7 +150,12 @@ export function createUserSimulator(o: UserSimOptions): UserSimulator {
         s.impressionsCounted++;
       };
       later(delay(o.renderMs), () => {
-        if (win.bid.burl) call('billing', win.bid.burl, undefined, countImpression);
+        const dspWin = o.isDspSeat?.(win.seat) ?? false;
+        if (win.bid.burl)
+          call('billing', win.bid.burl, undefined, () => {
+            countImpression();
+            if (dspWin) s.dspBillingAccepted++;
+          });
         for (const url of trackers.impressions) call('impression', url, undefined, countImpression);
         const clickUrl = trackers.clicks[0];
         if (!clicks || !clickUrl) return;
