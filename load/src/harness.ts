@@ -5,18 +5,18 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { budgets, landedEvents } from './core-client.ts';
 import { startFanoutReference } from './fanout-reference.ts';
-import { evaluate, type Invariant, type RunFacts } from './invariants.ts';
+import { evaluate, type Invariant } from './invariants.ts';
 import { runPhase } from './load-phase.ts';
 import { RESULTS } from './paths.ts';
 import { percentile, summarize } from './percentiles.ts';
 import { stopAll } from './processes.ts';
 import { summaryLine, writeReport } from './report.ts';
+import { diffCounts, gatherFacts } from './run-facts.ts';
 import type { RunReport } from './run-report.ts';
 import type { Scenario, ScenarioContext } from './scenarios/types.ts';
 import { constantRate } from './schedule.ts';
 import { type ServiceName, startServices, stopService } from './services.ts';
 import { DEV_SSP_KEY, startStack } from './stack.ts';
-import { leaseOverruns } from './tap-ledger.ts';
 import { DEFAULT_MIX } from './traffic-mix.ts';
 
 export interface RunOptions {
@@ -140,50 +140,22 @@ export async function runScenario(
         fanoutNote = `bare fan-out: ${fo.auctions} auctions, P50 ${v.p50.toFixed(2)} ms, P99 ${v.p99.toFixed(2)} ms, ${fanoutMsPerAuction?.toFixed(3)} ms CPU/auction`;
       }
 
-      const diff = (a: Record<string, number>, b: Record<string, number>) =>
-        Object.fromEntries(Object.entries(b).map(([k, v]) => [k, v - (a[k] ?? 0)]));
+      const diff = diffCounts;
       const byRoute = diff(tapBefore.byRoute, tapAfter.byRoute);
-      const eventsSent = diff(tapBefore.eventsByType, tapAfter.eventsByType);
       const roundTrips = Object.values(byRoute).reduce((a, b) => a + b, 0);
       const ssp = phase.ssp;
-      const validLatency = summarize(ssp.validLatencies);
-      const leaks: Record<string, number> = {};
-      for (const d of dsps) for (const [k, n] of Object.entries(d.leaks)) leaks[k] = (leaks[k] ?? 0) + n;
-      const facts: RunFacts = {
+      const facts = gatherFacts({
         tmaxMs: s.tmaxMs,
-        statuses: ssp.statuses,
-        validLatency,
-        filled: ssp.filled,
+        phase,
+        tapBefore,
+        tapAfter,
+        dsps,
         spend: after.view?.spend,
-        events: { sent: eventsSent, landed: landed.counts },
-        leaks,
-        leases: {
-          granted: Object.keys(tapAfter.leases).length,
-          overruns: leaseOverruns({ ...tapAfter, seen: new Set() }),
-          withoutLease: tapAfter.campaignImpressionsWithoutLease,
-        },
-        dspBilling: phase.users
-          ? {
-              accepted: phase.users.dspBillingAccepted,
-              received: dsps.reduce((n, d) => n + d.notices.bill, 0),
-            }
-          : undefined,
-        trackerCalls: phase.users
-          ? {
-              sent: Object.values(phase.users.sent).reduce((a, b) => a + b, 0),
-              failed: Object.values(phase.users.failed).reduce((a, b) => a + b, 0),
-              failures: phase.users.failures,
-            }
-          : undefined,
-        trackers: phase.users
-          ? {
-              impression: phase.users.impressionsCounted,
-              click: phase.users.ok.click,
-              conversion: phase.users.ok.conversion,
-            }
-          : undefined,
-        ...ctx.facts,
-      };
+        landed: landed.counts,
+        extra: ctx.facts,
+      });
+      const validLatency = facts.validLatency;
+      const eventsSent = facts.events.sent;
       // A chaos run whose chaos did not happen proves nothing: a failed step fails the run.
       const stepsRan: Invariant = () => ({
         name: 'chaos steps ran',
