@@ -4,13 +4,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { start, stopAll } from './processes.ts';
 
+/** Running, not merely a zombie waiting for a (possibly slow) init to reap it. */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
+};
+
+const gone = async (pid: number) => {
+  for (let i = 0; i < 40 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  return !alive(pid);
 };
 
 describe('processes', () => {
@@ -26,8 +32,7 @@ describe('processes', () => {
     expect(grandchild).toBeGreaterThan(0);
     expect(alive(grandchild)).toBe(true);
     await stopAll();
-    await new Promise((r) => setTimeout(r, 100));
-    expect(alive(m.pid)).toBe(false);
-    expect(alive(grandchild)).toBe(false);
+    expect(await gone(m.pid)).toBe(true);
+    expect(await gone(grandchild)).toBe(true);
   });
 });
