@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  auctionsRecorded,
   botsNotSold,
   dspsBilled,
   evaluate,
@@ -23,7 +24,10 @@ const healthy = (): RunFacts => ({
   filled: { valid: 800, bot: 0, malformed: 0 },
   validLatency: summarize(Array.from({ length: 1000 }, (_, i) => 5 + (i % 50))),
   spend: [{ campaignId: 'c1', budgetMicros: 1_000_000, spentMicros: 999_999 }],
-  events: { sent: { impression: 50, click: 2 }, landed: { impression: 50, click: 2 } },
+  events: {
+    sent: { auction: 1030, impression: 50, click: 2 },
+    landed: { auction: 1030, impression: 50, click: 2 },
+  },
   leaks: { coppaWithIds: 0, botUa: 0 },
   leases: { granted: 4, overruns: [], withoutLease: 0 },
 });
@@ -88,6 +92,17 @@ describe('invariants', () => {
       ok: false,
     });
     expect(dspsBilled({ ...healthy(), dspBilling: { accepted: 5, received: 5 } }).ok).toBe(true);
+  });
+
+  it('catch answered auctions that left no auction event', () => {
+    const f = healthy();
+    f.events.sent.auction = 1029;
+    expect(auctionsRecorded(f)).toMatchObject({
+      ok: false,
+      detail: '1030 auctions answered, 1029 auction events delivered to the core (1 missing)',
+    });
+    f.events.sent.auction = 1030;
+    expect(auctionsRecorded(f).ok).toBe(true);
   });
 
   it('catch bot traffic that was sold', () => {

@@ -207,12 +207,29 @@ export const dspsBilled: Invariant = (f) => {
   };
 };
 
+/** Every request the edge answered with an auction outcome (200/204) must leave an auction event. */
+export const auctionsRecorded: Invariant = (f) => {
+  const answered = (['valid', 'bot'] as const).reduce(
+    (n, k) => n + (f.statuses[k][200] ?? 0) + (f.statuses[k][204] ?? 0),
+    0,
+  );
+  const recorded = f.events.sent.auction ?? 0;
+  return {
+    name: 'every auction answered became an auction event',
+    ok: recorded >= answered,
+    detail: `${answered} auctions answered, ${recorded} auction events delivered to the core${
+      recorded < answered ? ` (${answered - recorded} missing)` : ''
+    }`,
+  };
+};
+
 export const STANDARD: Invariant[] = [
   no5xx,
   p99WithinTmax,
   noOverspend,
   spentWithinLeases,
   noLostEvents,
+  auctionsRecorded,
   trackersBecameEvents,
   trackersAccepted,
   dspsBilled,
