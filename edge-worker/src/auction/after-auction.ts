@@ -5,8 +5,8 @@ import type { AuctionOutcome, CandidateBid } from '@edge-rtb/shared/auction/type
 import { impressionCost } from '@edge-rtb/shared/money';
 import type { LeaseWallet } from '../campaigns/lease-wallet.ts';
 import type { OwnBid } from '../campaigns/own-bidder.ts';
-import { drain } from '../drain.ts';
 import { expandMacros } from '../notices/macros.ts';
+import { sendLossNotices } from './loss-notices.ts';
 
 type WaitUntil = (p: Promise<unknown>) => void;
 
@@ -27,24 +27,28 @@ export function settleHolds(
   }
 }
 
-/** Losing DSP bids get their lurl called with the loss reason, after the response. */
+const HTTP_URL = /^https?:\/\//i;
+
+/**
+ * Losing DSP bids get their lurl called with the loss reason, after the response, in one batch
+ * per auction (loss-notices.ts). Bids without an lurl cost nothing here.
+ */
 export function tellLosers(outcome: AuctionOutcome, requestId: string, waitUntil: WaitUntil): void {
-  const all = [
-    ...outcome.imps.flatMap((i) =>
-      i.losers.map((l) => ({ l, impId: i.impId, min: i.winner?.clearingCpmMicros })),
-    ),
-    ...outcome.unmatched.map((l) => ({ l, impId: l.candidate.bid.impid, min: undefined })),
-  ];
-  for (const { l, impId, min } of all) {
+  const urls: string[] = [];
+  const add = (l: AuctionOutcome['unmatched'][number], impId: string, min: number | undefined) => {
     const lurl = l.candidate.bidderKind === 'dsp' ? l.candidate.bid.lurl : undefined;
-    if (!lurl || !/^https?:\/\//i.test(lurl)) continue;
-    const url = expandMacros(lurl, {
-      auctionId: requestId,
-      bidId: l.candidate.bid.id,
-      impId,
-      lossCode: l.reason,
-      ...(min !== undefined ? { minToWinCpmMicros: min } : {}),
-    });
-    waitUntil(fetch(url, { signal: AbortSignal.timeout(5_000) }).then(drain, () => {}));
-  }
+    if (!lurl || !HTTP_URL.test(lurl)) return;
+    urls.push(
+      expandMacros(lurl, {
+        auctionId: requestId,
+        bidId: l.candidate.bid.id,
+        impId,
+        lossCode: l.reason,
+        ...(min !== undefined ? { minToWinCpmMicros: min } : {}),
+      }),
+    );
+  };
+  for (const i of outcome.imps) for (const l of i.losers) add(l, i.impId, i.winner?.clearingCpmMicros);
+  for (const l of outcome.unmatched) add(l, l.candidate.bid.impid, undefined);
+  sendLossNotices(urls, waitUntil);
 }

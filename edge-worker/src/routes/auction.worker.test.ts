@@ -2,7 +2,7 @@
 // second price with the exchange's take, multi-imp, floors and the no-bid answers.
 import { describe, expect, it } from 'vitest';
 import { testDsp } from '../../test/fixtures/snapshot.ts';
-import { bannerRequest, DSP, edge, tenant } from '../../test/helpers.ts';
+import { bannerRequest, DSP, dspRecord, edge, tenant } from '../../test/helpers.ts';
 
 type Resp = {
   id: string;
@@ -42,6 +42,17 @@ describe('POST /openrtb2/auction', async () => {
     const bid = body.seatbid[0]!.bid[0]!;
     expect(bid.adm).toContain('data-price="2.51"'); // 2.50 + 0.01 increment, what au-high pays
     expect(bid.price).toBe(2.259); // 2.51 less 10%
+  });
+
+  it('tells the losing DSP through its lurl (loss 102, after the response); LOSS_NOTICES=off does not', async () => {
+    const losses = async () =>
+      (await dspRecord('au-low')).notices.filter((n) => n.includes('kind=loss') && n.includes('loss=102'));
+    const before = (await losses()).length;
+    await e.auction(t.env, bannerRequest({ at: 1 }));
+    expect((await losses()).length).toBe(before + 1);
+    expect((await dspRecord('au-high')).notices.some((n) => n.includes('kind=loss'))).toBe(false);
+    await e.auction({ ...t.env, LOSS_NOTICES: 'off' }, bannerRequest({ at: 1 }));
+    expect((await losses()).length).toBe(before + 1);
   });
 
   it('answers each imp of a multi-imp request', async () => {
