@@ -35,8 +35,9 @@ export function runAuction(input: AuctionInput): AuctionOutcome {
   const dupKey = (c: CandidateBid) =>
     tieKey(request.id, c.bidderKind, c.bidderId, `${c.bid.impid}\u0000${c.bid.id}`);
   const count = new Map<string, number>();
-  for (const c of input.bids) count.set(dupKey(c), (count.get(dupKey(c)) ?? 0) + 1);
-  for (const c of input.bids) {
+  const dupKeys = input.bids.map(dupKey);
+  for (const k of dupKeys) count.set(k, (count.get(k) ?? 0) + 1);
+  input.bids.forEach((c, i) => {
     const list = byImp.get(c.bid.impid);
     if (!list)
       unmatched.push({
@@ -44,10 +45,10 @@ export function runAuction(input: AuctionInput): AuctionOutcome {
         reason: LossReason.InvalidBidResponse,
         detail: `no imp ${c.bid.impid}`,
       });
-    else if ((count.get(dupKey(c)) ?? 0) > 1)
+    else if ((count.get(dupKeys[i]!) ?? 0) > 1)
       unmatched.push({ candidate: c, reason: LossReason.InvalidBidResponse, detail: 'duplicate bid id' });
     else list.push(c);
-  }
+  });
 
   const imps = request.imp.map((imp) => {
     const o = auctionImp(input, imp, byImp.get(imp.id) ?? [], currency, take);
@@ -69,14 +70,17 @@ export function runAuction(input: AuctionInput): AuctionOutcome {
  * rejected duplicates, which share those) by reason, price, currency and the bid itself.
  */
 function sortLosers(auctionId: string, losers: Loser[]): Loser[] {
-  const key = (l: Loser) => {
+  if (losers.length < 2) return losers;
+  // Each loser's key is built once, not twice per comparison.
+  const keys = new Map<Loser, string>();
+  for (const l of losers) {
     const c = l.candidate;
-    return tieKey(auctionId, c.bidderKind, c.bidderId, `${c.bid.impid}\u0000${c.bid.id}`);
-  };
+    keys.set(l, tieKey(auctionId, c.bidderKind, c.bidderId, `${c.bid.impid}\u0000${c.bid.id}`));
+  }
   const cmp = (x: string | number, y: string | number) => (x < y ? -1 : x > y ? 1 : 0);
   return losers.sort(
     (a, b) =>
-      cmp(key(a), key(b)) ||
+      cmp(keys.get(a)!, keys.get(b)!) ||
       a.reason - b.reason ||
       a.candidate.priceCpmMicros - b.candidate.priceCpmMicros ||
       cmp(a.candidate.cur, b.candidate.cur) ||
