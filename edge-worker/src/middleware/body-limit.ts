@@ -12,7 +12,8 @@ export interface BodyLimitOptions {
 export const bodyLimit = ({ maxBytes = 64 * 1024 }: BodyLimitOptions = {}): MiddlewareHandler<EdgeEnv> =>
   async function bodyLimit(c, next) {
     const limit = Number(c.env.MAX_BODY_BYTES) || maxBytes;
-    const declared = Number(c.req.header('content-length'));
+    const lengthHeader = c.req.header('content-length');
+    const declared = Number(lengthHeader);
     if (declared > limit) return problem(c, { reason: 'body_too_large', limit });
     let stream = c.req.raw.body;
     if (!stream) return problem(c, { reason: 'invalid_request', field: '', message: 'empty body' });
@@ -22,7 +23,7 @@ export const bodyLimit = ({ maxBytes = 64 * 1024 }: BodyLimitOptions = {}): Midd
       return problem(c, { reason: 'unsupported_encoding', encoding: encoding.slice(0, 32) });
     // A declared length within the cap bounds the body already (the runtime reads exactly that
     // many bytes), so the native text() path is safe and cheaper than reading chunk by chunk.
-    if (encoding === 'identity' && c.req.header('content-length') !== undefined && declared <= limit) {
+    if (encoding === 'identity' && lengthHeader !== undefined && declared <= limit) {
       c.set('body', await c.req.raw.text());
       return next();
     }

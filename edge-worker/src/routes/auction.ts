@@ -116,7 +116,7 @@ export function auctionRoutes(state: EdgeState) {
 
       const body = await respond(req, outcome, signer, {
         auctionId,
-        base: c.env.PUBLIC_URL ?? new URL(c.req.url).origin,
+        base: c.env.PUBLIC_URL ?? originOf(c.req.url),
         currencyRates: snap.currencyRates,
         noticeTtlMs: (Number(c.env.NOTICE_TTL_S) || 3600) * 1000,
         now: Date.now(),
@@ -128,4 +128,11 @@ export function auctionRoutes(state: EdgeState) {
     },
   );
   return app;
+}
+
+/** The origin of the request's (serialized, absolute) URL without parsing it again. */
+function originOf(url: string): string {
+  const end = url.indexOf('/', url.indexOf('//') + 2);
+  const origin = end < 0 ? url : url.slice(0, end);
+  return origin.includes('@') ? new URL(url).origin : origin;
 }
