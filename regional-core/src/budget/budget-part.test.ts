@@ -216,29 +216,28 @@ describe('budget part: lease API', () => {
 
   it('sizes leases from the holder spend rate', async () => {
     const { lease, post } = await setup([camp()]);
-    const spend = async (holder: string, fraction: number) => {
+    // The holder spends `fraction` of each lease at `perSec` micros/s, then settles it.
+    const spend = async (holder: string, fraction: number, perSec: number) => {
       const r = granted(await lease({ campaignId: 'c1', holder }));
       const spent = Math.floor(r.lease.amountMicros * fraction);
+      clock += spent > 0 ? Math.ceil((spent / perSec) * 1000) : 10_000;
       await post(`/v1/leases/${r.lease.id}/settle`, { token: r.token, spentMicros: spent });
       await post(`/v1/leases/${r.lease.id}/settle`, { token: r.token, spentMicros: spent }); // repeats teach nothing
       return r.lease.amountMicros;
     };
     // Cold start: the plan rate (1e9 over 31 days, ~373 micros/s) x 60 s.
-    let spent = await spend('fast', 1);
-    expect(spent).toBe(22_402);
-    // Then 60 s at the holder's own rate: all it spent in the 5-minute window / 300 s x 60 s
-    // (the clock stands still here, so nothing decays), never under the 10_000 minimum.
-    for (let i = 0; i < 10; i++) {
-      const expected = Math.max(10_000, Math.ceil((spent / 300) * 60));
-      const got = await spend('fast', 1);
-      expect(got).toBe(expected);
-      spent += got;
-    }
-    expect(spent).toBe(187_772);
-    // Its next lease: 1.7x the cold-start size.
-    expect(granted(await lease({ campaignId: 'c1', holder: 'fast' })).lease.amountMicros).toBe(37_555);
+    expect(await spend('fast', 1, 5_000)).toBe(22_402);
+    // Spent in 4.5 s: read over the 5 s window floor (~4,500/s), not as 22,402 / 300 s (75/s),
+    // so the second lease already holds ~60 s of spend.
+    const second = await spend('fast', 1, 5_000);
+    expect(second).toBeGreaterThan(260_000);
+    expect(second).toBeLessThan(280_000);
+    // From then on ~60 s at its real rate of 5,000/s (300,000).
+    const third = await spend('fast', 1, 5_000);
+    expect(third).toBeGreaterThan(285_000);
+    expect(third).toBeLessThan(335_000); // a settle books its spend at the end: up to ~10% high
     // A holder that spends nothing falls to the minimum lease; one with no history keeps the plan rate.
-    await spend('idle', 0);
+    await spend('idle', 0, 1);
     expect(granted(await lease({ campaignId: 'c1', holder: 'idle' })).lease.amountMicros).toBe(10_000);
     expect(granted(await lease({ campaignId: 'c1', holder: 'new' })).lease.amountMicros).toBe(22_402);
   });

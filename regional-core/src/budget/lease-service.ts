@@ -205,7 +205,8 @@ export function createLeaseService(opts: LeaseServiceOptions) {
     metrics?.settles.inc({ outcome: r.status });
     if (r.status === 'unknown') return err({ reason: 'unknown_lease' });
     if (r.status === 'applied') {
-      learnRate(`${c.campaignId}/${c.holder}`, r.spentMicros);
+      // The holder began spending this lease when it was granted (one TTL before it expires).
+      learnRate(`${c.campaignId}/${c.holder}`, r.spentMicros, c.expiresAt - leaseTtlMs);
       // spentMicros is what the holder reported (spend beyond the lease included), the figure
       // the reconciler holds against the win events; the lease amount is spent + released.
       events?.push([
@@ -229,10 +230,10 @@ export function createLeaseService(opts: LeaseServiceOptions) {
     });
   }
 
-  function learnRate(key: string, spent: Micros): void {
+  function learnRate(key: string, spent: Micros, sinceMs: number): void {
     const prev = rates.get(key) ?? null;
     rates.delete(key); // re-insert: Map order doubles as least-recently-used
-    rates.set(key, observeSpend(prev, now(), spent, rateTauMs));
+    rates.set(key, observeSpend(prev, now(), spent, rateTauMs, sinceMs));
     if (rates.size > MAX_RATE_ENTRIES) rates.delete(rates.keys().next().value!);
   }
 

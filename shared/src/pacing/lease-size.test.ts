@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SIZING, leaseSize, observeSpend, ratePerSecond } from './lease-size.ts';
+import { DEFAULT_SIZING, leaseSize, MIN_RATE_WINDOW_MS, observeSpend, ratePerSecond } from './lease-size.ts';
 
 const TAU = 300_000;
 
@@ -12,6 +12,21 @@ describe('lease sizing', () => {
     expect(ratePerSecond(r, 3_600_000, TAU)).toBeLessThan(1_250);
     // It fades when the spend stops.
     expect(ratePerSecond(r, 3_600_000 + 30 * 60_000, TAU)).toBeLessThan(10);
+  });
+
+  it('reads a young holder at its real rate, not sum / tau', () => {
+    // 1_000 micros/s from t=0, settled every 10 s: the first settle already gives ~1_000/s
+    // (sum / tau would say 33/s and size the next lease at 2 s of spend).
+    const r1 = observeSpend(null, 10_000, 10_000, TAU, 0);
+    expect(ratePerSecond(r1, 10_000, TAU)).toBeGreaterThan(990);
+    expect(ratePerSecond(r1, 10_000, TAU)).toBeLessThan(1_050);
+    let r = r1;
+    for (let t = 20_000; t <= 120_000; t += 10_000) r = observeSpend(r, t, 10_000, TAU, t - 10_000);
+    expect(ratePerSecond(r, 120_000, TAU)).toBeGreaterThan(990);
+    expect(ratePerSecond(r, 120_000, TAU)).toBeLessThan(1_050);
+    // One lease spent in a 100 ms burst is read over at least MIN_RATE_WINDOW_MS.
+    const burst = observeSpend(null, 100, 50_000, TAU, 0);
+    expect(ratePerSecond(burst, 100, TAU)).toBeLessThan(((50_000 * 1000) / MIN_RATE_WINDOW_MS) * 1.01);
   });
 
   it('aims for targetSeconds of spend, within min and max', () => {

@@ -4,20 +4,39 @@
 // out, so the last micros are spread over holders instead of parked with one.
 import type { Micros } from '../money.ts';
 
-/** Exponentially decayed sum of spend; rate = sum / tau. */
+/**
+ * Exponentially decayed sum of spend since `sinceMs`, when the holder started spending. The rate
+ * is the sum over the decayed length of that window, so a young holder is not read as slow:
+ * sum / tau alone reads a holder that has spent for 10 s at 3% of its rate, and sizes its next
+ * lease at 2 s of spend instead of 60 (dozens of grants before it catches up).
+ */
 export interface SpendRate {
   sum: number;
   atMs: number;
+  sinceMs: number;
 }
 
-export function observeSpend(r: SpendRate | null, nowMs: number, spent: Micros, tauMs: number): SpendRate {
-  if (!r) return { sum: spent, atMs: nowMs };
-  return { sum: decay(r, nowMs, tauMs) + spent, atMs: Math.max(nowMs, r.atMs) };
+/** Window floor, so one early settle (a lease spent in a burst) cannot imply a huge rate. */
+export const MIN_RATE_WINDOW_MS = 5_000;
+
+/** `sinceMs`: when the spend being reported began (the settled lease's grant); first report only. */
+export function observeSpend(
+  r: SpendRate | null,
+  nowMs: number,
+  spent: Micros,
+  tauMs: number,
+  sinceMs = nowMs,
+): SpendRate {
+  if (!r) return { sum: spent, atMs: nowMs, sinceMs: Math.min(sinceMs, nowMs) };
+  return { sum: decay(r, nowMs, tauMs) + spent, atMs: Math.max(nowMs, r.atMs), sinceMs: r.sinceMs };
 }
 
 /** Micros per second. */
 export function ratePerSecond(r: SpendRate | null, nowMs: number, tauMs: number): number {
-  return r ? (decay(r, nowMs, tauMs) * 1000) / tauMs : 0;
+  if (!r) return 0;
+  const age = Math.max(MIN_RATE_WINDOW_MS, nowMs - r.sinceMs);
+  const windowMs = tauMs * (1 - Math.exp(-age / tauMs));
+  return (decay(r, nowMs, tauMs) * 1000) / windowMs;
 }
 
 function decay(r: SpendRate, nowMs: number, tauMs: number): number {
