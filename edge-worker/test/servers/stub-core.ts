@@ -1,7 +1,8 @@
 // A small real HTTP stand-in for the regional core in workerd tests (Node): serves config
 // snapshots (ETag / If-None-Match), grants and settles budget leases per shared/src/lease-api.ts
 // with real signed lease tokens, and records event batches. Tenants (`/t/<name>/...`) let each
-// test file own a snapshot and a ledger; tests create them with PUT /_tenants/<name>.
+// test file own a snapshot and a ledger; tests create them with PUT /_tenants/<name>, and take
+// one down (503) or unreachable (connection cut) and back by putting it again.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { LeaseRequest, LeaseResponse, SettleRequest } from '../../../shared/src/lease-api.ts';
 import { createLeaseTokenCodec } from '../../../shared/src/lease-token.ts';
@@ -15,6 +16,8 @@ export interface TenantConfig {
   leaseTtlMs?: number;
   /** Answer 503 to every edge call, as a core that is down. */
   down?: boolean;
+  /** Cut every edge call's connection without an answer, as a core that cannot be reached. */
+  unreachable?: boolean;
 }
 
 interface Tenant extends TenantConfig {
@@ -38,7 +41,13 @@ export async function startStubCore(defaultSnapshot: ConfigSnapshot): Promise<St
   // Re-putting a tenant keeps what it recorded, so a test can take the core down and up again.
   const put = (name: string, cfg: TenantConfig) => {
     const old = tenants.get(name);
-    if (old) return tenants.set(name, { ...old, ...cfg, down: cfg.down ?? false });
+    if (old)
+      return tenants.set(name, {
+        ...old,
+        ...cfg,
+        down: cfg.down ?? false,
+        unreachable: cfg.unreachable ?? false,
+      });
     return tenants.set(name, {
       ...cfg,
       events: [],
@@ -67,6 +76,7 @@ export async function startStubCore(defaultSnapshot: ConfigSnapshot): Promise<St
       if (path === '/_recorded') return json(res, 200, { ...tenant, settled: [...tenant.settled] });
       if (req.headers.authorization !== `Bearer ${EDGE_TOKEN}`)
         return json(res, 401, { error: 'unauthorized' });
+      if (tenant.unreachable) return void req.socket.destroy();
       if (tenant.down) return json(res, 503, { error: 'down' });
 
       if (path === '/v1/snapshot' && req.method === 'GET') {
