@@ -31,6 +31,9 @@ export default defineConfig({
                   EDGE_TOKEN,
                   NOTICE_KEYS,
                   EVENTS_FLUSH_MS: '20',
+                  // The outbox retries fast in tests (first retry 50 ms, at most 400 ms apart).
+                  EVENTS_OUTBOX_RETRY_MS: '50',
+                  EVENTS_OUTBOX_MAX_RETRY_MS: '400',
                 },
               },
             };

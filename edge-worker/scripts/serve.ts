@@ -51,6 +51,11 @@ for (const k of [
   'MAX_BODY_BYTES',
   'NOTICE_TTL_S',
   'LOSS_NOTICES',
+  'EVENTS_OUTBOX_SHARDS',
+  'EVENTS_OUTBOX_RETRY_MS',
+  'EVENTS_OUTBOX_MAX_RETRY_MS',
+  'EVENTS_OUTBOX_MAX_BYTES',
+  'TRACKER_WRITE_THROUGH',
 ]) {
   const v = pick(k);
   if (v !== undefined) bindings[k] = v;
@@ -88,7 +93,10 @@ const mf = new Miniflare(
     compatibilityDate: wranglerSetting('compatibility_date') ?? '2026-07-01',
     compatibilityFlags: ['nodejs_compat'],
     bindings,
-    durableObjects: { NOTICE_LEDGER: { className: 'NoticeLedger', useSQLite: true } },
+    durableObjects: {
+      NOTICE_LEDGER: { className: 'NoticeLedger', useSQLite: true },
+      EVENTS_OUTBOX: { className: 'EventOutbox', useSQLite: true },
+    },
     cacheAPI: true,
   }),
 );

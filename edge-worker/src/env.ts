@@ -2,6 +2,7 @@
 // Durable Object) and the per-request variables middleware puts on the context.
 
 import type { SspConfig } from '@edge-rtb/shared/snapshot';
+import type { EventOutbox } from './events/outbox.ts';
 import type { NoticeLedger } from './notices/ledger.ts';
 import type { SnapshotView } from './snapshot/view.ts';
 
@@ -24,6 +25,15 @@ export interface Bindings {
   /** 'off' stops calling losing DSPs' lurl (one outbound request per losing bid). Default on. */
   LOSS_NOTICES?: string;
   NOTICE_LEDGER: DurableObjectNamespace<NoticeLedger>;
+  /** Durable outbox for events the core did not take (events/outbox.ts). Without it, memory only. */
+  EVENTS_OUTBOX?: DurableObjectNamespace<EventOutbox>;
+  /** Outbox shards per PoP (default 8) and its retry/cap tuning (see events/outbox.ts). */
+  EVENTS_OUTBOX_SHARDS?: string;
+  EVENTS_OUTBOX_RETRY_MS?: string;
+  EVENTS_OUTBOX_MAX_RETRY_MS?: string;
+  EVENTS_OUTBOX_MAX_BYTES?: string;
+  /** 'off': tracker events go through the in-memory batch like the rest instead of the outbox. */
+  TRACKER_WRITE_THROUGH?: string;
 }
 
 export interface Variables {
