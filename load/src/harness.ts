@@ -3,6 +3,7 @@
 // invariants, writes the report and tears everything down. Returns the exit code.
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { type ClusterData, prepareClusterData } from './cluster-data.ts';
 import { budgets, landedEvents } from './core-client.ts';
 import { startFanoutReference } from './fanout-reference.ts';
 import { evaluate, type Invariant } from './invariants.ts';
@@ -15,7 +16,7 @@ import { diffCounts, gatherFacts } from './run-facts.ts';
 import type { RunReport } from './run-report.ts';
 import type { Scenario, ScenarioContext } from './scenarios/types.ts';
 import { constantRate } from './schedule.ts';
-import { type ServiceName, startServices, stopService } from './services.ts';
+import { type ServiceName, servicesEnv, startServices, stopService } from './services.ts';
 import { DEV_SSP_KEY, startStack } from './stack.ts';
 import { DEFAULT_MIX } from './traffic-mix.ts';
 
@@ -46,10 +47,19 @@ export async function runScenario(
   const runDir = join(RESULTS, `${s.name}-${startedAt.replace(/[:.]/g, '-')}`);
   const mix = { ...DEFAULT_MIX, tmaxMs: s.tmaxMs, ...s.mix };
   let ownServices: ServiceName[] = [];
+  let clusterData: ClusterData | undefined;
   try {
     if (s.services?.length) {
       log(`starting services: ${s.services.join(', ')}`);
       ownServices = startServices(s.services);
+    }
+    if (s.mode === 'cluster') {
+      // Data of the run's own on the shared services: a seeded scratch catalog, its own
+      // ClickHouse database and Kafka topics; dropped at the end.
+      clusterData = await prepareClusterData({ runId: runDir.split('/').pop()!, services: servicesEnv() });
+      log(
+        `catalog seeded into ${clusterData.env.DATABASE_URL}; ClickHouse database ${clusterData.env.CLICKHOUSE_DATABASE}, Kafka topics ${clusterData.env.KAFKA_TOPIC_PREFIX}*`,
+      );
     }
     log(`starting DSP fleet, core (${s.mode}) and edge (workerd)`);
     const stack = await startStack({
@@ -57,6 +67,7 @@ export async function runScenario(
       mode: s.mode,
       dsps: s.dsps(),
       seed: o.seed,
+      ...(clusterData ? { coreEnv: clusterData.env } : {}),
     });
     try {
       const before = await budgets(stack.coreUrl).catch((e) => ({ view: undefined, why: String(e) }));
@@ -272,6 +283,9 @@ export async function runScenario(
     return { code: 2 };
   } finally {
     await stopAll();
+    if (clusterData && process.env.LOAD_KEEP_CLUSTER_DATA !== '1') {
+      for (const f of await clusterData.drop()) log(`cleanup: ${f}`);
+    }
     for (const name of ownServices) {
       try {
         stopService(name);

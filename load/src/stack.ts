@@ -21,6 +21,12 @@ export const CORE_URL = `http://127.0.0.1:${CORE_PORT}`;
 export const DEV_EDGE_TOKEN = 'dev-edge-token';
 export const DEV_ADMIN_TOKEN = 'dev-admin-token';
 export const DEV_SSP_KEY = 'dev-ssp-key-not-secret';
+/** Cluster mode has no development defaults for its secrets: the core (and its seed script) get these. */
+export const CLUSTER_DEV_SECRETS = {
+  ADMIN_TOKEN: DEV_ADMIN_TOKEN,
+  EDGE_TOKEN: DEV_EDGE_TOKEN,
+  LEASE_KEYS: 'dev1:dev-lease-key-not-secret',
+};
 
 export interface StackOptions {
   runDir: string;
@@ -72,7 +78,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     EDGE_RTB_MODE: o.mode,
     EDGE_RTB_DATA: join(o.runDir, 'core-data'),
     LOG_LEVEL: 'warn',
-    ...(o.mode === 'cluster' ? servicesEnv() : {}),
+    ...(o.mode === 'cluster' ? { ...servicesEnv(), ...CLUSTER_DEV_SECRETS } : {}),
     ...o.coreEnv,
   };
   let core: Managed | undefined;
