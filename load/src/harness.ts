@@ -287,9 +287,7 @@ export async function runScenario(
       for (const f of await clusterData.drop()) log(`cleanup: ${f}`);
     }
     for (const name of ownServices) {
-      try {
-        stopService(name);
-      } catch {}
+      await stopService(name).catch(() => {});
     }
   }
 }

@@ -1,20 +1,23 @@
 // The real backing services (scripts/services.sh) for cluster-mode scenarios: start them,
 // stop one to cause an outage, start it again, and read their addresses from
 // scripts/services.env so the core is configured exactly as the tests configure it.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO } from './paths.ts';
 
 export type ServiceName = 'redis' | 'postgres' | 'kafka' | 'clickhouse' | 'upstash';
 
-function run(args: string[], timeoutMs: number): { ok: boolean; out: string } {
-  const r = spawnSync('bash', [join(REPO, 'scripts/services.sh'), ...args], {
-    cwd: REPO,
-    encoding: 'utf8',
-    timeout: timeoutMs,
+// Asynchronous: chaos steps run in the process that sends the load, and a synchronous child
+// (a Kafka start takes ~10 s) would freeze the load generator and show up as SSP latency.
+function run(cmd: string, args: string[], timeoutMs: number): Promise<{ ok: boolean; out: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd: REPO, encoding: 'utf8', timeout: timeoutMs }, (err, stdout, stderr) =>
+      resolve({ ok: !err, out: `${stdout ?? ''}${stderr ?? ''}${err && !stderr ? String(err) : ''}` }),
+    );
   });
-  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
+const services = (args: string[], timeoutMs: number) =>
+  run('bash', [join(REPO, 'scripts/services.sh'), ...args], timeoutMs);
 
 /** Starts the services; returns the ones this call started (to stop them afterwards). */
 export function startServices(names: ServiceName[]): ServiceName[] {
@@ -27,13 +30,13 @@ export function startServices(names: ServiceName[]): ServiceName[] {
   return (r.stdout ?? '').split(/\s+/).filter(Boolean) as ServiceName[];
 }
 
-export function stopService(name: ServiceName): void {
-  const r = run(['stop', name], 60_000);
+export async function stopService(name: ServiceName): Promise<void> {
+  const r = await services(['stop', name], 60_000);
   if (!r.ok) throw new Error(`scripts/services.sh stop ${name} failed:\n${r.out}`);
 }
 
-export function restartService(name: ServiceName): void {
-  const r = run(['start', name], 180_000);
+export async function restartService(name: ServiceName): Promise<void> {
+  const r = await services(['start', name], 180_000);
   if (!r.ok) throw new Error(`scripts/services.sh start ${name} failed:\n${r.out}`);
 }
 
@@ -53,4 +56,25 @@ export function servicesEnv(): Record<string, string> {
     }
   }
   return env;
+}
+
+async function redisCli(args: string[]): Promise<string> {
+  const url = new URL(servicesEnv().REDIS_URL ?? 'redis://127.0.0.1:16379');
+  const r = await run('redis-cli', ['-h', url.hostname, '-p', url.port || '6379', '--raw', ...args], 30_000);
+  if (!r.ok || /^ERR/m.test(r.out)) throw new Error(`redis-cli ${args.join(' ')} failed: ${r.out}`);
+  return r.out.trim();
+}
+
+/**
+ * scripts/services.sh runs Redis without persistence, so a plain stop loses every key, the
+ * budget ledger included. A managed Redis keeps its data over an outage: SAVE writes the
+ * snapshot Redis loads when it starts again. Returns the snapshot's path, to remove once
+ * Redis is back (the local Redis is meant to start empty).
+ */
+export async function saveRedisSnapshot(): Promise<string> {
+  await redisCli(['SAVE']);
+  const [, dir] = (await redisCli(['CONFIG', 'GET', 'dir'])).split('\n');
+  const [, file] = (await redisCli(['CONFIG', 'GET', 'dbfilename'])).split('\n');
+  if (!dir || !file) throw new Error('redis-cli CONFIG GET dir/dbfilename gave no answer');
+  return join(dir, file);
 }

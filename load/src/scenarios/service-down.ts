@@ -1,13 +1,19 @@
 // Cluster mode with the real services; one of them (Redis, Kafka or ClickHouse) is stopped
 // for 30 s and started again. The edge answers throughout, no money is spent twice or without
 // a lease, and every event lands once the service is back (Kafka: the core's durable outbox;
-// ClickHouse: the sink retries; Redis: leases are refused, so own campaigns stop bidding).
+// ClickHouse: the sink retries; Redis: leases are refused, so own campaigns bid only from the
+// leases they hold). Redis comes back with its data, as a managed Redis would; the local one
+// has no persistence, so the step snapshots it first (services.ts saveRedisSnapshot).
+
+import { rmSync } from 'node:fs';
 import { STANDARD } from '../invariants.ts';
-import { restartService, type ServiceName, stopService } from '../services.ts';
+import { restartService, type ServiceName, saveRedisSnapshot, stopService } from '../services.ts';
 import { fleet } from './baseline.ts';
 import type { Scenario } from './types.ts';
 
 export function serviceDown(service: Exclude<ServiceName, 'postgres' | 'upstash'>): Scenario {
+  // Redis: an outage, not a data loss (the local Redis has no persistence; see saveRedisSnapshot).
+  let snapshot: string | undefined;
   return {
     name: `${service}-down`,
     description: `Cluster mode (PostgreSQL, Redis, Kafka, ClickHouse); ${service} is stopped at t=15 s and restarted at t=45 s.`,
@@ -30,10 +36,22 @@ export function serviceDown(service: Exclude<ServiceName, 'postgres' | 'upstash'
             throw new Error(
               `${service} was already running (not started by this run); refusing to stop it. Stop it first or set LOAD_ALLOW_SHARED_SERVICES=1`,
             );
-          stopService(service);
+          if (service === 'redis') snapshot = await saveRedisSnapshot();
+          await stopService(service);
         },
       },
-      { atS: 45, label: `${service} restarts`, run: async () => restartService(service) },
+      {
+        atS: 45,
+        label: `${service} restarts`,
+        run: async () => {
+          try {
+            await restartService(service);
+          } finally {
+            if (snapshot) rmSync(snapshot, { force: true });
+            snapshot = undefined;
+          }
+        },
+      },
     ],
   };
 }
