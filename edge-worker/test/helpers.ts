@@ -5,6 +5,7 @@ import { env } from 'cloudflare:workers';
 import type { ConfigSnapshot } from '../../shared/src/snapshot.ts';
 import { createEdge } from '../src/app.ts';
 import type { Bindings } from '../src/env.ts';
+import { outboxShards } from '../src/events/outbox-client.ts';
 import type { EdgeOptions } from '../src/state.ts';
 import { SSP_KEYS } from './fixtures/constants.ts';
 import { buildSnapshot } from './fixtures/snapshot.ts';
@@ -17,7 +18,11 @@ export interface Tenant {
   env: TestEnv;
   recorded(): Promise<CoreRecord>;
   /** Re-serve the tenant (e.g. a new snapshot version), or take it down / bring it up. */
-  update(cfg: { snapshot?: ConfigSnapshot; down?: boolean }): Promise<void>;
+  update(cfg: { snapshot?: ConfigSnapshot; down?: boolean; unreachable?: boolean }): Promise<void>;
+  /** This tenant's events waiting in the durable outbox, over all shards of the PoP. */
+  outbox(): Promise<{ batches: number; events: number }>;
+  /** Resolves once the outbox holds nothing for this tenant (the alarm delivered it all). */
+  drained(timeoutMs?: number): Promise<void>;
 }
 
 export interface CoreRecord {
@@ -50,11 +55,37 @@ export async function tenant(
       current = u.snapshot ?? current;
       const r = await fetch(`${testEnv.CORE_URL}/_tenants/${name}`, {
         method: 'PUT',
-        body: JSON.stringify({ snapshot: current, ...cfg, down: u.down ?? false }),
+        body: JSON.stringify({
+          snapshot: current,
+          ...cfg,
+          down: u.down ?? false,
+          unreachable: u.unreachable ?? false,
+        }),
       });
       if (r.status !== 204) throw new Error(`tenant ${name}: ${r.status}`);
     },
+    outbox: () => outboxOf(coreUrl),
+    async drained(timeoutMs = 10_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const o = await outboxOf(coreUrl);
+        if (o.batches === 0) return;
+        if (Date.now() > until) throw new Error(`outbox still holds ${o.events} events of ${name}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
   };
+}
+
+async function outboxOf(coreUrl: string): Promise<{ batches: number; events: number }> {
+  let batches = 0;
+  let events = 0;
+  for (const shard of outboxShards(testEnv)) {
+    const s = await testEnv.EVENTS_OUTBOX!.getByName(shard).stats(coreUrl);
+    batches += s.batches;
+    events += s.events;
+  }
+  return { batches, events };
 }
 
 export function edge(opts: EdgeOptions = {}) {

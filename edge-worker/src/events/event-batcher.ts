@@ -1,14 +1,18 @@
 // Events leave the isolate in batches: a request adds its events and, if no flush is pending,
 // schedules one `flushMs` later under its own waitUntil (or at once when the batch is full), so
 // the response never waits and the core sees one POST /v1/events per batch, not per auction.
-// A failed POST keeps the events for the next flush, up to `maxBuffered` (oldest dropped and
-// counted): the edge must not grow without bound while the core is down.
+// A failed POST hands the batch, and the rest of the buffer, to the sink's `spill` (the durable
+// outbox, events/outbox.ts), which re-sends them until the core takes them. Only what the outbox
+// refuses (unreachable, or full) stays in memory for the next flush, up to `maxBuffered` (oldest
+// dropped and counted): the edge must not grow without bound while the core is down.
 import type { RtbEvent } from '@edge-rtb/shared/events';
 import { drain } from '../drain.ts';
 
 export interface EventSink {
   coreUrl: string;
   edgeToken: string;
+  /** Stores events durably for a later re-send; resolves true once they are stored. */
+  spill?: (events: RtbEvent[]) => Promise<boolean>;
 }
 
 export interface BatcherOptions {
@@ -19,7 +23,7 @@ export interface BatcherOptions {
 
 export interface EventBatcher {
   add(events: RtbEvent[], sink: EventSink, waitUntil: (p: Promise<unknown>) => void, flushMs?: number): void;
-  stats(): { buffered: number; sent: number; dropped: number; failedPosts: number };
+  stats(): { buffered: number; sent: number; dropped: number; failedPosts: number; spilled: number };
 }
 
 export function createEventBatcher({
@@ -32,6 +36,7 @@ export function createEventBatcher({
   let sent = 0;
   let dropped = 0;
   let failedPosts = 0;
+  let spilled = 0;
 
   async function flush(sink: EventSink): Promise<void> {
     while (buffer.length > 0) {
@@ -42,6 +47,13 @@ export function createEventBatcher({
       else {
         failedPosts++;
         buffer = batch.concat(buffer);
+        // The core just failed: everything buffered goes to the outbox instead of waiting here.
+        while (sink.spill && buffer.length > 0) {
+          const part = buffer.slice(0, maxBatch);
+          if (!(await sink.spill(part))) break;
+          spilled += part.length;
+          buffer = buffer.slice(part.length);
+        }
         if (buffer.length > maxBuffered) {
           dropped += buffer.length - maxBuffered;
           buffer = buffer.slice(buffer.length - maxBuffered);
@@ -65,7 +77,7 @@ export function createEventBatcher({
           }),
       );
     },
-    stats: () => ({ buffered: buffer.length, sent, dropped, failedPosts }),
+    stats: () => ({ buffered: buffer.length, sent, dropped, failedPosts, spilled }),
   };
 }
 

@@ -1,5 +1,5 @@
 // Events leave the edge in batches after the response (waitUntil), in the shared v1 schema,
-// and survive a core outage in the isolate's buffer.
+// and survive a core outage in the durable outbox.
 import { validateEvent } from '@edge-rtb/shared/events/validate';
 import { describe, expect, it } from 'vitest';
 import { testDsp } from '../../test/fixtures/snapshot.ts';
@@ -39,9 +39,12 @@ describe('event batches', () => {
     expect(refused).toMatchObject({ noBidReason: 'known_bot:3' });
     await t.update({ down: true });
     await e.auction(t.env, bannerRequest());
-    expect(e.state.events.stats().buffered).toBeGreaterThan(0);
+    // The failed batch went to the durable outbox (outbox.worker.test.ts), not isolate memory.
+    expect(e.state.events.stats().buffered).toBe(0);
+    expect(e.state.events.stats().spilled).toBeGreaterThan(0);
     await t.update({ down: false });
     await e.auction(t.env, bannerRequest());
+    await t.drained();
     const rec = await t.recorded();
     expect(rec.events.filter((x) => x.type === 'auction')).toHaveLength(3);
     expect(e.state.events.stats()).toMatchObject({ buffered: 0, dropped: 0 });

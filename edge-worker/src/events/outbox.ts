@@ -193,7 +193,8 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
       return;
     }
     kv.delete('failures');
-    if (!budgetLeft || this.events > 0) await this.ctx.storage.setAlarm(Date.now());
+    const left = this.ctx.storage.sql.exec<{ c: number }>('SELECT COUNT(*) AS c FROM batches').one().c;
+    if (!budgetLeft || left > 0) await this.ctx.storage.setAlarm(Date.now());
   }
 
   private failures(): number {

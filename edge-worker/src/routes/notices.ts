@@ -8,6 +8,8 @@ import { LossReason } from '@edge-rtb/shared/openrtb/codes';
 import { Hono } from 'hono';
 import { drain } from '../drain.ts';
 import type { EdgeEnv } from '../env.ts';
+import type { EventSink } from '../events/event-batcher.ts';
+import { type OutboxBindings, storeInOutbox } from '../events/outbox-client.ts';
 import { expandMacros } from '../notices/macros.ts';
 import {
   NOTICE_KINDS,
@@ -54,7 +56,15 @@ export function noticeRoutes(state: EdgeState) {
     const first = await c.env.NOTICE_LEDGER.getByName(claims.auctionId).firstSeen(key, claims.expiresAt);
     if (first) {
       const ev = toEvent(kind, claims, c.req.query('loss'), c.env.POP, Number(c.req.query('v')));
-      if (ev) state.events.add([ev], sinkOf(c.env), (p) => c.executionCtx.waitUntil(p), flushMs(c.env));
+      // Trackers are money: stored in the durable outbox before the answer goes out (it sends
+      // them after the flush window); only if the outbox cannot take them do they wait in memory.
+      const durable =
+        ev !== null &&
+        TRACKERS.has(ev.type) &&
+        c.env.TRACKER_WRITE_THROUGH !== 'off' &&
+        (await storeInOutbox(c.env, [ev], flushMs(c.env) ?? 1_000));
+      if (ev && !durable)
+        state.events.add([ev], sinkOf(c.env), (p) => c.executionCtx.waitUntil(p), flushMs(c.env));
       const target =
         kind === 'win' || kind === 'bill' || kind === 'loss' ? claims.forward?.[kind] : undefined;
       if (target) c.executionCtx.waitUntil(forward(target, kind, claims, c.req.query('loss')));
@@ -82,9 +92,13 @@ async function landing(signer: NoticeSigner, c: SignedClaims, base: string): Pro
   return url.toString();
 }
 
-export const sinkOf = (env: { CORE_URL: string; EDGE_TOKEN: string }) => ({
+const TRACKERS: ReadonlySet<string> = new Set(['impression', 'click', 'conversion']);
+
+/** Where a request's events go: the core, and the durable outbox when a POST fails. */
+export const sinkOf = (env: OutboxBindings & { EDGE_TOKEN: string }): EventSink => ({
   coreUrl: env.CORE_URL,
   edgeToken: env.EDGE_TOKEN,
+  ...(env.EVENTS_OUTBOX ? { spill: (events: RtbEvent[]) => storeInOutbox(env, events) } : {}),
 });
 export const flushMs = (env: { EVENTS_FLUSH_MS?: string }) => Number(env.EVENTS_FLUSH_MS) || undefined;
 

@@ -1,6 +1,7 @@
 // The exchange's notice URLs end to end in workerd: a winner's signed nurl/burl/lurl verify,
-// count once (NoticeLedger Durable Object), become events and are forwarded to the DSP's own
-// URLs with ${AUCTION_PRICE} filled in; tampered, forged, expired and replayed ones are not.
+// count once (NoticeLedger Durable Object), become events (trackers through the EventOutbox) and
+// are forwarded to the DSP's own URLs with ${AUCTION_PRICE} filled in; tampered, forged, expired
+// and replayed ones are not.
 import { describe, expect, it } from 'vitest';
 import { NOTICE_KEYS } from '../../test/fixtures/constants.ts';
 import { ownCampaign, testDsp } from '../../test/fixtures/snapshot.ts';
@@ -38,6 +39,7 @@ describe('notices', () => {
     await hit(bid.burl);
     await hit(bid.burl);
     await hit(bid.lurl);
+    await t.drained(); // tracker events reach the core through the durable outbox
     const { events } = await t.recorded();
     const imps = events.filter((x) => x.type === 'impression');
     expect(imps).toHaveLength(1);
@@ -105,6 +107,7 @@ describe('notices', () => {
     const r = await e.call(t.env, pixel);
     expect(r.headers.get('content-type')).toBe('image/gif');
     await e.call(t.env, pixel);
+    await t.drained(); // tracker events reach the core through the durable outbox
     const { events } = await t.recorded();
     const imps = events.filter((x) => x.type === 'impression');
     expect(imps).toHaveLength(1);
@@ -121,6 +124,7 @@ describe('notices', () => {
     expect(conv).toMatch(/\/notice\/conv\?t=n1\./);
     expect((await e.call(t.env, `${conv}&v=5000`)).headers.get('content-type')).toBe('image/gif');
     await e.call(t.env, `${conv}&v=5000`);
+    await t.drained();
     const after = (await t.recorded()).events;
     expect(after.filter((x) => x.type === 'click')).toHaveLength(1);
     expect(after.filter((x) => x.type === 'conversion')).toEqual([

@@ -1,0 +1,105 @@
+// Nothing the edge accepted is lost while the core is away: a batch the core refuses (503) or
+// cannot take (connection cut) goes to the durable outbox (EventOutbox Durable Object), tracker
+// events are written there before the tracker answers, and the outbox's alarm re-sends them once
+// the core is back, with or without new traffic, until exactly the accepted set has arrived.
+import { runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { testDsp } from '../../test/fixtures/snapshot.ts';
+import { bannerRequest, DSP, edge, type Tenant, tenant, testEnv } from '../../test/helpers.ts';
+import { outboxShards } from './outbox-client.ts';
+
+type Bid = { burl: string };
+
+/** Ids of the events the outbox holds for `coreUrl`, read from its SQLite tables. */
+async function heldIds(coreUrl: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (const shard of outboxShards(testEnv)) {
+    const stub = testEnv.EVENTS_OUTBOX!.getByName(shard);
+    const rows = await runInDurableObject(stub, (_o, state) =>
+      state.storage.sql
+        .exec<{ events: string }>('SELECT events FROM batches WHERE core = ? ORDER BY seq', coreUrl)
+        .toArray(),
+    );
+    for (const r of rows) ids.push(...(JSON.parse(r.events) as Array<{ id: string }>).map((e) => e.id));
+  }
+  return ids;
+}
+
+/** Auctions, each won, and its billing notice (an impression tracker) hit, all while `t` is out. */
+async function sellDuringOutage(t: Tenant, e: ReturnType<typeof edge>, n: number) {
+  for (let i = 0; i < n; i++) {
+    const res = await e.auction(t.env, bannerRequest());
+    expect(res.status).toBe(200);
+    const bid = ((await res.json()) as { seatbid: Array<{ bid: Bid[] }> }).seatbid[0]!.bid[0]!;
+    const bill = await e.call(t.env, bid.burl.replace('${AUCTION_PRICE}', '1.5'));
+    expect(await bill.json()).toEqual({ status: 'accepted' });
+  }
+}
+
+async function newIds(t: Tenant, before: Set<string>): Promise<string[]> {
+  return (await t.recorded()).events.map((x) => x.id).filter((id) => !before.has(id));
+}
+
+describe('durable event outbox', () => {
+  it('core answers 503: events go to the outbox; when it is back the alarm delivers exactly them', async () => {
+    const t = await tenant('ob-503', { dsps: [testDsp(DSP, 'ob-a', 'price=2')] });
+    const e = edge({ snapshotTtlMs: 60_000 });
+    await e.auction(t.env, bannerRequest()); // the snapshot is cached while the core is up
+    const before = new Set((await t.recorded()).events.map((x) => x.id));
+
+    await t.update({ down: true });
+    await sellDuringOutage(t, e, 4);
+    // Nothing waits in isolate memory: the failed batches were handed to the outbox.
+    expect(e.state.events.stats()).toMatchObject({ buffered: 0, dropped: 0 });
+    expect(e.state.events.stats().spilled).toBeGreaterThan(0);
+    const held = await heldIds(t.env.CORE_URL);
+    const types = (await t.outbox()).events;
+    expect(types).toBe(held.length);
+    expect(held.filter((id) => id.includes(':auction'))).toHaveLength(4);
+    expect(held.filter((id) => id.includes(':impression'))).toHaveLength(4);
+    await new Promise((r) => setTimeout(r, 300)); // a few retries fail meanwhile
+    expect(await newIds(t, before)).toEqual([]);
+
+    await t.update({ down: false });
+    await e.auction(t.env, bannerRequest()); // traffic goes on; its events go straight to the core
+    await t.drained();
+    const arrived = await newIds(t, before);
+    expect(new Set(arrived).size).toBe(arrived.length); // each once
+    for (const id of held) expect(arrived).toContain(id);
+    expect(arrived.filter((id) => !held.includes(id)).every((id) => !id.includes(':impression'))).toBe(true);
+    expect(await t.outbox()).toEqual({ batches: 0, events: 0 });
+  });
+
+  it('core unreachable, then back with no new traffic: the alarm alone delivers every accepted event', async () => {
+    const t = await tenant('ob-cut', { dsps: [testDsp(DSP, 'ob-b', 'price=2')] });
+    const e = edge({ snapshotTtlMs: 60_000 });
+    await e.auction(t.env, bannerRequest());
+    const before = new Set((await t.recorded()).events.map((x) => x.id));
+
+    await t.update({ unreachable: true });
+    await sellDuringOutage(t, e, 3);
+    expect(e.state.events.stats()).toMatchObject({ buffered: 0, dropped: 0 });
+    const held = await heldIds(t.env.CORE_URL);
+    expect(held.filter((id) => id.includes(':auction'))).toHaveLength(3);
+    expect(held.filter((id) => id.includes(':impression'))).toHaveLength(3);
+
+    await t.update({ unreachable: false });
+    await t.drained(); // no request reaches the edge from here on
+    expect((await newIds(t, before)).sort()).toEqual([...held].sort());
+    expect(await t.outbox()).toEqual({ batches: 0, events: 0 });
+  });
+
+  it('a tracker is stored durably before it answers, then delivered by the outbox', async () => {
+    const t = await tenant('ob-track', { dsps: [testDsp(DSP, 'ob-c', 'price=2')] });
+    const e = edge();
+    const res = await e.auction(t.env, bannerRequest());
+    const bid = ((await res.json()) as { seatbid: Array<{ bid: Bid[] }> }).seatbid[0]!.bid[0]!;
+    await t.update({ down: true }); // hold it in the outbox so the test can see it there
+    await e.call(t.env, bid.burl.replace('${AUCTION_PRICE}', '1.5'));
+    expect((await heldIds(t.env.CORE_URL)).filter((id) => id.includes(':impression'))).toHaveLength(1);
+    expect(e.state.events.stats().buffered).toBe(0);
+    await t.update({ down: false });
+    await t.drained();
+    expect((await t.recorded()).events.filter((x) => x.type === 'impression')).toHaveLength(1);
+  });
+});
