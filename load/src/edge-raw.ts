@@ -39,7 +39,11 @@ export function startEdgeRaw(opts: {
       compatibilityDate: date,
       compatibilityFlags: flags,
       bindings: opts.bindings,
-      durableObjects: [{ binding: 'NOTICE_LEDGER', className: 'NoticeLedger', sql: true }],
+      durableObjects: [
+        { binding: 'NOTICE_LEDGER', className: 'NoticeLedger', sql: true },
+        // The durable event outbox: what the core did not take waits here (on disk) for its alarm.
+        { binding: 'EVENTS_OUTBOX', className: 'EventOutbox', sql: true },
+      ],
       storageDir: join(dir, 'do'),
     }),
   );
