@@ -9,7 +9,10 @@ export interface LedgerHarness {
   fresh(): Promise<() => Promise<BudgetLedger>>;
 }
 
-const T0 = Date.UTC(2026, 10, 25, 12); // real-looking epoch ms: Redis expires records against its own clock
+// Redis expires lease records (PEXPIREAT expiresAt + 6 h retention) against its own clock, so T0
+// must stay ahead of the real one: with 2026-11-25T12:00Z every record written after 18:01Z that
+// day was deleted at once and the Redis suites failed with settle answering "unknown".
+const T0 = Date.UTC(2036, 10, 25, 12);
 const C = 'camp-1';
 const GRACE = 30_000; // DEFAULT_TIMING.settleGraceMs
 
