@@ -3,9 +3,10 @@
 // events are written there before the tracker answers, and the outbox's alarm re-sends them once
 // the core is back, with or without new traffic, until exactly the accepted set has arrived.
 import { runInDurableObject } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { testDsp } from '../../test/fixtures/snapshot.ts';
 import { bannerRequest, DSP, edge, type Tenant, tenant, testEnv } from '../../test/helpers.ts';
+import type { EventOutbox, OutboxEnv } from './outbox.ts';
 import { outboxShards } from './outbox-client.ts';
 
 type Bid = { burl: string };
@@ -85,7 +86,8 @@ describe('durable event outbox', () => {
 
     await t.update({ unreachable: false });
     await t.drained(); // no request reaches the edge from here on
-    expect((await newIds(t, before)).sort()).toEqual([...held].sort());
+    // One isolate writes to one shard, which re-sends in the order it stored.
+    expect(await newIds(t, before)).toEqual(held);
     expect(await t.outbox()).toEqual({ batches: 0, events: 0 });
   });
 
@@ -101,5 +103,44 @@ describe('durable event outbox', () => {
     await t.update({ down: false });
     await t.drained();
     expect((await t.recorded()).events.filter((x) => x.type === 'impression')).toHaveLength(1);
+  });
+
+  it('bounded: loud near its cap, refuses past it (the caller keeps the batch), drops nothing it took', async () => {
+    const stub = testEnv.EVENTS_OUTBOX!.getByName('cap-test');
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const ev = (i: number) =>
+      ({
+        v: 1,
+        id: `cap:impression:${i}`,
+        type: 'impression',
+        ts: 1,
+        auctionId: 'cap',
+        impId: String(i),
+        bidId: 'b',
+        bidderKind: 'dsp',
+        bidderId: 'd',
+        amountMicros: 2_000,
+      }) as const;
+    const results = await runInDurableObject(stub, async (o: EventOutbox, state) => {
+      (o as unknown as { env: OutboxEnv }).env = { ...testEnv, EVENTS_OUTBOX_MAX_BYTES: '1000' };
+      const out = [];
+      // An address nothing answers, tried only in 10 minutes: this test looks at storage alone.
+      for (let i = 0; i < 10; i++) out.push(await o.enqueue('http://127.0.0.1:9/cap', [ev(i)], 600_000));
+      const stats = await o.stats();
+      await state.storage.deleteAlarm();
+      await state.storage.deleteAll();
+      return { out, stats };
+    });
+    const taken = results.out.filter((r) => r.ok).length;
+    expect(taken).toBeGreaterThan(0);
+    expect(taken).toBeLessThan(10);
+    expect(results.out.slice(taken).every((r) => !r.ok && r.reason === 'full')).toBe(true);
+    expect(results.stats.events).toBe(taken);
+    const logged = errors.mock.calls.map((c) => String(c[0]));
+    errors.mockRestore();
+    expect(logged.some((l) => l.includes('near its cap') && l.includes('edge_events_outbox_bytes'))).toBe(
+      true,
+    );
+    expect(logged.some((l) => l.includes('batch refused'))).toBe(true);
   });
 });
