@@ -37,8 +37,9 @@ export interface OutboxStats {
   refused: number;
 }
 
-/** Events per POST when the alarm merges stored batches (the core takes up to 10,000). */
+/** Events and bytes per POST when the alarm merges stored batches (the core takes 10,000 / 16 MB). */
 const MAX_POST_EVENTS = 2_000;
+const MAX_POST_BYTES = 4 * 1024 * 1024;
 /** One alarm run works at most this long, then schedules the next run at once. */
 const RUN_BUDGET_MS = 20_000;
 const WARN_EVERY_MS = 10_000;
@@ -48,7 +49,8 @@ const num = (v: string | undefined, d: number) => {
   return Number.isFinite(n) && n > 0 ? n : d;
 };
 
-type Row = { seq: number; core: string; events: string; n: number; bytes: number };
+/** A stored batch without its events: the alarm pages through these and loads a POST's texts only. */
+type Row = { seq: number; core: string; n: number; bytes: number };
 
 export class EventOutbox extends DurableObject<OutboxEnv> {
   private bytes = 0;
@@ -140,10 +142,7 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
     let budgetLeft = true;
     for (;;) {
       const rows = this.ctx.storage.sql
-        .exec<Row>(
-          'SELECT seq, core, events, n, bytes FROM batches WHERE seq > ? ORDER BY seq LIMIT 500',
-          after,
-        )
+        .exec<Row>('SELECT seq, core, n, bytes FROM batches WHERE seq > ? ORDER BY seq LIMIT 1000', after)
         .toArray();
       if (rows.length === 0) break;
       after = rows[rows.length - 1]!.seq;
@@ -154,9 +153,15 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
         while (i < mine.length) {
           const chunk: Row[] = [mine[i]!];
           let n = mine[i]!.n;
-          for (i++; i < mine.length && n + mine[i]!.n <= MAX_POST_EVENTS; i++) {
+          let bytes = mine[i]!.bytes;
+          for (
+            i++;
+            i < mine.length && n + mine[i]!.n <= MAX_POST_EVENTS && bytes + mine[i]!.bytes <= MAX_POST_BYTES;
+            i++
+          ) {
             chunk.push(mine[i]!);
             n += mine[i]!.n;
+            bytes += mine[i]!.bytes;
           }
           const sent = await this.send(core, chunk);
           if (sent === 'retry') {
@@ -203,7 +208,11 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
 
   private async send(core: string, chunk: Row[]): Promise<'ok' | 'retry' | 'invalid'> {
     // The stored texts are JSON arrays: splice them into one body without parsing.
-    const body = `{"events":[${chunk.map((r) => r.events.slice(1, -1)).join(',')}]}`;
+    const sql = this.ctx.storage.sql;
+    const texts = chunk.map(
+      (r) => sql.exec<{ events: string }>('SELECT events FROM batches WHERE seq = ?', r.seq).one().events,
+    );
+    const body = `{"events":[${texts.map((t) => t.slice(1, -1)).join(',')}]}`;
     try {
       const res = await fetch(`${core}/v1/events`, {
         method: 'POST',
@@ -236,12 +245,9 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
     for (const r of chunk) {
       if (invalid)
         sql.exec(
-          'INSERT INTO refused (seq, core, events, n, refused_at) VALUES (?, ?, ?, ?, ?)',
-          r.seq,
-          r.core,
-          r.events,
-          r.n,
+          'INSERT INTO refused (seq, core, events, n, refused_at) SELECT seq, core, events, n, ? FROM batches WHERE seq = ?',
           Date.now(),
+          r.seq,
         );
       sql.exec('DELETE FROM batches WHERE seq = ?', r.seq);
       this.bytes -= r.bytes;
