@@ -20,6 +20,8 @@ export interface Bindings {
   /** Optional tuning, strings because vars are strings. */
   SNAPSHOT_TTL_MS?: string;
   EVENTS_FLUSH_MS?: string;
+  /** An event POST slower than this (ms, default 5000) counts as failed and goes to the outbox. */
+  EVENTS_POST_TIMEOUT_MS?: string;
   MAX_BODY_BYTES?: string;
   NOTICE_TTL_S?: string;
   /** 'off' stops calling losing DSPs' lurl (one outbound request per losing bid). Default on. */

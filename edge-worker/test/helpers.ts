@@ -18,7 +18,12 @@ export interface Tenant {
   env: TestEnv;
   recorded(): Promise<CoreRecord>;
   /** Re-serve the tenant (e.g. a new snapshot version), or take it down / bring it up. */
-  update(cfg: { snapshot?: ConfigSnapshot; down?: boolean; unreachable?: boolean }): Promise<void>;
+  update(cfg: {
+    snapshot?: ConfigSnapshot;
+    down?: boolean;
+    unreachable?: boolean;
+    hang?: boolean;
+  }): Promise<void>;
   /** This tenant's events waiting in the durable outbox, over all shards of the PoP. */
   outbox(): Promise<{ batches: number; events: number }>;
   /** Resolves once the outbox holds nothing for this tenant (the alarm delivered it all). */
@@ -60,6 +65,7 @@ export async function tenant(
           ...cfg,
           down: u.down ?? false,
           unreachable: u.unreachable ?? false,
+          hang: u.hang ?? false,
         }),
       });
       if (r.status !== 204) throw new Error(`tenant ${name}: ${r.status}`);

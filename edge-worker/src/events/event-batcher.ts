@@ -11,6 +11,8 @@ import { drain } from '../drain.ts';
 export interface EventSink {
   coreUrl: string;
   edgeToken: string;
+  /** How long a POST may take before it counts as failed (default 5000 ms). */
+  timeoutMs?: number;
   /** Stores events durably for a later re-send; resolves true once they are stored. */
   spill?: (events: RtbEvent[]) => Promise<boolean>;
 }
@@ -87,7 +89,7 @@ async function post(sink: EventSink, events: RtbEvent[]): Promise<boolean> {
       method: 'POST',
       headers: { authorization: `Bearer ${sink.edgeToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ events }),
-      signal: AbortSignal.timeout(5_000),
+      signal: AbortSignal.timeout(sink.timeoutMs ?? 5_000),
     });
     await drain(res);
     return res.status === 202 || res.ok;

@@ -17,6 +17,8 @@ export interface OutboxEnv {
   EVENTS_OUTBOX_RETRY_MS?: string;
   /** Longest retry delay, ms (default 60000). */
   EVENTS_OUTBOX_MAX_RETRY_MS?: string;
+  /** How long one re-send may take before it counts as failed, ms (default 10000). */
+  EVENTS_POST_TIMEOUT_MS?: string;
   /** Storage cap per shard in bytes of stored JSON (default 1 GiB). */
   EVENTS_OUTBOX_MAX_BYTES?: string;
 }
@@ -218,7 +220,7 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
         method: 'POST',
         headers: { authorization: `Bearer ${this.env.EDGE_TOKEN}`, 'content-type': 'application/json' },
         body,
-        signal: AbortSignal.timeout(10_000),
+        signal: AbortSignal.timeout(num(this.env.EVENTS_POST_TIMEOUT_MS, 10_000)),
       });
       await drain(res);
       if (res.status === 202 || res.ok) return 'ok';

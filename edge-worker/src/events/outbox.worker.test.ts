@@ -1,7 +1,8 @@
 // Nothing the edge accepted is lost while the core is away: a batch the core refuses (503) or
-// cannot take (connection cut) goes to the durable outbox (EventOutbox Durable Object), tracker
-// events are written there before the tracker answers, and the outbox's alarm re-sends them once
-// the core is back, with or without new traffic, until exactly the accepted set has arrived.
+// cannot take (connection cut, or no answer in time) goes to the durable outbox (EventOutbox
+// Durable Object), tracker events are written there before the tracker answers, and the outbox's
+// alarm re-sends them once the core is back, with or without new traffic, until exactly the
+// accepted set has arrived.
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
 import { testDsp } from '../../test/fixtures/snapshot.ts';
@@ -88,6 +89,23 @@ describe('durable event outbox', () => {
     await t.drained(); // no request reaches the edge from here on
     // One isolate writes to one shard, which re-sends in the order it stored.
     expect(await newIds(t, before)).toEqual(held);
+    expect(await t.outbox()).toEqual({ batches: 0, events: 0 });
+  });
+
+  it('core hangs: timed-out POSTs go to the outbox, and are delivered once it answers again', async () => {
+    const t = await tenant('ob-hang', { dsps: [testDsp(DSP, 'ob-d', 'price=2')] });
+    const e = edge({ snapshotTtlMs: 60_000 });
+    await e.auction(t.env, bannerRequest());
+    const before = new Set((await t.recorded()).events.map((x) => x.id));
+    await t.update({ hang: true }); // EVENTS_POST_TIMEOUT_MS is 300 in the workers config
+    await sellDuringOutage(t, e, 2);
+    expect(e.state.events.stats()).toMatchObject({ buffered: 0, dropped: 0 });
+    const held = await heldIds(t.env.CORE_URL);
+    expect(held.filter((id) => id.includes(':auction'))).toHaveLength(2);
+    await t.update({ hang: false });
+    await t.drained();
+    const arrived = await newIds(t, before);
+    expect([...new Set(arrived)].sort()).toEqual([...held].sort());
     expect(await t.outbox()).toEqual({ batches: 0, events: 0 });
   });
 

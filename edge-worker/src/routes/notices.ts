@@ -95,9 +95,12 @@ async function landing(signer: NoticeSigner, c: SignedClaims, base: string): Pro
 const TRACKERS: ReadonlySet<string> = new Set(['impression', 'click', 'conversion']);
 
 /** Where a request's events go: the core, and the durable outbox when a POST fails. */
-export const sinkOf = (env: OutboxBindings & { EDGE_TOKEN: string }): EventSink => ({
+export const sinkOf = (
+  env: OutboxBindings & { EDGE_TOKEN: string; EVENTS_POST_TIMEOUT_MS?: string },
+): EventSink => ({
   coreUrl: env.CORE_URL,
   edgeToken: env.EDGE_TOKEN,
+  ...(Number(env.EVENTS_POST_TIMEOUT_MS) > 0 ? { timeoutMs: Number(env.EVENTS_POST_TIMEOUT_MS) } : {}),
   ...(env.EVENTS_OUTBOX ? { spill: (events: RtbEvent[]) => storeInOutbox(env, events) } : {}),
 });
 export const flushMs = (env: { EVENTS_FLUSH_MS?: string }) => Number(env.EVENTS_FLUSH_MS) || undefined;

@@ -18,9 +18,12 @@ export interface TenantConfig {
   down?: boolean;
   /** Cut every edge call's connection without an answer, as a core that cannot be reached. */
   unreachable?: boolean;
+  /** Never answer edge calls (the edge's timeouts fire); un-hanging cuts the held connections. */
+  hang?: boolean;
 }
 
 interface Tenant extends TenantConfig {
+  held: ServerResponse[];
   events: unknown[];
   leaseRequests: LeaseRequest[];
   settles: Array<SettleRequest & { leaseId: string }>;
@@ -41,15 +44,19 @@ export async function startStubCore(defaultSnapshot: ConfigSnapshot): Promise<St
   // Re-putting a tenant keeps what it recorded, so a test can take the core down and up again.
   const put = (name: string, cfg: TenantConfig) => {
     const old = tenants.get(name);
-    if (old)
+    if (old) {
+      if (!cfg.hang) for (const r of old.held.splice(0)) r.socket?.destroy();
       return tenants.set(name, {
         ...old,
         ...cfg,
         down: cfg.down ?? false,
         unreachable: cfg.unreachable ?? false,
+        hang: cfg.hang ?? false,
       });
+    }
     return tenants.set(name, {
       ...cfg,
+      held: [],
       events: [],
       leaseRequests: [],
       settles: [],
@@ -73,10 +80,12 @@ export async function startStubCore(defaultSnapshot: ConfigSnapshot): Promise<St
       const tenant = tenants.get(tm ? tm[1]! : '');
       const path = tm ? tm[2]! : url.pathname;
       if (!tenant) return json(res, 404, { error: 'no_tenant' });
-      if (path === '/_recorded') return json(res, 200, { ...tenant, settled: [...tenant.settled] });
+      if (path === '/_recorded')
+        return json(res, 200, { ...tenant, held: tenant.held.length, settled: [...tenant.settled] });
       if (req.headers.authorization !== `Bearer ${EDGE_TOKEN}`)
         return json(res, 401, { error: 'unauthorized' });
       if (tenant.unreachable) return void req.socket.destroy();
+      if (tenant.hang) return void tenant.held.push(res);
       if (tenant.down) return json(res, 503, { error: 'down' });
 
       if (path === '/v1/snapshot' && req.method === 'GET') {
