@@ -34,7 +34,6 @@ export default defineConfig({
                   // The outbox retries fast in tests (first retry 50 ms, at most 400 ms apart).
                   EVENTS_OUTBOX_RETRY_MS: '50',
                   EVENTS_OUTBOX_MAX_RETRY_MS: '400',
-                  EVENTS_POST_TIMEOUT_MS: '300',
                 },
               },
             };

@@ -97,8 +97,10 @@ describe('durable event outbox', () => {
     const e = edge({ snapshotTtlMs: 60_000 });
     await e.auction(t.env, bannerRequest());
     const before = new Set((await t.recorded()).events.map((x) => x.id));
-    await t.update({ hang: true }); // EVENTS_POST_TIMEOUT_MS is 300 in the workers config
-    await sellDuringOutage(t, e, 2);
+    await t.update({ hang: true });
+    // Only this test's requests give up after 300 ms; the outbox's own re-sends hang until the
+    // stub cuts them, then retry.
+    await sellDuringOutage({ ...t, env: { ...t.env, EVENTS_POST_TIMEOUT_MS: '300' } }, e, 2);
     expect(e.state.events.stats()).toMatchObject({ buffered: 0, dropped: 0 });
     const held = await heldIds(t.env.CORE_URL);
     expect(held.filter((id) => id.includes(':auction'))).toHaveLength(2);
