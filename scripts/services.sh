@@ -262,8 +262,9 @@ fetch_kafka_jars() {
 # ---------------------------------------------------------------- launchers
 # launch_NAME starts the server in the background; start_one waits for health.
 launch_redis() {
-  # No persistence: Redis here holds test and dev state that the tests recreate.
-  spawn redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+  # Append-only file, fsync every second, as production runs it: Redis holds the budget ledger,
+  # so a restart (the redis-down scenario) must keep what was granted and spent.
+  spawn redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync everysec \
     --daemonize no --dir "$DATA_ROOT/redis" --logfile ''
 }
 

@@ -108,8 +108,24 @@ async function openLedger(ctx: PartContext, opts: BudgetPartOptions): Promise<Bu
   let redis = opts.redis;
   if (!redis) {
     if (!ctx.config.redisUrl) throw new Error('budget backend redis needs REDIS_URL');
-    // Fail a command after one reconnect attempt instead of queueing: the edge retries a 503.
-    redis = new Redis(ctx.config.redisUrl, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
+    // Fail fast while Redis is away instead of queueing: a grant queued through an outage would
+    // run later with stale timestamps for an edge that gave up on it (stranded money). The edge
+    // retries the 503.
+    redis = new Redis(ctx.config.redisUrl, {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      enableAutoPipelining: true,
+    });
+    const log = ctx.log.child({ part: 'budget' });
+    redis.on('error', (err: Error) => log.warn('redis connection', { err: err.message }));
+    // Without the offline queue nothing may be sent before the connection is up: wait for it
+    // (bounded, so a core started while Redis is away still starts and reports not ready).
+    const client = redis;
+    await new Promise<void>((resolve) => {
+      if (client.status === 'ready') return resolve();
+      client.once('ready', () => resolve());
+      setTimeout(resolve, 5_000).unref();
+    });
   }
   return createRedisLedger({
     redis,
