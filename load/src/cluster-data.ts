@@ -103,7 +103,7 @@ export async function prepareClusterData(o: {
     await attempt(`drop ClickHouse database ${database}`, () =>
       clickhouse(chUrl, `DROP DATABASE IF EXISTS ${database}`),
     );
-    await attempt(`delete Kafka topics ${topicPrefix}*`, async () => {
+    await attempt(`delete Kafka topics and consumer groups ${topicPrefix}*`, async () => {
       const admin = new Kafka({
         clientId: 'edge-rtb-load',
         brokers,
@@ -114,6 +114,11 @@ export async function prepareClusterData(o: {
       try {
         const topics = (await admin.listTopics()).filter((t) => t.startsWith(topicPrefix));
         if (topics.length) await admin.deleteTopics({ topics, timeout: 10_000 });
+        // The core's sink group (`<prefix>clickhouse-sink`) is empty once the core has stopped.
+        const groups = (await admin.listGroups()).groups
+          .map((g) => g.groupId)
+          .filter((g) => g.startsWith(topicPrefix));
+        if (groups.length) await admin.deleteGroups(groups);
       } finally {
         await admin.disconnect();
       }
