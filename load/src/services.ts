@@ -66,12 +66,16 @@ async function redisCli(args: string[]): Promise<string> {
 }
 
 /**
- * scripts/services.sh runs Redis without persistence, so a plain stop loses every key, the
- * budget ledger included. A managed Redis keeps its data over an outage: SAVE writes the
- * snapshot Redis loads when it starts again. Returns the snapshot's path, to remove once
- * Redis is back (the local Redis is meant to start empty).
+ * A managed Redis keeps its data over an outage. scripts/services.sh now runs Redis with an
+ * append-only file, but one started earlier without persistence would lose every key on a
+ * plain stop, the budget ledger included: then SAVE writes the snapshot Redis loads when it
+ * starts again. Returns the snapshot's path, to remove once Redis is back (undefined when
+ * Redis persists by itself). Note: a Redis started without AOF and restarted with it starts
+ * empty whatever was saved (it builds its AOF from nothing, ignoring the snapshot).
  */
-export async function saveRedisSnapshot(): Promise<string> {
+export async function saveRedisSnapshot(): Promise<string | undefined> {
+  const [, aof] = (await redisCli(['CONFIG', 'GET', 'appendonly'])).split('\n');
+  if (aof === 'yes') return undefined;
   await redisCli(['SAVE']);
   const [, dir] = (await redisCli(['CONFIG', 'GET', 'dir'])).split('\n');
   const [, file] = (await redisCli(['CONFIG', 'GET', 'dbfilename'])).split('\n');

@@ -2,8 +2,8 @@
 // for 30 s and started again. The edge answers throughout, no money is spent twice or without
 // a lease, and every event lands once the service is back (Kafka: the core's durable outbox;
 // ClickHouse: the sink retries; Redis: leases are refused, so own campaigns bid only from the
-// leases they hold). Redis comes back with its data, as a managed Redis would; the local one
-// has no persistence, so the step snapshots it first (services.ts saveRedisSnapshot).
+// leases they hold). Redis comes back with its data, as a managed Redis would (its AOF; a
+// Redis running without persistence is snapshotted first: services.ts saveRedisSnapshot).
 
 import { rmSync } from 'node:fs';
 import { STANDARD } from '../invariants.ts';
