@@ -1,8 +1,8 @@
 // Cluster-mode runs get data of their own on the shared services, so a run never reads or
 // writes the tests' data (and the tests never see the run's): a scratch PostgreSQL database
 // (migrated and given the dev seed: the dev SSP, the 5 DSPs, the 3 campaigns), a ClickHouse
-// database and a Kafka topic prefix named after the run. The core cannot be told a Redis key
-// prefix (config has none), so budgets live under its default `rtb:` keys; see docs/load.md.
+// database, a Kafka topic prefix and a Redis key prefix named after the run (the budget keys
+// expire with their leases' retention; nothing else to drop); see docs/load.md.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -65,6 +65,7 @@ export async function prepareClusterData(o: {
     DATABASE_URL: withDatabase(baseUrl, database),
     CLICKHOUSE_DATABASE: database,
     KAFKA_TOPIC_PREFIX: topicPrefix,
+    REDIS_KEY_PREFIX: `${topicPrefix}rtb:`,
   };
   await pgAdmin(baseUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await pgAdmin(baseUrl, `CREATE DATABASE ${database}`);

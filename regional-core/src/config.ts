@@ -17,6 +17,8 @@ export interface CoreConfig {
   clickhouseDatabase: string;
   /** Prefix of the event topics (rtb.auctions...), so several environments can share a cluster. */
   kafkaTopicPrefix: string;
+  /** Prefix of the budget ledger's Redis keys, so several deployments can share one Redis. */
+  redisKeyPrefix: string;
   adminToken: string;
   edgeToken: string;
   leaseKeys: { current: string; keys: Record<string, string> };
@@ -62,6 +64,7 @@ export function loadConfig(env: EnvLike = process.env): CoreConfig {
     clickhouseUrl: env.CLICKHOUSE_URL,
     clickhouseDatabase: env.CLICKHOUSE_DATABASE ?? 'default',
     kafkaTopicPrefix: env.KAFKA_TOPIC_PREFIX ?? '',
+    redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'rtb:',
     adminToken: secret('ADMIN_TOKEN', 'dev-admin-token'),
     edgeToken: secret('EDGE_TOKEN', 'dev-edge-token'),
     leaseKeys: { current: Object.keys(keys)[0]!, keys },

@@ -37,6 +37,7 @@ try {
   budget = await createBudgetPart(ctx, {
     source: catalog.budgets,
     backend: config.mode === 'cluster' ? 'redis' : 'embedded',
+    redisPrefix: config.redisKeyPrefix,
     // granted / settled / expired: what the reconciler compares with the win events.
     onLeaseEvents: (e) => events.publish(e),
   });
