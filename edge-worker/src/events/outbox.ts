@@ -17,6 +17,8 @@ export interface OutboxEnv {
   EVENTS_OUTBOX_RETRY_MS?: string;
   /** Longest retry delay, ms (default 60000). */
   EVENTS_OUTBOX_MAX_RETRY_MS?: string;
+  /** The batcher's flush window, ms (default 1000): what arrives during a send waits this long. */
+  EVENTS_FLUSH_MS?: string;
   /** How long one re-send may take before it counts as failed, ms (default 10000). */
   EVENTS_POST_TIMEOUT_MS?: string;
   /** Storage cap per shard in bytes of stored JSON (default 1 GiB). */
@@ -201,7 +203,12 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
     }
     kv.delete('failures');
     const left = this.ctx.storage.sql.exec<{ c: number }>('SELECT COUNT(*) AS c FROM batches').one().c;
-    if (!budgetLeft || left > 0) await this.ctx.storage.setAlarm(Date.now());
+    // A backlog the run could not finish goes on at once; batches that arrived during the run
+    // (trackers written through) wait one flush window, so they leave grouped: re-arming at once
+    // made one POST per core round trip (~13 a second at 150 auctions/s, 88 core trips per 1,000).
+    if (!budgetLeft) await this.ctx.storage.setAlarm(Date.now());
+    else if (left > 0)
+      await this.ctx.storage.setAlarm(Date.now() + (Number(this.env.EVENTS_FLUSH_MS) || 1_000));
   }
 
   private failures(): number {
