@@ -393,12 +393,13 @@ launch_kafka() {
   local java=(java -cp "$KAFKA_LIB/*" "-Dlog4j2.configurationFile=$ROOT/scripts/kafka/log4j2.properties")
   if [ ! -f "$dir/data/meta.properties" ]; then
     # KRaft storage is formatted once; the cluster id is a base64url UUID, made here
-    # rather than by `StorageTool random-uuid` to spare a JVM start.
+    # rather than by `StorageTool random-uuid` to spare a JVM start. It may begin with "-",
+    # so it is passed as --cluster-id=ID (a separate argument would be read as an option).
     local id
     id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
     log "kafka: formatting KRaft storage (cluster $id)"
     rm -rf "$dir/data"
-    "${java[@]}" kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" \
+    "${java[@]}" kafka.tools.StorageTool format --cluster-id="$id" -c "$dir/server.properties" \
       >>"$(logfile kafka)" 2>&1 || {
       show_tail "$(logfile kafka)" 30
       die "kafka: storage format failed (log: $(logfile kafka))"

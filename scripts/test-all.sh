@@ -14,8 +14,13 @@ tsc -p tsconfig.json
 tsc -p edge-worker/tsconfig.json
 echo "== tests (unit, workers, integration)"
 rc=0
+rm -f .data/test-results.json
 bash scripts/with-services.sh vitest run --reporter=default --reporter=json --outputFile=.data/test-results.json "$@" || rc=$?
 node -e '
+  if (!require("fs").existsSync(".data/test-results.json")) {
+    console.error("no test results: the run stopped before vitest reported (see above)");
+    process.exit(1);
+  }
   const r = JSON.parse(require("fs").readFileSync(".data/test-results.json", "utf8"));
   const skipped = r.numPendingTests + r.numTodoTests;
   console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
