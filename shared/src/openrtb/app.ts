@@ -1,8 +1,10 @@
 // OpenRTB 2.6 section 3.2.14 Object: App. A non-browser application placement; `bundle` is what
 // bapp blocks.
-import { type Content, readContent } from './content.ts';
-import { type Publisher, readPublisher } from './publisher.ts';
-import { at, flag, int, type Obj, obj, type ReadCtx, str, strArr } from './read.ts';
+
+import type { Content } from './content.ts';
+import { readChannelCommon } from './distribution-channel.ts';
+import type { Publisher } from './publisher.ts';
+import { flag, type Obj, type ReadCtx, str } from './read.ts';
 
 export interface App {
   id?: string;
@@ -27,12 +29,6 @@ export interface App {
 
 export function readApp(ctx: ReadCtx, o: Obj, path: string): void {
   for (const k of ['id', 'name', 'bundle', 'domain', 'storeurl', 'ver', 'keywords']) str(ctx, o, k, path);
-  int(ctx, o, 'cattax', path);
-  for (const k of ['cat', 'sectioncat', 'pagecat', 'kwarray']) strArr(ctx, o, k, path);
-  flag(ctx, o, 'privacypolicy', path);
   flag(ctx, o, 'paid', path);
-  const pub = obj(ctx, o, 'publisher', path);
-  if (pub) readPublisher(ctx, pub, at(path, 'publisher'));
-  const content = obj(ctx, o, 'content', path);
-  if (content) readContent(ctx, content, at(path, 'content'));
+  readChannelCommon(ctx, o, path);
 }

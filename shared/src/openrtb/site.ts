@@ -1,8 +1,10 @@
 // OpenRTB 2.6 section 3.2.13 Object: Site. A website placement; a request carries exactly one
 // of site, app or dooh.
-import { type Content, readContent } from './content.ts';
-import { type Publisher, readPublisher } from './publisher.ts';
-import { at, flag, int, type Obj, obj, type ReadCtx, str, strArr } from './read.ts';
+
+import type { Content } from './content.ts';
+import { readChannelCommon } from './distribution-channel.ts';
+import type { Publisher } from './publisher.ts';
+import { flag, type Obj, type ReadCtx, str } from './read.ts';
 
 export interface Site {
   id?: string;
@@ -27,12 +29,6 @@ export interface Site {
 
 export function readSite(ctx: ReadCtx, o: Obj, path: string): void {
   for (const k of ['id', 'name', 'domain', 'page', 'ref', 'search', 'keywords']) str(ctx, o, k, path);
-  int(ctx, o, 'cattax', path);
-  for (const k of ['cat', 'sectioncat', 'pagecat', 'kwarray']) strArr(ctx, o, k, path);
   flag(ctx, o, 'mobile', path);
-  flag(ctx, o, 'privacypolicy', path);
-  const pub = obj(ctx, o, 'publisher', path);
-  if (pub) readPublisher(ctx, pub, at(path, 'publisher'));
-  const content = obj(ctx, o, 'content', path);
-  if (content) readContent(ctx, content, at(path, 'content'));
+  readChannelCommon(ctx, o, path);
 }

@@ -4,9 +4,10 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import { type CatalogEnv, requireAdmin } from '../auth.ts';
 import type { CatalogDb } from '../db.ts';
 import { auditLog } from '../schema/index.ts';
-import { ErrorSchema, iso } from './common.ts';
+import { ErrorSchema, iso, PageQuery } from './common.ts';
 
-const Query = z.object({
+// The shared page query, with the audit log's numeric cursor (its row id) and two filters.
+const Query = PageQuery.extend({
   entity: z
     .string()
     .max(64)
@@ -17,13 +18,6 @@ const Query = z.object({
     .max(64)
     .optional()
     .openapi({ param: { name: 'entityId', in: 'query' } }),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(500)
-    .default(50)
-    .openapi({ param: { name: 'limit', in: 'query' } }),
   cursor: z
     .string()
     .regex(/^\d{1,15}$/, 'cursor is the nextCursor of the previous page')
