@@ -3,6 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { createLeaseTokenCodec } from '@edge-rtb/shared/lease-token';
+import type { Logger } from '@edge-rtb/shared/log';
 import type { LeaseSizing } from '@edge-rtb/shared/pacing/lease-size';
 import { type Cluster, Redis } from 'ioredis';
 import type { CorePart, PartContext } from '../part.ts';
@@ -47,7 +48,7 @@ export interface BudgetPart extends CorePart {
 export async function createBudgetPart(ctx: PartContext, opts: BudgetPartOptions): Promise<BudgetPart> {
   const { config } = ctx;
   const log = ctx.log.child({ part: 'budget' });
-  const ledger = opts.ledger ?? (await openLedger(ctx, opts));
+  const ledger = opts.ledger ?? (await openLedger(ctx, opts, log));
   const service = createLeaseService({
     ledger,
     codec: createLeaseTokenCodec(config.leaseKeys, (key, data) =>
@@ -101,7 +102,7 @@ export async function createBudgetPart(ctx: PartContext, opts: BudgetPartOptions
   };
 }
 
-async function openLedger(ctx: PartContext, opts: BudgetPartOptions): Promise<BudgetLedger> {
+async function openLedger(ctx: PartContext, opts: BudgetPartOptions, log: Logger): Promise<BudgetLedger> {
   const timing = { ...DEFAULT_TIMING, ...opts.timing };
   if (opts.backend === 'embedded')
     return openEmbeddedLedger({ dir: join(ctx.config.dataDir, 'budget'), timing });
@@ -116,7 +117,6 @@ async function openLedger(ctx: PartContext, opts: BudgetPartOptions): Promise<Bu
       enableOfflineQueue: false,
       enableAutoPipelining: true,
     });
-    const log = ctx.log.child({ part: 'budget' });
     redis.on('error', (err: Error) => log.warn('redis connection', { err: err.message }));
     // Without the offline queue nothing may be sent before the connection is up: wait for it
     // (bounded, so a core started while Redis is away still starts and reports not ready).
