@@ -207,8 +207,7 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
     // (trackers written through) wait one flush window, so they leave grouped: re-arming at once
     // made one POST per core round trip (~13 a second at 150 auctions/s, 88 core trips per 1,000).
     if (!budgetLeft) await this.ctx.storage.setAlarm(Date.now());
-    else if (left > 0)
-      await this.ctx.storage.setAlarm(Date.now() + num(this.env.EVENTS_FLUSH_MS, 1_000));
+    else if (left > 0) await this.ctx.storage.setAlarm(Date.now() + num(this.env.EVENTS_FLUSH_MS, 1_000));
   }
 
   private failures(): number {
