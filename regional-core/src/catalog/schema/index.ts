@@ -2,6 +2,7 @@
 export * from './admin-tokens.ts';
 export * from './advertisers.ts';
 export * from './audit-log.ts';
+export * from './budget-ledger.ts';
 export * from './campaigns.ts';
 export * from './catalog-version.ts';
 export * from './creatives.ts';
