@@ -6,4 +6,10 @@ describe('core tap', () => {
     expect(routeOf('POST', '/v1/leases/l-123/settle?x=1')).toBe('POST /v1/leases/:id/settle');
     expect(routeOf('GET', '/v1/snapshot')).toBe('GET /v1/snapshot');
   });
+
+  it('names the sender of an event POST, and only of event POSTs', () => {
+    expect(routeOf('POST', '/v1/events', 'batch')).toBe('POST /v1/events (batch)');
+    expect(routeOf('POST', '/v1/events')).toBe('POST /v1/events');
+    expect(routeOf('POST', '/v1/leases', 'batch')).toBe('POST /v1/leases');
+  });
 });

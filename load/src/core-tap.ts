@@ -12,11 +12,18 @@ export interface TapCounts extends Omit<TapLedger, 'seen'> {
   failed: number;
 }
 
-/** Collapses ids out of a path so counts group by route: /v1/leases/abc/settle -> /v1/leases/:id/settle. */
-export function routeOf(method: string, path: string): string {
+/**
+ * Collapses ids out of a path so counts group by route: /v1/leases/abc/settle -> /v1/leases/:id/settle.
+ * Event POSTs also say which edge part sent them (its x-edge-events-sender header: the isolate's
+ * batcher or an outbox shard), so a run shows where the event trips come from.
+ */
+export function routeOf(method: string, path: string, sender?: string): string {
   const p = path.split('?')[0] ?? path;
-  return `${method} ${p.replace(/\/v1\/leases\/[^/]+\/settle/, '/v1/leases/:id/settle')}`;
+  const route = `${method} ${p.replace(/\/v1\/leases\/[^/]+\/settle/, '/v1/leases/:id/settle')}`;
+  return sender && route === 'POST /v1/events' ? `${route} (${sender})` : route;
 }
+
+const isEventPost = (route: string) => route.startsWith('POST /v1/events');
 
 export interface CoreTap {
   url: string;
@@ -30,7 +37,12 @@ export function startCoreTap(listenPort: number, target: { host: string; port: n
   let eventBatches = 0;
   let failed = 0;
   const server: Server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
-    const route = routeOf(req.method ?? 'GET', req.url ?? '/');
+    const sender = req.headers['x-edge-events-sender'];
+    const route = routeOf(
+      req.method ?? 'GET',
+      req.url ?? '/',
+      typeof sender === 'string' ? sender : undefined,
+    );
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -40,7 +52,7 @@ export function startCoreTap(listenPort: number, target: { host: string; port: n
         (upRes) => {
           byRoute[route] = (byRoute[route] ?? 0) + 1;
           const ok = (upRes.statusCode ?? 500) < 300;
-          if (route === 'POST /v1/events' && ok) {
+          if (isEventPost(route) && ok) {
             eventBatches++;
             recordEventBatch(ledger, body.toString('utf8'));
           }

@@ -90,7 +90,11 @@ async function post(sink: EventSink, events: RtbEvent[]): Promise<boolean> {
   try {
     const res = await fetch(`${sink.coreUrl}/v1/events`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${sink.edgeToken}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${sink.edgeToken}`,
+        'content-type': 'application/json',
+        'x-edge-events-sender': 'batch',
+      },
       body: JSON.stringify({ events }),
       signal: AbortSignal.timeout(sink.timeoutMs ?? 5_000),
     });

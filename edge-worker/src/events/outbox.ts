@@ -224,7 +224,12 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
     try {
       const res = await fetch(`${core}/v1/events`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${this.env.EDGE_TOKEN}`, 'content-type': 'application/json' },
+        headers: {
+          authorization: `Bearer ${this.env.EDGE_TOKEN}`,
+          'content-type': 'application/json',
+          // Which part sent it, so the core (and the load tap) can tell re-sends from batches.
+          'x-edge-events-sender': `outbox ${this.ctx.id.name ?? this.ctx.id.toString().slice(0, 8)}`,
+        },
         body,
         signal: AbortSignal.timeout(num(this.env.EVENTS_POST_TIMEOUT_MS, 10_000)),
       });
