@@ -21,7 +21,17 @@ export interface Lease {
   kid: string;
 }
 
-export type LeaseDenial = 'budget_exhausted' | 'paced' | 'inactive' | 'unknown_campaign' | 'out_of_flight';
+/**
+ * `ledger_unverified`: the core cannot vouch for its budget ledger (Redis came back empty, the
+ * journal is missing, or the ledger is not yet checked) and grants nothing until it can.
+ */
+export type LeaseDenial =
+  | 'budget_exhausted'
+  | 'paced'
+  | 'inactive'
+  | 'unknown_campaign'
+  | 'out_of_flight'
+  | 'ledger_unverified';
 
 export type LeaseResponse =
   | { lease: Lease; token: string }

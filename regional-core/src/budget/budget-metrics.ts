@@ -10,6 +10,8 @@ export interface BudgetMetrics {
   expired: Counter;
   grantSeconds: Histogram;
   leaseEvents: LeaseEventQueueMetrics;
+  /** 1 for the ledger's current state (ok, unchecked, lost, replaced, reseed_incomplete), 0 for the others. */
+  ledgerState: Gauge<'state'>;
 }
 
 export function createBudgetMetrics(registry: Registry): BudgetMetrics {
@@ -49,6 +51,12 @@ export function createBudgetMetrics(registry: Registry): BudgetMetrics {
       name: 'edge_rtb_core_lease_grant_seconds',
       help: 'Time to decide a lease request (ledger round trip included)',
       buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.1],
+      registers,
+    }),
+    ledgerState: new Gauge({
+      name: 'edge_rtb_core_budget_ledger_state',
+      help: 'Budget ledger check against the catalog: 1 on the current state; anything but ok refuses every grant',
+      labelNames: ['state'],
       registers,
     }),
     leaseEvents: {

@@ -14,6 +14,7 @@ import { createLeaseRoutes } from './lease-routes.ts';
 import { createLeaseService, type LeaseService } from './lease-service.ts';
 import { type BudgetLedger, CAMPAIGN_ID_RE, DEFAULT_TIMING, type LedgerTiming } from './ledger.ts';
 import { openEmbeddedLedger } from './ledger-embedded.ts';
+import { createLedgerGuard, type LedgerGuard, LedgerNotVerifiedError } from './ledger-guard.ts';
 import { createRedisLedger } from './ledger-redis.ts';
 
 export interface BudgetPartOptions {
@@ -43,18 +44,44 @@ export interface BudgetPartOptions {
 export interface BudgetPart extends CorePart {
   /** For the spend reconciler (event stream): service.reconcile(campaignId, leaseId, provenMicros). */
   service: LeaseService;
+  /** The ledger checked against the catalog's record of it (fail closed when Redis comes back empty). */
+  guard: LedgerGuard;
 }
 
 export async function createBudgetPart(ctx: PartContext, opts: BudgetPartOptions): Promise<BudgetPart> {
   const { config } = ctx;
   const log = ctx.log.child({ part: 'budget' });
-  const ledger = opts.ledger ?? (await openLedger(ctx, opts, log));
+  const opened = opts.ledger ? { ledger: opts.ledger, redis: null } : await openLedger(ctx, opts, log);
+  const { ledger } = opened;
+  const metrics = createBudgetMetrics(ctx.metrics);
+  // Re-fund from the catalog each time the ledger is verified again (start, a restored Redis,
+  // a finished re-seed): changes that arrived while it was refused were not applied.
+  let started = false;
+  const refundAll = async () => {
+    if (!started) return;
+    const all = await opts.source.listBudgets();
+    await Promise.all(all.map((b) => apply(b, false)));
+    log.info('budgets re-applied after the ledger was verified', { campaigns: all.length });
+  };
+  const guard = createLedgerGuard({
+    ledger,
+    registry: opts.source.ledgers ?? null,
+    name: opts.backend === 'redis' ? `redis:${opts.redisPrefix ?? 'rtb:'}` : 'embedded',
+    log,
+    stateGauge: metrics.ledgerState,
+    ...(opts.now ? { now: opts.now } : {}),
+    onVerified: () => void refundAll().catch((e) => log.error('budgets not re-applied', { err: e })),
+  });
+  // A reconnect may be to a Redis that restarted empty: compare again before trusting it.
+  opened.redis?.on('ready', () => void guard.check());
+  await guard.check();
   const service = createLeaseService({
     ledger,
+    guard,
     codec: createLeaseTokenCodec(config.leaseKeys, (key, data) =>
       createHmac('sha256', key).update(data).digest(),
     ),
-    metrics: createBudgetMetrics(ctx.metrics),
+    metrics,
     ...(opts.leaseTtlMs ? { leaseTtlMs: opts.leaseTtlMs } : {}),
     ...(opts.sizing ? { sizing: opts.sizing } : {}),
     ...(opts.now ? { now: opts.now } : {}),
@@ -71,26 +98,51 @@ export async function createBudgetPart(ctx: PartContext, opts: BudgetPartOptions
       log.warn('campaign id not usable as a budget key; skipped', { campaignId: b.campaignId });
       return Promise.resolve();
     }
-    return service
-      .upsertBudget(b)
-      .catch((e) => log.error('budget change not applied', { campaignId: b.campaignId, err: e }));
+    return service.upsertBudget(b).catch((e) => {
+      // Refused by the guard: its own error log says why once; refundAll applies it later.
+      if (e instanceof LedgerNotVerifiedError) return;
+      log.error('budget change not applied', { campaignId: b.campaignId, err: e });
+    });
   };
   const unsubscribe = opts.source.onBudgetChange((b) => void apply(b, false));
   const budgets = await opts.source.listBudgets();
   await Promise.all(budgets.map((b) => apply(b, true)));
-  log.info('budgets loaded', { campaigns: budgets.length, backend: opts.backend });
+  started = true;
+  log.info('budgets loaded', { campaigns: budgets.length, backend: opts.backend, ledger: guard.state() });
 
   let sweeping: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    sweeping = service.sweep().catch((e) => log.warn('lease sweep failed', { err: e }));
+    // The check also catches a Redis flushed under a live connection (no reconnect to see).
+    sweeping = guard
+      .check()
+      .then((state) => (state === 'ok' ? service.sweep() : undefined))
+      .catch((e) => log.warn('lease sweep failed', { err: e }));
   }, opts.sweepEveryMs ?? 5_000);
   timer.unref();
 
   return {
     name: 'budget',
-    routes: createLeaseRoutes({ service, edgeToken: config.edgeToken, adminToken: config.adminToken, log }),
+    routes: createLeaseRoutes({
+      service,
+      guard,
+      listBudgets: () => opts.source.listBudgets(),
+      edgeToken: config.edgeToken,
+      adminToken: config.adminToken,
+      log,
+    }),
     service,
-    ready: () => ledger.ready(),
+    guard,
+    async ready() {
+      const r = await ledger.ready();
+      if (!r.ok) return r;
+      const state = guard.state();
+      return state === 'ok'
+        ? r
+        : {
+            ok: false,
+            detail: `budget ledger ${state}: grants refused (docs/budget-leases.md, "A lost ledger")`,
+          };
+    },
     async close() {
       unsubscribe();
       clearInterval(timer);
@@ -102,10 +154,17 @@ export async function createBudgetPart(ctx: PartContext, opts: BudgetPartOptions
   };
 }
 
-async function openLedger(ctx: PartContext, opts: BudgetPartOptions, log: Logger): Promise<BudgetLedger> {
+async function openLedger(
+  ctx: PartContext,
+  opts: BudgetPartOptions,
+  log: Logger,
+): Promise<{ ledger: BudgetLedger; redis: Redis | Cluster | null }> {
   const timing = { ...DEFAULT_TIMING, ...opts.timing };
   if (opts.backend === 'embedded')
-    return openEmbeddedLedger({ dir: join(ctx.config.dataDir, 'budget'), timing });
+    return {
+      ledger: await openEmbeddedLedger({ dir: join(ctx.config.dataDir, 'budget'), timing }),
+      redis: null,
+    };
   let redis = opts.redis;
   if (!redis) {
     if (!ctx.config.redisUrl) throw new Error('budget backend redis needs REDIS_URL');
@@ -127,10 +186,11 @@ async function openLedger(ctx: PartContext, opts: BudgetPartOptions, log: Logger
       setTimeout(resolve, 5_000).unref();
     });
   }
-  return createRedisLedger({
+  const ledger = createRedisLedger({
     redis,
     ownsClient: true,
     timing,
     ...(opts.redisPrefix ? { prefix: opts.redisPrefix } : {}),
   });
+  return { ledger, redis };
 }

@@ -2,14 +2,18 @@
 //   POST /v1/leases              edge  (Bearer EDGE_TOKEN)
 //   POST /v1/leases/:id/settle   edge  (Bearer EDGE_TOKEN), idempotent
 //   GET  /v1/budgets/:campaignId admin (Bearer ADMIN_TOKEN)
+//   GET  /v1/admin/budget-ledger         admin: the ledger check (state, ledger id)
+//   POST /v1/admin/budget-ledger/reseed  admin: rebuild a lost ledger (docs/budget-leases.md)
 // Bad input gets 4xx with { error, message, field? } and changes nothing; never a 5xx.
 import { timingSafeEqual } from 'node:crypto';
 import type { LeaseResponse } from '@edge-rtb/shared/lease-api';
 import type { Logger } from '@edge-rtb/shared/log';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
+import type { CampaignBudget } from './campaign-budget.ts';
 import type { LeaseService } from './lease-service.ts';
 import { CAMPAIGN_ID_RE } from './ledger.ts';
+import type { LedgerGuard } from './ledger-guard.ts';
 
 const micros = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const leaseRequest = z.strictObject({
@@ -18,7 +22,15 @@ const leaseRequest = z.strictObject({
   requestedMicros: micros.positive().optional(),
 });
 const settleRequest = z.strictObject({ token: z.string().min(1).max(2048), spentMicros: micros });
+const reseedRequest = z.strictObject({
+  expectLedgerId: z.string().min(1).max(128),
+  spentMicros: z.record(z.string().regex(CAMPAIGN_ID_RE), micros),
+  unlistedAreUnspent: z.boolean().default(false),
+  reason: z.string().min(1).max(500),
+});
 const MAX_BODY = 8 * 1024;
+/** A re-seed lists every campaign's spend: ~100 bytes each. */
+const MAX_RESEED_BODY = 8 * 1024 * 1024;
 const LEASE_ID_RE = /^[A-Za-z0-9-]{1,64}$/;
 
 type ErrorBody = { error: string; message: string; field?: string };
@@ -38,19 +50,20 @@ function bearer(token: string): MiddlewareHandler {
 async function parseBody<T>(
   c: Context,
   schema: z.ZodType<T>,
+  maxBody = MAX_BODY,
 ): Promise<{ ok: true; value: T } | { ok: false; res: Response }> {
   // Size is checked here rather than with hono/body-limit: that middleware makes
   // @hono/node-server build a web Request with a body stream, which cost more than the whole
   // lease decision (~45 us per request, measured with load/bench/lease-grants.ts).
   const tooLarge = () => ({
     ok: false as const,
-    res: fail(c, 413, { error: 'body_too_large', message: `lease bodies are under ${MAX_BODY} bytes` }),
+    res: fail(c, 413, { error: 'body_too_large', message: `bodies here are under ${maxBody} bytes` }),
   });
-  if (Number(c.req.header('content-length') ?? 0) > MAX_BODY) return tooLarge();
+  if (Number(c.req.header('content-length') ?? 0) > maxBody) return tooLarge();
   let raw: unknown;
   try {
     const text = await c.req.text();
-    if (text.length > MAX_BODY) return tooLarge();
+    if (text.length > maxBody) return tooLarge();
     raw = JSON.parse(text);
   } catch {
     return { ok: false, res: fail(c, 400, { error: 'invalid_json', message: 'body must be a JSON object' }) };
@@ -67,6 +80,8 @@ async function parseBody<T>(
 
 export function createLeaseRoutes(opts: {
   service: LeaseService;
+  guard?: LedgerGuard;
+  listBudgets?: () => Promise<CampaignBudget[]>;
   edgeToken: string;
   adminToken: string;
   log: Logger;
@@ -124,6 +139,22 @@ export function createLeaseRoutes(opts: {
     const s = await service.status(id);
     return s ? c.json(s) : fail(c, 404, { error: 'unknown_campaign', message: `no budget for ${id}` });
   });
+
+  const { guard, listBudgets } = opts;
+  if (guard && listBudgets) {
+    const admin = bearer(opts.adminToken);
+    app.get('/v1/admin/budget-ledger', admin, async (c) => {
+      const state = await guard.check();
+      return c.json({ name: guard.name, state, ledgerId: guard.ledgerId() });
+    });
+    app.post('/v1/admin/budget-ledger/reseed', admin, async (c) => {
+      const body = await parseBody(c, reseedRequest, MAX_RESEED_BODY);
+      if (!body.ok) return body.res;
+      const r = await guard.reseed(body.value, await listBudgets());
+      if (r.ok) return c.json(r.value);
+      return c.json(r.error, r.error.error === 'invalid_spend' ? 400 : 409);
+    });
+  }
 
   // The ledger's backend failing is our fault, not the caller's: 503 so the edge retries.
   app.onError((e, c) => {

@@ -19,6 +19,7 @@ import type { BudgetMetrics } from './budget-metrics.ts';
 import type { CampaignBudget } from './campaign-budget.ts';
 import { createLeaseEventQueue, leaseEvent, type PublishLeaseEvents } from './lease-events.ts';
 import type { Balances, BudgetLedger, ExpiredLease } from './ledger.ts';
+import type { LedgerGuard } from './ledger-guard.ts';
 import { pace } from './pacing.ts';
 
 export interface LeaseServiceOptions {
@@ -41,6 +42,8 @@ export interface LeaseServiceOptions {
   onLeaseEvents?: PublishLeaseEvents;
   /** For the lease-event queue's retry and loss reports. */
   log?: Logger;
+  /** Refuses funding and grants while the ledger is not the one the catalog recorded (ledger-guard.ts). */
+  guard?: Pick<LedgerGuard, 'state' | 'assertFundable'>;
 }
 
 export type SettleError =
@@ -105,7 +108,10 @@ export function createLeaseService(opts: LeaseServiceOptions) {
     }
     s.budget = budget;
     const state = s;
-    const next = state.funding.then(() => ledger.fund(budget.campaignId, budget.totalBudgetMicros));
+    const next = state.funding.then(async () => {
+      await opts.guard?.assertFundable();
+      return ledger.fund(budget.campaignId, budget.totalBudgetMicros);
+    });
     state.funding = next.catch(() => undefined);
     const b = await next;
     state.pools = { available: b.available, leased: b.leased, spent: b.spent };
@@ -128,6 +134,8 @@ export function createLeaseService(opts: LeaseServiceOptions) {
     if (b.status !== 'active') return deny('inactive', 60_000);
     if (t < b.startAt) return deny('out_of_flight', b.startAt - t);
     if (t >= b.endAt) return deny('out_of_flight', 3_600_000);
+    // A wiped ledger would grant from re-funded budgets: nothing until an operator acts.
+    if (opts.guard && opts.guard.state() !== 'ok') return deny('ledger_unverified', 30_000);
     if (!s.pools) {
       const bal = await ledger.balances(req.campaignId);
       s.pools = bal ?? { available: 0, leased: 0, spent: 0 };

@@ -29,6 +29,8 @@ export interface Effect {
   dropDays?: string[];
   target?: Micros;
   released?: Micros;
+  /** The ledger's marker (ledger-guard.ts); an effect with it touches no campaign. */
+  marker?: string;
 }
 
 interface CampaignBooks {
@@ -39,6 +41,7 @@ interface CampaignBooks {
 export interface BooksSnapshot {
   campaigns: Array<[string, CampaignBooks]>;
   leases: LeaseRecord[];
+  marker?: string | null;
 }
 
 type Planned<T> = { effects: Array<Omit<Effect, 's'>>; result: T };
@@ -48,6 +51,8 @@ export class Books {
   readonly campaigns = new Map<string, CampaignBooks>();
   /** Keyed `${campaignId}/${leaseId}`. */
   readonly leases = new Map<string, LeaseRecord>();
+  /** Lives in the snapshot and the journal, so it is lost exactly when the books are. */
+  marker: string | null = null;
   /** Indexes so a sweep costs what it expires, not the number of records kept. */
   private readonly active = new Set<string>();
   /** Finished leases in the order they finished (about expiresAt order, as the TTL is fixed). */
@@ -57,15 +62,26 @@ export class Books {
     const books = new Books();
     for (const [id, c] of snap?.campaigns ?? []) books.campaigns.set(id, c);
     for (const l of snap?.leases ?? []) books.index(`${l.campaignId}/${l.leaseId}`, l);
+    books.marker = snap?.marker ?? null;
     return books;
   }
 
   snapshot(): BooksSnapshot {
     // Deep copy through JSON: the snapshot is written after further changes may have begun.
-    return JSON.parse(JSON.stringify({ campaigns: [...this.campaigns], leases: [...this.leases.values()] }));
+    return JSON.parse(
+      JSON.stringify({
+        campaigns: [...this.campaigns],
+        leases: [...this.leases.values()],
+        marker: this.marker,
+      }),
+    );
   }
 
   apply(e: Effect): void {
+    if (e.marker !== undefined) {
+      this.marker = e.marker;
+      return;
+    }
     let c = this.campaigns.get(e.c);
     if (!c) {
       c = { b: emptyBalances(), days: {} };

@@ -82,6 +82,16 @@ export async function openEmbeddedLedger(opts: EmbeddedLedgerOptions): Promise<B
     async dailyUsed(campaignId, day) {
       return books.dayUsed(campaignId, day);
     },
+    async marker() {
+      return books.marker;
+    },
+    async writeMarker(id, mode) {
+      if (mode === 'replace' || books.marker === null) await commit([{ c: '', marker: id }]);
+      return books.marker ?? id;
+    },
+    async campaignIds() {
+      return [...books.campaigns.keys()];
+    },
     async ready() {
       return journal.error ? { ok: false, detail: `journal: ${journal.error.message}` } : { ok: true };
     },

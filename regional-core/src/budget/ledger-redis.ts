@@ -7,6 +7,7 @@
 //   <p>{c:<id>}:active        ZSET  active lease ids by expiresAt (what the sweep walks)
 //   <p>{c:<id>}:daily         HASH  campaign-local day -> net micros granted that day
 //   <p>budget:campaigns       SET   campaign ids (not in any script: it lives in its own slot)
+//   <p>budget:ledger          STRING the ledger's marker (ledger-guard.ts): gone = Redis was wiped
 import { readFileSync } from 'node:fs';
 import type { Micros } from '@edge-rtb/shared/money';
 import type { Cluster, Redis } from 'ioredis';
@@ -65,6 +66,7 @@ export function redisKeys(prefix: string, campaignId: string) {
 export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
   const { redis, prefix = 'rtb:', timing = DEFAULT_TIMING, ownsClient = false } = opts;
   const campaignsKey = `${prefix}budget:campaigns`;
+  const markerKey = `${prefix}budget:ledger`;
   for (const [name, def] of Object.entries(SCRIPTS)) {
     // defineCommand sends EVALSHA and falls back to EVAL once when the script cache is cold.
     if (!(name in redis)) redis.defineCommand(name, def);
@@ -188,6 +190,20 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
 
     async dailyUsed(campaignId, day) {
       return Number((await redis.hget(redisKeys(prefix, campaignId).daily, day)) ?? 0);
+    },
+
+    async marker() {
+      return redis.get(markerKey);
+    },
+
+    async writeMarker(id, mode) {
+      if (mode === 'replace') await redis.set(markerKey, id);
+      else await redis.set(markerKey, id, 'NX');
+      return (await redis.get(markerKey)) ?? id;
+    },
+
+    async campaignIds() {
+      return redis.smembers(campaignsKey);
     },
 
     async ready() {

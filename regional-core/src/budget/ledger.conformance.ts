@@ -177,6 +177,23 @@ export function describeLedgerConformance(
       checkBooks((await again.balances(C))!);
     });
 
+    it('keeps its marker with the books: written once, replaced only on purpose, lost with them', async () => {
+      const { ledger, reopen } = await start();
+      expect(await ledger.marker()).toBeNull();
+      expect(await ledger.campaignIds()).toEqual([]);
+      expect(await ledger.writeMarker('L1', 'if_absent')).toBe('L1');
+      // A second replica initialising at the same time keeps the first one's marker.
+      expect(await ledger.writeMarker('L2', 'if_absent')).toBe('L1');
+      await ledger.fund(C, 5_000);
+      expect(await ledger.campaignIds()).toEqual([C]);
+      const again = await reopen();
+      expect(await again.marker()).toBe('L1');
+      expect(await again.writeMarker('L3', 'replace')).toBe('L3');
+      expect(await (await reopen()).marker()).toBe('L3');
+      // A fresh namespace (a wiped Redis, a missing journal) has none.
+      expect(await (await start()).ledger.marker()).toBeNull();
+    });
+
     it('counts a lease that expires unsettled as fully spent', async () => {
       const { ledger } = await start();
       await ledger.fund(C, 5_000);

@@ -111,6 +111,16 @@ export interface BudgetLedger {
   lease(campaignId: string, leaseId: string): Promise<LeaseRecord | null>;
   /** Net grants counted against `day` (grants minus releases of leases granted that day). */
   dailyUsed(campaignId: string, day: string): Promise<Micros>;
+  /**
+   * The ledger's identity: a random id written once when the ledger is first initialised and
+   * recorded in the catalog (ledger-guard.ts). null means these books were never initialised
+   * here, or were wiped (an empty Redis, a missing journal).
+   */
+  marker(): Promise<string | null>;
+  /** 'if_absent' keeps a marker already there; 'replace' (operator re-seed) overwrites it. Returns the marker now in place. */
+  writeMarker(id: string, mode: 'if_absent' | 'replace'): Promise<string>;
+  /** Ids of the campaigns that have accounts in these books. */
+  campaignIds(): Promise<string[]>;
   ready(): Promise<{ ok: boolean; detail?: string }>;
   close(): Promise<void>;
 }

@@ -4,10 +4,15 @@
 // Subscribe first, then listBudgets(): a change in between is then delivered (again);
 // deliveries are whole states, so a repeat is harmless.
 
-import { asc, eq } from 'drizzle-orm';
-import type { CampaignBudget, CampaignBudgetSource } from '../budget/campaign-budget.ts';
+import { asc, eq, sql } from 'drizzle-orm';
+import type {
+  CampaignBudget,
+  CampaignBudgetSource,
+  LedgerRecord,
+  LedgerRegistry,
+} from '../budget/campaign-budget.ts';
 import type { CatalogDb } from './db.ts';
-import { advertisers, campaigns } from './schema/index.ts';
+import { advertisers, budgetLedgers, campaigns } from './schema/index.ts';
 
 export async function loadBudgets(db: CatalogDb): Promise<CampaignBudget[]> {
   const rows = await db
@@ -62,6 +67,7 @@ export function createBudgetSource(db: CatalogDb, onError: (e: unknown) => void)
 
   return {
     listBudgets: () => loadBudgets(db),
+    ledgers: createLedgerRegistry(db),
     onBudgetChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -69,6 +75,42 @@ export function createBudgetSource(db: CatalogDb, onError: (e: unknown) => void)
     refresh() {
       chain = chain.then(diff).catch(onError);
       return chain;
+    },
+  };
+}
+
+export function createLedgerRegistry(db: CatalogDb): LedgerRegistry {
+  const get = async (name: string): Promise<LedgerRecord | null> => {
+    const [row] = await db
+      .select({ ledgerId: budgetLedgers.ledgerId, pendingLedgerId: budgetLedgers.pendingLedgerId })
+      .from(budgetLedgers)
+      .where(eq(budgetLedgers.name, name));
+    return row ?? null;
+  };
+  const must = (name: string, updated: number) => {
+    if (!updated) throw new Error(`no budget ledger record '${name}' in the catalog`);
+  };
+  return {
+    get,
+    async create(name, ledgerId) {
+      await db.insert(budgetLedgers).values({ name, ledgerId }).onConflictDoNothing();
+      return (await get(name))!;
+    },
+    async setPending(name, pendingLedgerId) {
+      const r = await db
+        .update(budgetLedgers)
+        .set({ pendingLedgerId, updatedAt: sql`now()` })
+        .where(eq(budgetLedgers.name, name))
+        .returning({ name: budgetLedgers.name });
+      must(name, r.length);
+    },
+    async completeReseed(name, ledgerId, reseed) {
+      const r = await db
+        .update(budgetLedgers)
+        .set({ ledgerId, pendingLedgerId: null, reseed, updatedAt: sql`now()` })
+        .where(eq(budgetLedgers.name, name))
+        .returning({ name: budgetLedgers.name });
+      must(name, r.length);
     },
   };
 }

@@ -1,0 +1,65 @@
+// The lost-ledger check on real Redis and real PostgreSQL (cluster mode): a wipe deletes every
+// key of the run's prefix, as a Redis restarted without its AOF or a flush would.
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, describe } from 'vitest';
+import { createLedgerRegistry } from '../catalog/budget-source.ts';
+import { type CatalogDbHandle, openCatalogDb } from '../catalog/db.ts';
+import { migrateCatalog } from '../catalog/migrate.ts';
+import { loadConfig } from '../config.ts';
+import { ledgerGuardScenario } from './ledger-guard.scenario.ts';
+
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:16379';
+const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:15432/edge_rtb';
+const dbName = `ledger_guard_${randomBytes(4).toString('hex')}`;
+const prefix = `t${Date.now().toString(36)}g:`;
+const handles: CatalogDbHandle[] = [];
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropPrefix(): Promise<void> {
+  const r = new Redis(redisUrl);
+  try {
+    for (let cursor = '0'; ; ) {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length) await r.del(...keys);
+      cursor = next;
+      if (cursor === '0') break;
+    }
+  } finally {
+    await r.quit();
+  }
+}
+
+afterAll(async () => {
+  await Promise.all(handles.map((h) => h.close()));
+  await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await dropPrefix();
+});
+
+describe('budget ledger guard: Redis ledger, PostgreSQL catalog', () => {
+  ledgerGuardScenario(async () => {
+    await admin(`CREATE DATABASE ${dbName}`);
+    const u = new URL(base);
+    u.pathname = `/${dbName}`;
+    const handle = await openCatalogDb({ kind: 'postgres', url: u.toString() });
+    handles.push(handle);
+    await migrateCatalog(handle);
+    return {
+      config: { ...loadConfig({ REDIS_URL: redisUrl }), redisUrl },
+      registry: createLedgerRegistry(handle.db),
+      partOptions: { backend: 'redis', redisPrefix: prefix },
+      wipe: dropPrefix,
+      wipesLive: true,
+    };
+  });
+});
