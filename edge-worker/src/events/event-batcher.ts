@@ -1,88 +1,206 @@
-// Events leave the isolate in batches: a request adds its events and, if no flush is pending,
-// schedules one `flushMs` later under its own waitUntil (or at once when the batch is full), so
-// the response never waits and the core sees one POST /v1/events per batch, not per auction.
-// A failed POST hands the batch, and the rest of the buffer, to the sink's `spill` (the durable
-// outbox, events/outbox.ts), which re-sends them until the core takes them. Only what the outbox
-// refuses (unreachable, or full) stays in memory for the next flush, up to `maxBuffered` (oldest
-// dropped and counted): the edge must not grow without bound while the core is down.
+// Events leave the isolate in batches, at most one POST /v1/events per flush window: the first
+// event after a quiet spell opens a window (`flushMs`), and while events keep coming each POST
+// starts one window after the previous one started (at once only when `maxBatch` is waiting).
+// Sending back to back instead, as soon as the previous POST returned, made one POST per core
+// round trip (~8 a second at 150 auctions/s, 60 core trips per 1,000 auctions). The response
+// never waits: all of it runs under the request's waitUntil.
+//
+// Tracker events (impression, click, conversion) are money and sit in the durable outbox before
+// the tracker answers (routes/notices.ts); they are handed in here too with the outbox's receipt
+// and ride in the same POST as the auction events, after which the outbox is told to forget them.
+// The outbox sends them itself only if that never happens (isolate gone, POST failed): so the
+// edge makes one events POST per window, not one for the batch plus one per outbox shard.
+//
+// A failed POST hands the batch, and the rest of the buffer, to the outbox (`store`), which
+// re-sends them until the core takes them, and tells it to send the trackers it holds on its own.
+// Only what the outbox refuses (unreachable, or full) stays in memory for the next flush, up to
+// `maxBuffered` (oldest dropped and counted): the edge must not grow without bound while the core
+// is down. One run of sends lives under one request's waitUntil, which the runtime cuts some 30 s
+// after the response: a run hands over after `handoffMs`, storing what it still holds in the outbox
+// (to ride in the next run's POST), so nothing rests on a later request arriving.
 import type { RtbEvent } from '@edge-rtb/shared/events';
 import { drain } from '../drain.ts';
+
+/** Where the outbox holds events durably (outbox-client.ts): the shard, its row, the core they are for. */
+export interface Receipt {
+  shard: string;
+  seq: number;
+  core: string;
+}
 
 export interface EventSink {
   coreUrl: string;
   edgeToken: string;
   /** How long a POST may take before it counts as failed (default 5000 ms). */
   timeoutMs?: number;
-  /** Stores events durably for a later re-send; resolves true once they are stored. */
-  spill?: (events: RtbEvent[]) => Promise<boolean>;
+  /** Stores events durably; resolves their receipt once stored, null when the outbox cannot. */
+  store?: (events: RtbEvent[], sendAfterMs?: number) => Promise<Receipt | null>;
+  /** Tells the outbox what became of events it holds: delivered (forget them) or not (send them). */
+  settle?: (receipts: Receipt[], delivered: boolean) => Promise<void>;
+  /** How long the outbox leaves stored events to the batcher before sending them itself. */
+  graceMs?: number;
 }
 
 export interface BatcherOptions {
   flushMs?: number;
   maxBatch?: number;
   maxBuffered?: number;
+  handoffMs?: number;
+}
+
+export interface BatcherStats {
+  /** Events only in isolate memory. */
+  buffered: number;
+  /** Events the outbox holds that wait for this isolate's next POST. */
+  held: number;
+  sent: number;
+  dropped: number;
+  failedPosts: number;
+  /** Events handed to the outbox after a failed POST. */
+  spilled: number;
+  posts: number;
 }
 
 export interface EventBatcher {
   add(events: RtbEvent[], sink: EventSink, waitUntil: (p: Promise<unknown>) => void, flushMs?: number): void;
-  stats(): { buffered: number; sent: number; dropped: number; failedPosts: number; spilled: number };
+  /** Events the outbox already holds (`receipt`): they leave in the next POST with the rest. */
+  addStored(
+    events: RtbEvent[],
+    receipt: Receipt,
+    sink: EventSink,
+    waitUntil: (p: Promise<unknown>) => void,
+    flushMs?: number,
+  ): void;
+  stats(): BatcherStats;
 }
 
 export function createEventBatcher({
   flushMs = 1_000,
-  // One POST per second at up to ~2,000 events (the outbox already merges re-sends to 2,000): at
-  // 150 auctions/s and ~8 events each this keeps event trips near 7 per 1,000 auctions, where
-  // 500 made them the bulk of the core round trips (17-34 per 1,000).
-  maxBatch = 2_000,
+  // The core takes 10,000 events or 16 MB a POST; events are ~0.5 KB. At 150 auctions/s and ~8
+  // events each a 1 s window holds ~1,200, so one POST per window with room for bursts.
+  maxBatch = 5_000,
   maxBuffered = 20_000,
+  handoffMs = 20_000,
 }: BatcherOptions = {}): EventBatcher {
   let buffer: RtbEvent[] = [];
-  let scheduled = false;
-  let sent = 0;
-  let dropped = 0;
-  let failedPosts = 0;
-  let spilled = 0;
+  let held: Array<{ events: RtbEvent[]; receipt: Receipt; at: number }> = [];
+  let heldCount = 0;
+  let running = false;
+  let lastProgress = 0;
+  let lastPostAt = Number.NEGATIVE_INFINITY;
+  const s = { sent: 0, dropped: 0, failedPosts: 0, spilled: 0, posts: 0 };
 
-  async function flush(sink: EventSink): Promise<void> {
-    while (buffer.length > 0) {
-      const batch = buffer.slice(0, maxBatch);
-      buffer = buffer.slice(batch.length);
-      const okay = await post(sink, batch);
-      if (okay) sent += batch.length;
-      else {
-        failedPosts++;
-        buffer = batch.concat(buffer);
-        // The core just failed: everything buffered goes to the outbox instead of waiting here.
-        while (sink.spill && buffer.length > 0) {
-          const part = buffer.slice(0, maxBatch);
-          if (!(await sink.spill(part))) break;
-          spilled += part.length;
-          buffer = buffer.slice(part.length);
-        }
-        if (buffer.length > maxBuffered) {
-          dropped += buffer.length - maxBuffered;
-          buffer = buffer.slice(buffer.length - maxBuffered);
-        }
-        return;
-      }
+  const pending = () => buffer.length + heldCount;
+
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+  async function run(sink: EventSink, window: number): Promise<void> {
+    const since = Date.now();
+    let wait = window;
+    for (;;) {
+      lastProgress = Date.now();
+      if (wait > 0 && pending() < maxBatch) await sleep(wait);
+      if (pending() === 0) return;
+      lastPostAt = Date.now();
+      lastProgress = lastPostAt;
+      if (!(await sendOne(sink)) || pending() === 0) return;
+      if (Date.now() - since > handoffMs) return await handOver(sink);
+      wait = lastPostAt + window - Date.now();
     }
+  }
+
+  /** Sends one POST of up to maxBatch events, trackers first. False when the core did not take it. */
+  async function sendOne(sink: EventSink): Promise<boolean> {
+    const mine: typeof held = [];
+    const rest: typeof held = [];
+    const now = Date.now();
+    let n = 0;
+    for (const h of held) {
+      // Past its grace the outbox sends it itself (and this run may be for another core): let go.
+      if (now - h.at > (sink.graceMs ?? Number.POSITIVE_INFINITY)) heldCount -= h.events.length;
+      else if (h.receipt.core === sink.coreUrl && (n === 0 || n + h.events.length <= maxBatch)) {
+        mine.push(h);
+        n += h.events.length;
+      } else rest.push(h);
+    }
+    held = rest;
+    heldCount -= n;
+    const fresh = buffer.slice(0, Math.max(0, maxBatch - n));
+    buffer = buffer.slice(fresh.length);
+    const batch = mine.flatMap((h) => h.events).concat(fresh);
+    s.posts++;
+    if (await post(sink, batch)) {
+      s.sent += batch.length;
+      if (mine.length > 0) await settle(sink, mine, true);
+      return true;
+    }
+    s.failedPosts++;
+    // The core just failed: the outbox sends what it holds on its own schedule, and takes the rest.
+    const stored = mine.concat(held);
+    held = [];
+    heldCount = 0;
+    await settle(sink, stored, false);
+    buffer = fresh.concat(buffer);
+    while (sink.store && buffer.length > 0) {
+      const part = buffer.slice(0, maxBatch);
+      if (!(await sink.store(part))) break;
+      s.spilled += part.length;
+      buffer = buffer.slice(part.length);
+    }
+    if (buffer.length > maxBuffered) {
+      s.dropped += buffer.length - maxBuffered;
+      buffer = buffer.slice(buffer.length - maxBuffered);
+    }
+    return false;
+  }
+
+  async function settle(sink: EventSink, list: typeof held, delivered: boolean) {
+    if (list.length === 0 || !sink.settle) return;
+    // A settle that does not arrive only means the outbox sends them itself later: a repeat the
+    // core drops by event id.
+    await sink.settle(
+      list.map((h) => h.receipt),
+      delivered,
+    );
+  }
+
+  /** The run ends here: what is only in memory goes to the outbox, to ride in the next run's POST. */
+  async function handOver(sink: EventSink): Promise<void> {
+    while (sink.store && buffer.length > 0) {
+      const events = buffer.slice(0, maxBatch);
+      const receipt = await sink.store(events, sink.graceMs);
+      if (!receipt) return; // stays in memory for the next run
+      buffer = buffer.slice(events.length);
+      held.push({ events, receipt, at: Date.now() });
+      heldCount += events.length;
+    }
+  }
+
+  function kick(sink: EventSink, waitUntil: (p: Promise<unknown>) => void, window: number) {
+    // A run the runtime cut off (its waitUntil ended) never returns: past a generous bound a
+    // new run takes over, so events do not wait for one that is gone.
+    // (A full buffer does not wake a sleeping run: its timer belongs to another request; the
+    // run sends maxBatch a POST, back to back, while that much waits.)
+    if (running && Date.now() - lastProgress < window + (sink.timeoutMs ?? 5_000) + handoffMs) return;
+    running = true;
+    waitUntil(
+      run(sink, window).finally(() => {
+        running = false;
+      }),
+    );
   }
 
   return {
     add(events, sink, waitUntil, flushAfterMs = flushMs) {
       buffer.push(...events);
-      if (scheduled) return;
-      scheduled = true;
-      const wait = buffer.length >= maxBatch ? 0 : flushAfterMs;
-      waitUntil(
-        new Promise((r) => setTimeout(r, wait))
-          .then(() => flush(sink))
-          .finally(() => {
-            scheduled = false;
-          }),
-      );
+      kick(sink, waitUntil, flushAfterMs);
     },
-    stats: () => ({ buffered: buffer.length, sent, dropped, failedPosts, spilled }),
+    addStored(events, receipt, sink, waitUntil, flushAfterMs = flushMs) {
+      held.push({ events, receipt, at: Date.now() });
+      heldCount += events.length;
+      kick(sink, waitUntil, flushAfterMs);
+    },
+    stats: () => ({ buffered: buffer.length, held: heldCount, ...s }),
   };
 }
 

@@ -1,9 +1,29 @@
 // Events leave the edge in batches after the response (waitUntil), in the shared v1 schema,
-// and survive a core outage in the durable outbox.
+// one POST per flush window with the trackers the outbox holds riding along, and survive a core
+// outage in the durable outbox.
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import type { RtbEvent } from '@edge-rtb/shared/events';
 import { validateEvent } from '@edge-rtb/shared/events/validate';
 import { describe, expect, it } from 'vitest';
 import { testDsp } from '../../test/fixtures/snapshot.ts';
 import { bannerRequest, DSP, edge, tenant } from '../../test/helpers.ts';
+import { sinkOf } from '../routes/notices.ts';
+import { createEventBatcher } from './event-batcher.ts';
+
+type Bid = { burl: string };
+
+const lossEvent = (i: number): RtbEvent => ({
+  v: 1,
+  id: `hand:loss:${i}`,
+  type: 'loss',
+  ts: 1,
+  auctionId: 'hand',
+  impId: '1',
+  bidId: `b${i}`,
+  bidderKind: 'dsp',
+  bidderId: 'd',
+  reason: 'lost',
+});
 
 describe('event batches', () => {
   it('many auctions, few POSTs, every event valid against the shared schema', async () => {
@@ -48,5 +68,65 @@ describe('event batches', () => {
     const rec = await t.recorded();
     expect(rec.events.filter((x) => x.type === 'auction')).toHaveLength(3);
     expect(e.state.events.stats()).toMatchObject({ buffered: 0, dropped: 0 });
+  });
+
+  it('trackers and auction events leave in one POST; the outbox then forgets the trackers', async () => {
+    const t = await tenant('ev-one', { dsps: [testDsp(DSP, 'ev-d', 'price=2')] });
+    const e = edge();
+    // A window long enough that a tracker and the next auction surely share it, and an outbox
+    // that would send the tracker itself only ~6 s later.
+    const env = { ...t.env, EVENTS_FLUSH_MS: '300' };
+    const res = await e.auction(env, bannerRequest());
+    const bid = ((await res.json()) as { seatbid: Array<{ bid: Bid[] }> }).seatbid[0]!.bid[0]!;
+    const posts = (await t.recorded()).eventPosts;
+    const [bill] = await Promise.all([
+      e.call(env, bid.burl.replace('${AUCTION_PRICE}', '1.5')),
+      e.auction(env, bannerRequest()),
+    ]);
+    expect(await bill.json()).toEqual({ status: 'accepted' });
+    const rec = await t.recorded();
+    expect(rec.eventPosts - posts).toBe(1);
+    expect(rec.events.filter((x) => x.type === 'impression')).toHaveLength(1);
+    expect(rec.events.filter((x) => x.type === 'auction')).toHaveLength(2);
+    // Delivered by the batcher and settled: nothing left for the outbox to send.
+    expect(await t.outbox()).toEqual({ batches: 0, events: 0 });
+    expect(e.state.events.stats()).toMatchObject({ buffered: 0, held: 0, failedPosts: 0 });
+  });
+
+  it('auctions in a steady stream make one POST per window, not one per round trip', async () => {
+    const t = await tenant('ev-window', { dsps: [testDsp(DSP, 'ev-e', 'price=2')] });
+    const e = edge();
+    const env = { ...t.env, EVENTS_FLUSH_MS: '250' };
+    await e.auction(env, bannerRequest());
+    const posts = (await t.recorded()).eventPosts;
+    const started = Date.now();
+    // ~1 s of auctions, one after another: the window, not the core's answer, paces the POSTs.
+    const runs: Promise<Response>[] = [];
+    while (Date.now() - started < 1_000) {
+      runs.push(e.auction(env, bannerRequest()));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await Promise.all(runs);
+    const rec = await t.recorded();
+    expect(rec.events.filter((x) => x.type === 'auction')).toHaveLength(runs.length + 1);
+    // 1 s / 250 ms windows: 4, plus one for the last partial window and one for timer slack.
+    expect(rec.eventPosts - posts).toBeLessThanOrEqual(6);
+    expect(runs.length).toBeGreaterThan(20);
+  });
+
+  it('a run that hands over stores what it holds in the outbox, which delivers it with no later traffic', async () => {
+    const t = await tenant('ev-hand', {});
+    const b = createEventBatcher({ flushMs: 10, maxBatch: 2, handoffMs: 0 });
+    // The outbox waits 200 ms for a next run to take the stored events along; none comes.
+    const sink = { ...sinkOf(t.env), graceMs: 200 };
+    const ctx = createExecutionContext();
+    b.add([0, 1, 2, 3, 4].map(lossEvent), sink, (p) => ctx.waitUntil(p));
+    await waitOnExecutionContext(ctx);
+    // One POST of maxBatch, then the run ended: the other three are durable, not only in memory.
+    expect(b.stats()).toMatchObject({ posts: 1, sent: 2, buffered: 0, held: 3 });
+    expect(await t.outbox()).toEqual({ batches: 2, events: 3 });
+    await t.drained();
+    const ids = (await t.recorded()).events.map((x) => x.id).sort();
+    expect(ids).toEqual([0, 1, 2, 3, 4].map((i) => `hand:loss:${i}`));
   });
 });

@@ -1,9 +1,13 @@
-// The edge's side of the event outbox (outbox.ts): which shard an isolate writes to, and a
-// store call that answers true only once the outbox holds the events durably. Shards are named
-// `<POP>:<0..EVENTS_OUTBOX_SHARDS-1>` (default 8): a Durable Object lives near where it was first
-// used, so per-PoP names keep it close, and a few per PoP keep any one from being a bottleneck.
-// An isolate always writes to the same shard, so its batches are re-sent in the order it stored them.
+// The edge's side of the event outbox (outbox.ts): which shard an isolate writes to, a store call
+// that answers only once the outbox holds the events durably (with a receipt naming where), and
+// a settle call that tells the outbox the batcher delivered them or could not.
+// Shards are named `<colo>:<0..EVENTS_OUTBOX_SHARDS-1>` (default 8), colo being the data centre
+// that runs the isolate (request.cf.colo, seen by the worker's entry; the POP setting where there
+// is none, as locally): a Durable Object lives near where it was first used, so per-colo names
+// keep it close, and a few per colo keep any one from being a bottleneck. An isolate always
+// writes to the same shard, so its batches are re-sent in the order it stored them.
 import type { RtbEvent } from '@edge-rtb/shared/events';
+import type { Receipt } from './event-batcher.ts';
 import type { EventOutbox } from './outbox.ts';
 
 export interface OutboxBindings {
@@ -11,6 +15,8 @@ export interface OutboxBindings {
   POP?: string;
   EVENTS_OUTBOX?: DurableObjectNamespace<EventOutbox>;
   EVENTS_OUTBOX_SHARDS?: string;
+  EVENTS_FLUSH_MS?: string;
+  EVENTS_POST_TIMEOUT_MS?: string;
 }
 
 export const DEFAULT_OUTBOX_SHARDS = 8;
@@ -20,35 +26,64 @@ export function outboxShardCount(env: { EVENTS_OUTBOX_SHARDS?: string }): number
   return Number.isInteger(n) && n > 0 ? n : DEFAULT_OUTBOX_SHARDS;
 }
 
-/** Every shard name of a PoP (for stats and tests). */
-export const outboxShards = (env: OutboxBindings): string[] =>
-  Array.from({ length: outboxShardCount(env) }, (_, i) => `${env.POP ?? 'pop'}:${i}`);
-
-/** FNV-1a of a per-isolate seed picks the isolate's shard. */
-export function outboxShard(pop: string | undefined, seed: string, shards: number): string {
-  let h = 2166136261;
-  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619);
-  return `${pop ?? 'pop'}:${(h >>> 0) % shards}`;
-}
-
-// Per isolate (module state), made on first use: workerd forbids randomness at global scope.
+// Per isolate (module state): the colo its requests come from, and a seed made on first use
+// (workerd forbids randomness at global scope).
+let colo: string | undefined;
 let seed = '';
 
+let looked = false;
+
 /**
- * Stores `events` for `env.CORE_URL` in this isolate's outbox shard. True once durable; false when
- * there is no outbox binding, it is full, or it could not be reached (the caller keeps the events).
+ * The worker's entry calls this with each request: an isolate runs in one colo, so the first
+ * request's `cf.colo` names it (reading `cf` builds an object, hence only once).
+ */
+export function noteColo(request: { cf?: unknown }): void {
+  if (looked) return;
+  looked = true;
+  const c = (request.cf as { colo?: unknown } | undefined)?.colo;
+  if (typeof c === 'string' && c !== '') colo = c;
+}
+
+const placeOf = (env: { POP?: string }) => colo ?? env.POP ?? 'pop';
+
+/** Every shard name of this isolate's colo (for stats and tests). */
+export const outboxShards = (env: OutboxBindings): string[] =>
+  Array.from({ length: outboxShardCount(env) }, (_, i) => `${placeOf(env)}:${i}`);
+
+/** FNV-1a of a per-isolate seed picks the isolate's shard. */
+export function outboxShard(place: string, seed: string, shards: number): string {
+  let h = 2166136261;
+  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619);
+  return `${place}:${(h >>> 0) % shards}`;
+}
+
+/**
+ * How long the outbox leaves stored events (trackers) to the isolate's batcher before sending them
+ * itself: the batcher's window twice (one may be running), its POST timeout, and a second for the
+ * settle call. Only an isolate that died in between, or a lost settle, lets the outbox send them.
+ */
+export function storedGraceMs(env: { EVENTS_FLUSH_MS?: string; EVENTS_POST_TIMEOUT_MS?: string }): number {
+  const window = Number(env.EVENTS_FLUSH_MS) > 0 ? Number(env.EVENTS_FLUSH_MS) : 1_000;
+  const timeout = Number(env.EVENTS_POST_TIMEOUT_MS) > 0 ? Number(env.EVENTS_POST_TIMEOUT_MS) : 5_000;
+  return 2 * window + timeout + 1_000;
+}
+
+/**
+ * Stores `events` for `env.CORE_URL` in this isolate's outbox shard, first sent by the outbox no
+ * sooner than `sendAfterMs` (default: its retry delay). The receipt once durable; null when there
+ * is no outbox binding, it is full, or it could not be reached (the caller keeps the events).
  */
 export async function storeInOutbox(
   env: OutboxBindings,
   events: RtbEvent[],
   sendAfterMs?: number,
-): Promise<boolean> {
-  if (!env.EVENTS_OUTBOX || events.length === 0) return false;
+): Promise<Receipt | null> {
+  if (!env.EVENTS_OUTBOX || events.length === 0) return null;
   seed ||= crypto.randomUUID();
+  const shard = outboxShard(placeOf(env), seed, outboxShardCount(env));
   try {
-    const stub = env.EVENTS_OUTBOX.getByName(outboxShard(env.POP, seed, outboxShardCount(env)));
-    const r = await stub.enqueue(env.CORE_URL, events, sendAfterMs);
-    return r.ok;
+    const r = await env.EVENTS_OUTBOX.getByName(shard).enqueue(env.CORE_URL, events, sendAfterMs);
+    return r.ok ? { shard, seq: r.seq, core: env.CORE_URL } : null;
   } catch (e) {
     console.error(
       JSON.stringify({
@@ -58,6 +93,38 @@ export async function storeInOutbox(
         err: e instanceof Error ? e.message : String(e),
       }),
     );
-    return false;
+    return null;
   }
+}
+
+/**
+ * Tells each shard what became of the events it holds for the batcher: `delivered` (the core took
+ * them: forget them) or not (send them yourself, after the retry delay). Never throws: a settle
+ * that does not arrive leaves the outbox to send them after the grace, a repeat the core drops.
+ */
+export async function settleStored(
+  env: OutboxBindings,
+  receipts: Receipt[],
+  delivered: boolean,
+): Promise<void> {
+  if (!env.EVENTS_OUTBOX || receipts.length === 0) return;
+  const byShard = new Map<string, number[]>();
+  for (const r of receipts) byShard.set(r.shard, [...(byShard.get(r.shard) ?? []), r.seq]);
+  await Promise.all(
+    [...byShard].map(async ([shard, seqs]) => {
+      try {
+        await env.EVENTS_OUTBOX!.getByName(shard).settle(seqs, delivered);
+      } catch (e) {
+        console.warn(
+          JSON.stringify({
+            level: 'warn',
+            msg: 'event outbox settle failed; it sends those events itself',
+            delivered,
+            batches: seqs.length,
+            err: e instanceof Error ? e.message : String(e),
+          }),
+        );
+      }
+    }),
+  );
 }

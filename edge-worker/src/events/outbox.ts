@@ -2,7 +2,11 @@
 // core did not accept (failed or timed-out POST /v1/events) and tracker events written through,
 // stores each batch before acknowledging, and re-sends them from an alarm until the core answers
 // 202, deleting a batch only then. Exponential backoff (capped, jittered) while the core fails.
-// Order: batches leave in the order they were stored, per core URL (a failing core holds back
+// Each batch has a time before which the alarm leaves it alone: trackers are stored with a grace
+// in which the isolate's batcher sends them in its own POST and then settles them here (forget:
+// delivered, or send them yourself: that POST failed), so in normal running the outbox sends
+// nothing and the edge makes one events POST per flush window.
+// Order: due batches leave in the order they were stored, per core URL (a failing core holds back
 // only its own batches). Bounded: past EVENTS_OUTBOX_MAX_BYTES a batch is refused (the caller
 // keeps it in memory) and from 80 % of it every store logs an error line; nothing is dropped here.
 // Sharding: a small fixed number of objects per PoP (outbox-client.ts), so none is a global bottleneck
@@ -26,7 +30,7 @@ export interface OutboxEnv {
 }
 
 export type EnqueueResult =
-  | { ok: true; pendingEvents: number; pendingBytes: number }
+  | { ok: true; seq: number; pendingEvents: number; pendingBytes: number }
   | { ok: false; reason: 'full' | 'empty'; pendingBytes: number };
 
 export interface OutboxStats {
@@ -37,13 +41,15 @@ export interface OutboxStats {
   nextAttemptAt: number | null;
   /** Events the core accepted from this object since it was loaded. */
   delivered: number;
+  /** Events the isolate's batcher delivered and settled here since it was loaded. */
+  settled: number;
   /** Events the core refused as invalid (400): kept in table `refused` for a person to look at. */
   refused: number;
 }
 
 /** Events and bytes per POST when the alarm merges stored batches (the core takes 10,000 / 16 MB). */
-const MAX_POST_EVENTS = 2_000;
-const MAX_POST_BYTES = 4 * 1024 * 1024;
+const MAX_POST_EVENTS = 5_000;
+const MAX_POST_BYTES = 8 * 1024 * 1024;
 /** One alarm run works at most this long, then schedules the next run at once. */
 const RUN_BUDGET_MS = 20_000;
 const WARN_EVERY_MS = 10_000;
@@ -60,6 +66,7 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
   private bytes = 0;
   private events = 0;
   private delivered = 0;
+  private settled = 0;
   private lastWarn = 0;
 
   constructor(ctx: DurableObjectState, env: OutboxEnv) {
@@ -68,7 +75,16 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
     sql.exec(`CREATE TABLE IF NOT EXISTS batches (
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
       core TEXT NOT NULL, events TEXT NOT NULL, n INTEGER NOT NULL, bytes INTEGER NOT NULL,
-      stored_at INTEGER NOT NULL)`);
+      stored_at INTEGER NOT NULL, send_after INTEGER NOT NULL DEFAULT 0)`);
+    // Objects made before batches had a send time: theirs are all due (0).
+    if (ctx.storage.kv.get('schema') !== 2) {
+      try {
+        sql.exec('ALTER TABLE batches ADD COLUMN send_after INTEGER NOT NULL DEFAULT 0');
+      } catch {
+        // Already there: the table was created with it.
+      }
+      ctx.storage.kv.put('schema', 2);
+    }
     sql.exec(`CREATE TABLE IF NOT EXISTS refused (
       seq INTEGER PRIMARY KEY, core TEXT NOT NULL, events TEXT NOT NULL, n INTEGER NOT NULL,
       refused_at INTEGER NOT NULL)`);
@@ -86,8 +102,8 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
   /**
    * Stores `events` (bound for `coreUrl`) durably; the promise resolves only once the write is
    * committed (the DO's output gate), so an ok means the batch survives the caller's isolate.
-   * `sendAfterMs`: earliest first attempt when nothing is scheduled (default the first retry
-   * delay; trackers pass the flush window, so they leave in groups).
+   * `sendAfterMs`: the alarm leaves the batch alone this long (default the first retry delay;
+   * trackers pass the grace in which the isolate's batcher sends them and settles them here).
    */
   async enqueue(coreUrl: string, events: RtbEvent[], sendAfterMs?: number): Promise<EnqueueResult> {
     if (events.length === 0) return { ok: false, reason: 'empty', pendingBytes: this.bytes };
@@ -97,22 +113,64 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
       this.warn('event outbox full: batch refused, the edge keeps it in memory', max, events.length, true);
       return { ok: false, reason: 'full', pendingBytes: this.bytes };
     }
-    this.ctx.storage.sql.exec(
-      'INSERT INTO batches (core, events, n, bytes, stored_at) VALUES (?, ?, ?, ?, ?)',
-      coreUrl,
-      text,
-      events.length,
-      text.length,
-      Date.now(),
-    );
+    const now = Date.now();
+    const due = now + Math.max(0, sendAfterMs ?? this.retryMs);
+    const { seq } = this.ctx.storage.sql
+      .exec<{ seq: number }>(
+        'INSERT INTO batches (core, events, n, bytes, stored_at, send_after) VALUES (?, ?, ?, ?, ?, ?) RETURNING seq',
+        coreUrl,
+        text,
+        events.length,
+        text.length,
+        now,
+        due,
+      )
+      .one();
     this.bytes += text.length;
     this.events += events.length;
     if (this.bytes > 0.8 * max) this.warn('event outbox near its cap', max, events.length, false);
+    await this.wakeBy(due);
+    return { ok: true, seq, pendingEvents: this.events, pendingBytes: this.bytes };
+  }
+
+  /**
+   * The batcher's word on batches it was sending itself: `delivered` (the core answered 202:
+   * forget them) or not (its POST failed: they are due after the retry delay, sent from here).
+   */
+  async settle(seqs: number[], delivered: boolean): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    if (!delivered) {
+      const due = Date.now() + this.retryMs;
+      for (const seq of seqs) sql.exec('UPDATE batches SET send_after = ? WHERE seq = ?', due, seq);
+      await this.wakeBy(due);
+      return;
+    }
+    for (const seq of seqs) {
+      // Gone already if the alarm sent it first (the core dropped the repeat by id).
+      const r = sql
+        .exec<Row>('DELETE FROM batches WHERE seq = ? RETURNING seq, core, n, bytes', seq)
+        .toArray()[0];
+      if (!r) continue;
+      this.bytes -= r.bytes;
+      this.events -= r.n;
+      this.settled += r.n;
+    }
+    // The batcher just reached the core: a backlog held back by backoff need not wait it out.
+    if (this.failures() > 0) {
+      this.ctx.storage.kv.delete('failures');
+      const first = sql.exec<{ t: number | null }>('SELECT MIN(send_after) AS t FROM batches').one().t;
+      if (first !== null) await this.ctx.storage.setAlarm(Math.max(first, Date.now()));
+    }
+  }
+
+  private get retryMs() {
+    return num(this.env.EVENTS_OUTBOX_RETRY_MS, 1_000);
+  }
+
+  /** Makes the alarm fire by `due`, unless the core is failing: then its backoff stands. */
+  private async wakeBy(due: number) {
     const alarm = await this.ctx.storage.getAlarm();
-    // A batch the core just failed waits the first retry delay; trackers wait the flush window.
-    const wait = sendAfterMs ?? num(this.env.EVENTS_OUTBOX_RETRY_MS, 1_000);
-    if (alarm === null) await this.ctx.storage.setAlarm(Date.now() + Math.max(0, wait));
-    return { ok: true, pendingEvents: this.events, pendingBytes: this.bytes };
+    if (alarm === null || (alarm > due && this.failures() === 0)) await this.ctx.storage.setAlarm(due);
   }
 
   /** What is waiting, optionally only for one core URL (tests use their tenant's). */
@@ -135,18 +193,25 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
       failures: this.failures(),
       nextAttemptAt: await this.ctx.storage.getAlarm(),
       delivered: this.delivered,
+      settled: this.settled,
       refused: sql.exec<{ e: number | null }>('SELECT SUM(n) AS e FROM refused').one().e ?? 0,
     };
   }
 
   override async alarm(): Promise<void> {
     const started = Date.now();
+    // Batches that become due during this run wait for the next one.
+    const now = started;
     const failed = new Set<string>();
     let after = 0;
     let budgetLeft = true;
     for (;;) {
       const rows = this.ctx.storage.sql
-        .exec<Row>('SELECT seq, core, n, bytes FROM batches WHERE seq > ? ORDER BY seq LIMIT 1000', after)
+        .exec<Row>(
+          'SELECT seq, core, n, bytes FROM batches WHERE seq > ? AND send_after <= ? ORDER BY seq LIMIT 1000',
+          after,
+          now,
+        )
         .toArray();
       if (rows.length === 0) break;
       after = rows[rows.length - 1]!.seq;
@@ -185,7 +250,7 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
     if (failed.size > 0) {
       const failures = this.failures() + 1;
       kv.put('failures', failures);
-      const base = num(this.env.EVENTS_OUTBOX_RETRY_MS, 1_000);
+      const base = this.retryMs;
       const cap = num(this.env.EVENTS_OUTBOX_MAX_RETRY_MS, 60_000);
       const delay = Math.min(cap, base * 2 ** Math.min(failures - 1, 30)) * (0.8 + 0.4 * Math.random());
       await this.ctx.storage.setAlarm(Date.now() + delay);
@@ -202,12 +267,15 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
       return;
     }
     kv.delete('failures');
-    const left = this.ctx.storage.sql.exec<{ c: number }>('SELECT COUNT(*) AS c FROM batches').one().c;
-    // A backlog the run could not finish goes on at once; batches that arrived during the run
-    // (trackers written through) wait one flush window, so they leave grouped: re-arming at once
-    // made one POST per core round trip (~13 a second at 150 auctions/s, 88 core trips per 1,000).
+    const next = this.ctx.storage.sql
+      .exec<{ t: number | null }>('SELECT MIN(send_after) AS t FROM batches')
+      .one().t;
+    // A backlog the run could not finish goes on at once; otherwise the next batch's time, but
+    // at least one flush window on, so batches that became due meanwhile leave grouped: re-arming
+    // at once made one POST per core round trip (~13 a second at 150 auctions/s).
     if (!budgetLeft) await this.ctx.storage.setAlarm(Date.now());
-    else if (left > 0) await this.ctx.storage.setAlarm(Date.now() + num(this.env.EVENTS_FLUSH_MS, 1_000));
+    else if (next !== null)
+      await this.ctx.storage.setAlarm(Math.max(next, Date.now() + num(this.env.EVENTS_FLUSH_MS, 1_000)));
   }
 
   private failures(): number {

@@ -8,8 +8,8 @@ import { LossReason } from '@edge-rtb/shared/openrtb/codes';
 import { Hono } from 'hono';
 import { drain } from '../drain.ts';
 import type { EdgeEnv } from '../env.ts';
-import type { EventSink } from '../events/event-batcher.ts';
-import { type OutboxBindings, storeInOutbox } from '../events/outbox-client.ts';
+import type { EventSink, Receipt } from '../events/event-batcher.ts';
+import { type OutboxBindings, settleStored, storedGraceMs, storeInOutbox } from '../events/outbox-client.ts';
 import { expandMacros } from '../notices/macros.ts';
 import {
   NOTICE_KINDS,
@@ -56,15 +56,17 @@ export function noticeRoutes(state: EdgeState) {
     const first = await c.env.NOTICE_LEDGER.getByName(claims.auctionId).firstSeen(key, claims.expiresAt);
     if (first) {
       const ev = toEvent(kind, claims, c.req.query('loss'), c.env.POP, Number(c.req.query('v')));
-      // Trackers are money: stored in the durable outbox before the answer goes out (it sends
-      // them after the flush window); only if the outbox cannot take them do they wait in memory.
-      const durable =
-        ev !== null &&
-        TRACKERS.has(ev.type) &&
-        c.env.TRACKER_WRITE_THROUGH !== 'off' &&
-        (await storeInOutbox(c.env, [ev], flushMs(c.env) ?? 1_000));
-      if (ev && !durable)
-        state.events.add([ev], sinkOf(c.env), (p) => c.executionCtx.waitUntil(p), flushMs(c.env));
+      // Trackers are money: stored in the durable outbox before the answer goes out. They still
+      // leave in the isolate's next batch POST, with the auction events, and the outbox sends them
+      // itself only if that POST does not happen or fails; if the outbox cannot take them they
+      // wait in memory like the rest.
+      const receipt =
+        ev !== null && TRACKERS.has(ev.type) && c.env.TRACKER_WRITE_THROUGH !== 'off'
+          ? await storeInOutbox(c.env, [ev], storedGraceMs(c.env))
+          : null;
+      const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+      if (ev && receipt) state.events.addStored([ev], receipt, sinkOf(c.env), waitUntil, flushMs(c.env));
+      else if (ev) state.events.add([ev], sinkOf(c.env), waitUntil, flushMs(c.env));
       const target =
         kind === 'win' || kind === 'bill' || kind === 'loss' ? claims.forward?.[kind] : undefined;
       if (target) c.executionCtx.waitUntil(forward(target, kind, claims, c.req.query('loss')));
@@ -95,13 +97,17 @@ async function landing(signer: NoticeSigner, c: SignedClaims, base: string): Pro
 const TRACKERS: ReadonlySet<string> = new Set(['impression', 'click', 'conversion']);
 
 /** Where a request's events go: the core, and the durable outbox when a POST fails. */
-export const sinkOf = (
-  env: OutboxBindings & { EDGE_TOKEN: string; EVENTS_POST_TIMEOUT_MS?: string },
-): EventSink => ({
+export const sinkOf = (env: OutboxBindings & { EDGE_TOKEN: string }): EventSink => ({
   coreUrl: env.CORE_URL,
   edgeToken: env.EDGE_TOKEN,
   ...(Number(env.EVENTS_POST_TIMEOUT_MS) > 0 ? { timeoutMs: Number(env.EVENTS_POST_TIMEOUT_MS) } : {}),
-  ...(env.EVENTS_OUTBOX ? { spill: (events: RtbEvent[]) => storeInOutbox(env, events) } : {}),
+  ...(env.EVENTS_OUTBOX
+    ? {
+        store: (events: RtbEvent[], sendAfterMs?: number) => storeInOutbox(env, events, sendAfterMs),
+        settle: (receipts: Receipt[], delivered: boolean) => settleStored(env, receipts, delivered),
+        graceMs: storedGraceMs(env),
+      }
+    : {}),
 });
 export const flushMs = (env: { EVENTS_FLUSH_MS?: string }) => Number(env.EVENTS_FLUSH_MS) || undefined;
 
