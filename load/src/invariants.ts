@@ -36,6 +36,8 @@ export interface RunFacts {
         granted: number;
         overruns: Array<{ leaseId: string; spentMicros: number; amountMicros: number | undefined }>;
         withoutLease: number;
+        /** Impression cost per own campaign, from the impression events naming its leases (budget-end). */
+        spentByCampaign?: Record<string, number>;
       }
     | undefined;
 }

@@ -60,6 +60,7 @@ describe('gatherFacts', () => {
       granted: 1,
       overruns: [{ leaseId: 'L1', spentMicros: 12, amountMicros: 10 }],
       withoutLease: 0,
+      spentByCampaign: { c: 12 },
     });
     expect(f.trackers).toBeUndefined();
   });

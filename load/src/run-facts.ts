@@ -42,6 +42,7 @@ export function gatherFacts(o: {
       granted: Object.keys(o.tapAfter.leases).length,
       overruns: leaseOverruns({ ...o.tapAfter, seen: new Set() }),
       withoutLease: o.tapAfter.campaignImpressionsWithoutLease,
+      spentByCampaign: spentByCampaign(o.tapAfter),
     },
     dspBilling: users
       ? { accepted: users.dspBillingAccepted, received: o.dsps.reduce((n, d) => n + d.notices.bill, 0) }
@@ -54,4 +55,14 @@ export function gatherFacts(o: {
       : undefined,
     ...o.extra,
   };
+}
+
+/** What each own campaign's impressions cost, via the lease each impression names. */
+export function spentByCampaign(tap: Pick<TapCounts, 'leases' | 'spentByLease'>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [leaseId, micros] of Object.entries(tap.spentByLease)) {
+    const c = tap.leases[leaseId]?.campaignId ?? '(lease not seen granted)';
+    out[c] = (out[c] ?? 0) + micros;
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 // Every scenario by name, for bench.ts and docs/load.md.
 import { baseline } from './baseline.ts';
+import { budgetEnd } from './budget-end.ts';
 import { coreDown } from './core-down.ts';
 import { deadDsp } from './dead-dsp.ts';
 import { serviceDown } from './service-down.ts';
@@ -17,5 +18,6 @@ export const SCENARIOS: Record<string, Scenario> = Object.fromEntries(
     serviceDown('redis'),
     serviceDown('kafka'),
     serviceDown('clickhouse'),
+    budgetEnd,
   ].map((s) => [s.name, s]),
 );

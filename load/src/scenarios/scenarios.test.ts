@@ -15,6 +15,7 @@ describe('scenarios', () => {
     expect(Object.keys(SCENARIOS).sort()).toEqual(
       [
         'baseline',
+        'budget-end',
         'clickhouse-down',
         'core-down',
         'dead-dsp',
