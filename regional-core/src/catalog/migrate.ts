@@ -6,6 +6,7 @@ import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
 import type { CatalogDbHandle, CatalogSchema } from './db.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -15,6 +16,19 @@ export async function migrateCatalog(handle: CatalogDbHandle): Promise<void> {
   if (handle.kind === 'pglite') {
     await migratePglite(handle.db as unknown as PgliteDatabase<CatalogSchema>, { migrationsFolder });
   } else {
-    await migratePg(handle.db as unknown as NodePgDatabase<CatalogSchema>, { migrationsFolder });
+    // Two cores starting at once would both apply the pending migrations (one then fails on
+    // "already exists"): a session advisory lock on its own connection makes the second wait,
+    // then find them applied. Its own client, so a pool of one cannot deadlock on it.
+    const lock = new pg.Client(handle.pool.options);
+    await lock.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      await migratePg(handle.db as unknown as NodePgDatabase<CatalogSchema>, { migrationsFolder });
+    } finally {
+      await lock.end(); // ending the session releases the lock
+    }
   }
 }
+
+/** Arbitrary, fixed: every core contends for the same advisory lock. */
+const MIGRATION_LOCK_KEY = 7_410_531_001;
