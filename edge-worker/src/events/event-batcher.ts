@@ -204,7 +204,11 @@ export function createEventBatcher({
   };
 }
 
+let lastWarn = 0;
+
 async function post(sink: EventSink, events: RtbEvent[]): Promise<boolean> {
+  const started = Date.now();
+  let why: string;
   try {
     const res = await fetch(`${sink.coreUrl}/v1/events`, {
       method: 'POST',
@@ -217,8 +221,23 @@ async function post(sink: EventSink, events: RtbEvent[]): Promise<boolean> {
       signal: AbortSignal.timeout(sink.timeoutMs ?? 5_000),
     });
     await drain(res);
-    return res.status === 202 || res.ok;
-  } catch {
-    return false;
+    if (res.status === 202 || res.ok) return true;
+    why = `HTTP ${res.status}`;
+  } catch (e) {
+    why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   }
+  // Why a batch went to the outbox instead (at most one line every 10 s per isolate).
+  if (started - lastWarn >= 10_000) {
+    lastWarn = started;
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        msg: 'event POST failed; batch goes to the outbox',
+        why,
+        events: events.length,
+        ms: Date.now() - started,
+      }),
+    );
+  }
+  return false;
 }

@@ -67,6 +67,7 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
   private events = 0;
   private delivered = 0;
   private settled = 0;
+  private lastWhy = '';
   private lastWarn = 0;
 
   constructor(ctx: DurableObjectState, env: OutboxEnv) {
@@ -259,6 +260,7 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
           JSON.stringify({
             level: 'warn',
             msg: 'event outbox: core refused, retrying',
+            why: this.lastWhy,
             failures,
             retryInMs: Math.round(delay),
             pendingEvents: this.events,
@@ -315,8 +317,10 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
         );
         return 'invalid';
       }
+      this.lastWhy = `HTTP ${res.status}`;
       return 'retry';
-    } catch {
+    } catch (e) {
+      this.lastWhy = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       return 'retry';
     }
   }
