@@ -38,6 +38,8 @@ export interface RunFacts {
         withoutLease: number;
         /** Impression cost per own campaign, from the impression events naming its leases (budget-end). */
         spentByCampaign?: Record<string, number>;
+        /** What own campaigns' wins cost per campaign (the wallet spends at the win): budget-end. */
+        wonByCampaign?: Record<string, number>;
       }
     | undefined;
 }

@@ -13,6 +13,7 @@ const tap = (over: Partial<TapCounts> = {}): TapCounts => ({
   leases: {},
   spentByLease: {},
   campaignImpressionsWithoutLease: 0,
+  wonByLease: {},
   eventBatches: 0,
   failed: 0,
   ...over,
@@ -61,6 +62,7 @@ describe('gatherFacts', () => {
       overruns: [{ leaseId: 'L1', spentMicros: 12, amountMicros: 10 }],
       withoutLease: 0,
       spentByCampaign: { c: 12 },
+      wonByCampaign: {},
     });
     expect(f.trackers).toBeUndefined();
   });

@@ -42,7 +42,8 @@ export function gatherFacts(o: {
       granted: Object.keys(o.tapAfter.leases).length,
       overruns: leaseOverruns({ ...o.tapAfter, seen: new Set() }),
       withoutLease: o.tapAfter.campaignImpressionsWithoutLease,
-      spentByCampaign: spentByCampaign(o.tapAfter),
+      spentByCampaign: spentByCampaign(o.tapAfter.leases, o.tapAfter.spentByLease),
+      wonByCampaign: spentByCampaign(o.tapAfter.leases, o.tapAfter.wonByLease),
     },
     dspBilling: users
       ? { accepted: users.dspBillingAccepted, received: o.dsps.reduce((n, d) => n + d.notices.bill, 0) }
@@ -57,11 +58,14 @@ export function gatherFacts(o: {
   };
 }
 
-/** What each own campaign's impressions cost, via the lease each impression names. */
-export function spentByCampaign(tap: Pick<TapCounts, 'leases' | 'spentByLease'>): Record<string, number> {
+/** Micros per own campaign from micros per lease, via the campaign each lease was granted for. */
+export function spentByCampaign(
+  leases: TapCounts['leases'],
+  byLease: Record<string, number>,
+): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [leaseId, micros] of Object.entries(tap.spentByLease)) {
-    const c = tap.leases[leaseId]?.campaignId ?? '(lease not seen granted)';
+  for (const [leaseId, micros] of Object.entries(byLease)) {
+    const c = leases[leaseId]?.campaignId ?? '(lease not seen granted)';
     out[c] = (out[c] ?? 0) + micros;
   }
   return out;

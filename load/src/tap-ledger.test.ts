@@ -48,4 +48,23 @@ describe('tap ledger', () => {
     ]);
     expect(l.campaignImpressionsWithoutLease).toBe(1);
   });
+
+  it('adds up what own-campaign wins cost per lease, at the rounded-up impression cost, once per win', () => {
+    const l = emptyLedger();
+    const win = (id: string, leaseId: string | undefined, clearingCpmMicros: number) => ({
+      type: 'win',
+      id,
+      bidderKind: 'campaign',
+      ...(leaseId ? { leaseId } : {}),
+      clearingCpmMicros,
+    });
+    const b = batch([
+      win('w1', 'L1', 2_000_001),
+      win('w2', 'L1', 1_000_000),
+      win('w3', undefined, 5_000_000),
+    ]);
+    recordEventBatch(l, b);
+    recordEventBatch(l, b); // a retried batch
+    expect(l.wonByLease).toEqual({ L1: 2_001 + 1_000 });
+  });
 });

@@ -15,6 +15,8 @@ export interface TapLedger {
   spentByLease: Record<string, number>;
   /** Own-campaign impressions that named no lease: money spent outside any lease. */
   campaignImpressionsWithoutLease: number;
+  /** What own-campaign wins cost by lease id (impressionCost of the clearing price): what the edge's wallet spent. */
+  wonByLease: Record<string, number>;
   seen: Set<string>;
 }
 
@@ -27,6 +29,7 @@ export function emptyLedger(): TapLedger {
     leases: {},
     spentByLease: {},
     campaignImpressionsWithoutLease: 0,
+    wonByLease: {},
     seen: new Set(),
   };
 }
@@ -38,6 +41,7 @@ interface WireEvent {
   leaseId?: string;
   amountMicros?: number;
   noBidReason?: string;
+  clearingCpmMicros?: number;
   dsps?: Array<{ outcome?: string; reason?: string }>;
 }
 
@@ -68,6 +72,9 @@ export function recordEventBatch(l: TapLedger, body: string): void {
         bump(l.dspOutcomes, d.reason && d.outcome !== 'bid' ? `${d.outcome}:${d.reason}` : String(d.outcome));
       bump(l.noBidReasons, e.noBidReason ?? 'sold');
     }
+    // The wallet spends at the win (not at the impression pixel, which a user may never fire).
+    if (t === 'win' && e.leaseId)
+      bump(l.wonByLease, e.leaseId, Math.ceil(Number(e.clearingCpmMicros ?? 0) / 1000));
     if (t === 'impression' && e.bidderKind === 'campaign') {
       if (e.leaseId) bump(l.spentByLease, e.leaseId, Number(e.amountMicros ?? 0));
       else l.campaignImpressionsWithoutLease++;

@@ -14,6 +14,7 @@ const facts = (sold: number[], ledgerSpent = sold): RunFacts =>
       granted: 3,
       overruns: [],
       withoutLease: 0,
+      wonByCampaign: Object.fromEntries(ids.map((id, i) => [id, sold[i]!])),
       spentByCampaign: Object.fromEntries(ids.map((id, i) => [id, sold[i]!])),
     },
   }) as unknown as RunFacts;
@@ -31,7 +32,7 @@ describe('budget-end invariants', () => {
     const sold = budgets.map((b, i) => (i === 1 ? b + 1 : b));
     const v = overspendZero(facts(sold));
     expect(v.ok).toBe(false);
-    expect(v.detail).toContain(`impressions cost ${budgets[1]! + 1}`);
+    expect(v.detail).toContain(`wins cost ${budgets[1]! + 1}`);
     expect(
       overspendZero(
         facts(

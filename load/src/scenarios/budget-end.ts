@@ -1,9 +1,11 @@
 // Budget end: the three own campaigns get small ASAP budgets at the start of the load, so
 // each runs out during the run with demand still there. Money is checked twice: nothing
-// beyond a budget (the ledger, and the impressions the edge actually sold), and little left
-// unbought: budget minus impression cost under 1% of the budget once the run has settled.
-// Unspent money parked in leases at the end counts as under-delivery: it is exactly what
-// lease sizing near the end of a budget is meant to keep small (shared/src/pacing/lease-size.ts).
+// beyond a budget (the ledger, the wins and the impressions), and little left unbought:
+// budget minus the cost of the campaign's wins (what the edge's wallet spends, at the win)
+// under 1% of the budget once the run has settled. Money still parked in leases at the end,
+// or counted as spent by the expiry sweep without a win behind it, counts as under-delivery:
+// it is what lease sizing near the end of a budget is meant to keep small
+// (shared/src/pacing/lease-size.ts).
 import type { Invariant } from '../invariants.ts';
 import { STANDARD } from '../invariants.ts';
 import { DEV_ADMIN_TOKEN } from '../stack.ts';
@@ -21,7 +23,8 @@ export const BUDGET_END_BUDGETS: Record<string, number> = {
 export const UNDER_DELIVERY_MAX_SHARE = 0.01;
 
 export const overspendZero: Invariant = (f) => {
-  const sold = f.leases?.spentByCampaign;
+  const sold = f.leases?.wonByCampaign;
+  const shown = f.leases?.spentByCampaign ?? {};
   if (!f.spend || !sold)
     return { name: 'overspend exactly 0', ok: false, detail: 'ledger or impression spend unavailable' };
   const over: string[] = [];
@@ -32,7 +35,8 @@ export const overspendZero: Invariant = (f) => {
     else if (ledger.budgetMicros !== budget)
       over.push(`${id}: budget ${ledger.budgetMicros}, expected ${budget}`);
     else if (ledger.spentMicros > budget) over.push(`${id}: ledger spent ${ledger.spentMicros} > ${budget}`);
-    if (impressions > budget) over.push(`${id}: impressions cost ${impressions} > ${budget}`);
+    if (impressions > budget) over.push(`${id}: wins cost ${impressions} > ${budget}`);
+    if ((shown[id] ?? 0) > budget) over.push(`${id}: impressions cost ${shown[id]} > ${budget}`);
   }
   return {
     name: 'overspend exactly 0',
