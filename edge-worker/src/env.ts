@@ -24,7 +24,10 @@ export interface Bindings {
   EVENTS_POST_TIMEOUT_MS?: string;
   MAX_BODY_BYTES?: string;
   NOTICE_TTL_S?: string;
-  /** 'off' stops calling losing DSPs' lurl (one outbound request per losing bid). Default on. */
+  /**
+   * Who calls losing DSPs' lurl: 'core' (default: the loss event carries it and the regional
+   * core calls it), 'edge' (this isolate, after the response), 'off' (nobody; tests, A/B).
+   */
   LOSS_NOTICES?: string;
   NOTICE_LEDGER: DurableObjectNamespace<NoticeLedger>;
   /** Durable outbox for events the core did not take (events/outbox.ts). Without it, memory only. */

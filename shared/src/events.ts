@@ -93,7 +93,16 @@ export interface LossEvent extends Base<'loss'> {
   bidderId: string;
   reason: string;
   winningCpmMicros?: Micros;
+  /**
+   * The losing DSP's loss-notice URL, macros already expanded: the regional core calls it once
+   * when it accepts the event (docs/architecture.md "Loss notices"), so the edge's hot path
+   * makes no extra outbound request per losing bid. At most LURL_MAX_LENGTH characters, http(s).
+   */
+  lurl?: string;
 }
+
+/** Longest lurl an event carries; a longer one is called by the edge itself. */
+export const LURL_MAX_LENGTH = 2048;
 
 /** impression/click/conversion come from signed trackers. */
 export interface TrackerEvent<T extends 'impression' | 'click' | 'conversion'> extends Base<T> {

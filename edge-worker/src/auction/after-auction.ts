@@ -1,12 +1,12 @@
 // What follows an auction once its outcome is known, none of it on the response's path:
 // own-campaign holds spent (winner) or released (everyone else), and losing DSPs told via
-// their lurl with the OpenRTB loss reason.
+// their lurl with the OpenRTB loss reason (by the core from the loss events, or by the edge).
 import type { AuctionOutcome, CandidateBid } from '@edge-rtb/shared/auction/types';
+import { LURL_MAX_LENGTH, type RtbEvent } from '@edge-rtb/shared/events';
 import { impressionCost } from '@edge-rtb/shared/money';
 import type { LeaseWallet } from '../campaigns/lease-wallet.ts';
 import type { OwnBid } from '../campaigns/own-bidder.ts';
 import { expandMacros } from '../notices/macros.ts';
-import { sendLossNotices } from './loss-notices.ts';
 
 type WaitUntil = (p: Promise<unknown>) => void;
 
@@ -29,26 +29,53 @@ export function settleHolds(
 
 const HTTP_URL = /^https?:\/\//i;
 
-/**
- * Losing DSP bids get their lurl called with the loss reason, after the response, in one batch
- * per auction (loss-notices.ts). Bids without an lurl cost nothing here.
- */
-export function tellLosers(outcome: AuctionOutcome, requestId: string, waitUntil: WaitUntil): void {
-  const urls: string[] = [];
+/** One losing DSP bid's loss notice: its lurl with the loss reason and prices filled in. */
+export interface LossNotice {
+  bidderId: string;
+  bidId: string;
+  url: string;
+}
+
+/** The loss notices an auction owes: every losing DSP bid that carries an http(s) lurl. */
+export function lossNotices(outcome: AuctionOutcome, requestId: string): LossNotice[] {
+  const out: LossNotice[] = [];
   const add = (l: AuctionOutcome['unmatched'][number], impId: string, min: number | undefined) => {
     const lurl = l.candidate.bidderKind === 'dsp' ? l.candidate.bid.lurl : undefined;
     if (!lurl || !HTTP_URL.test(lurl)) return;
-    urls.push(
-      expandMacros(lurl, {
+    out.push({
+      bidderId: l.candidate.bidderId,
+      bidId: l.candidate.bid.id,
+      url: expandMacros(lurl, {
         auctionId: requestId,
         bidId: l.candidate.bid.id,
         impId,
         lossCode: l.reason,
         ...(min !== undefined ? { minToWinCpmMicros: min } : {}),
       }),
-    );
+    });
   };
   for (const i of outcome.imps) for (const l of i.losers) add(l, i.impId, i.winner?.clearingCpmMicros);
   for (const l of outcome.unmatched) add(l, l.candidate.bid.impid, undefined);
-  sendLossNotices(urls, waitUntil);
+  return out;
+}
+
+/**
+ * Hands loss notices to the regional core: each rides on its bid's loss event (the core calls
+ * the lurl once it has accepted the event, see docs/architecture.md "Loss notices"). Returns
+ * the notices no loss event could carry (URL too long for the event schema), which the caller
+ * sends itself, so every notice owed is delivered one way or the other.
+ */
+export function attachLossNotices(events: RtbEvent[], notices: readonly LossNotice[]): LossNotice[] {
+  if (notices.length === 0) return [];
+  const byBid = new Map<string, LossNotice>();
+  for (const n of notices) if (n.url.length <= LURL_MAX_LENGTH) byBid.set(`${n.bidderId}\n${n.bidId}`, n);
+  const carried = new Set<LossNotice>();
+  for (const e of events) {
+    if (e.type !== 'loss' || e.bidderKind !== 'dsp') continue;
+    const n = byBid.get(`${e.bidderId}\n${e.bidId}`);
+    if (!n || carried.has(n)) continue;
+    e.lurl = n.url;
+    carried.add(n);
+  }
+  return carried.size === notices.length ? [] : notices.filter((n) => !carried.has(n));
 }

@@ -5,8 +5,9 @@
 import { runAuction } from '@edge-rtb/shared/auction/run';
 import { parseBidRequest } from '@edge-rtb/shared/openrtb/parse';
 import { Hono } from 'hono';
-import { settleHolds, tellLosers } from '../auction/after-auction.ts';
+import { attachLossNotices, type LossNotice, lossNotices, settleHolds } from '../auction/after-auction.ts';
 import { collectCandidates } from '../auction/collect.ts';
+import { sendLossNotices } from '../auction/loss-notices.ts';
 import { planPrivacy } from '../auction/privacy-step.ts';
 import { respond } from '../auction/respond.ts';
 import { ownBids } from '../campaigns/own-bidder.ts';
@@ -73,9 +74,18 @@ export function auctionRoutes(state: EdgeState) {
         own: new Map(),
         rejected: [],
       };
+      // Loss notices owed by this auction that ride on its loss events to the core.
+      let toCore: LossNotice[] = [];
       const emit = () => {
         facts.durationMs = Date.now() - t0;
-        state.events.add(auctionEvents(facts), sinkOf(c.env), waitUntil, flushMs(c.env));
+        const events = auctionEvents(facts);
+        const left = attachLossNotices(events, toCore);
+        if (left.length > 0)
+          sendLossNotices(
+            left.map((n) => n.url),
+            waitUntil,
+          );
+        state.events.add(events, sinkOf(c.env), waitUntil, flushMs(c.env));
       };
       const endWith = (o: EdgeOutcome) => {
         facts.noBidReason = o.reason === 'no_bids' ? 'no_bids' : `${o.reason}:${mapOutcome(o).nbr ?? ''}`;
@@ -112,7 +122,15 @@ export function auctionRoutes(state: EdgeState) {
       const outcome = runAuction({ request: req, bids: candidates, snapshot: snap, ssp });
       facts.outcome = outcome;
       settleHolds(outcome, ownIndex, wallet, waitUntil);
-      if (c.env.LOSS_NOTICES !== 'off') tellLosers(outcome, req.id, waitUntil);
+      // Losing DSPs are told by the core from the loss events (default), or by the edge itself
+      // with LOSS_NOTICES=edge (one outbound request per losing bid on this isolate's thread).
+      const lossMode = c.env.LOSS_NOTICES ?? 'core';
+      if (lossMode === 'edge')
+        sendLossNotices(
+          lossNotices(outcome, req.id).map((n) => n.url),
+          waitUntil,
+        );
+      else if (lossMode !== 'off') toCore = lossNotices(outcome, req.id);
 
       const body = await respond(req, outcome, signer, {
         auctionId,

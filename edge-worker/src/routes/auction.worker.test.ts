@@ -44,11 +44,20 @@ describe('POST /openrtb2/auction', async () => {
     expect(bid.price).toBe(2.259); // 2.51 less 10%
   });
 
-  it('tells the losing DSP through its lurl (loss 102, after the response); LOSS_NOTICES=off does not', async () => {
+  it('hands the losing DSP its loss notice (loss 102) on the loss event for the core to call; LOSS_NOTICES=edge calls it from the edge, off from nobody', async () => {
     const losses = async () =>
       (await dspRecord('au-low')).notices.filter((n) => n.includes('kind=loss') && n.includes('loss=102'));
+    const lossEvents = async () => (await t.recorded()).events.filter((ev) => ev.type === 'loss');
     const before = (await losses()).length;
+    const eventsBefore = (await lossEvents()).length;
     await e.auction(t.env, bannerRequest({ at: 1 }));
+    // Default: the edge makes no lurl call; the loss event carries the expanded URL.
+    expect((await losses()).length).toBe(before);
+    const fresh = (await lossEvents()).slice(eventsBefore);
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0]).toMatchObject({ bidderId: 'au-low', bidId: 'au-low-b0' });
+    expect(fresh[0]!.lurl).toMatch(/^http.*kind=loss.*&imp=1&loss=102$/);
+    await e.auction({ ...t.env, LOSS_NOTICES: 'edge' }, bannerRequest({ at: 1 }));
     expect((await losses()).length).toBe(before + 1);
     expect((await dspRecord('au-high')).notices.some((n) => n.includes('kind=loss'))).toBe(false);
     await e.auction({ ...t.env, LOSS_NOTICES: 'off' }, bannerRequest({ at: 1 }));

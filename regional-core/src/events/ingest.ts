@@ -11,6 +11,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { RecentIds } from './dedup.ts';
 import type { EventLog } from './log.ts';
 import { toRecords } from './log.ts';
+import type { LossNoticeSender } from './loss-notices.ts';
 import type { EventMetrics } from './metrics.ts';
 
 export interface IngestOptions {
@@ -20,6 +21,8 @@ export interface IngestOptions {
   metrics?: EventMetrics;
   maxBodyBytes?: number;
   recent?: RecentIds;
+  /** Calls the lurl of accepted loss events (loss-notices.ts); once per event id. */
+  lossNotices?: LossNoticeSender;
 }
 
 export function bearerMatches(header: string | undefined, token: string): boolean {
@@ -36,6 +39,7 @@ export function createIngestRoutes({
   metrics,
   maxBodyBytes = 16 * 1024 * 1024,
   recent = new RecentIds(),
+  lossNotices,
 }: IngestOptions): Hono {
   const app = new Hono();
   const inflight = new Map<string, Promise<void>>();
@@ -99,6 +103,7 @@ export function createIngestRoutes({
       } finally {
         for (const e of fresh) inflight.delete(e.id);
       }
+      lossNotices?.deliver(fresh);
       if (metrics) {
         const byType: Record<string, number> = {};
         for (const e of fresh) byType[e.type] = (byType[e.type] ?? 0) + 1;

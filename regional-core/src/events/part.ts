@@ -16,6 +16,7 @@ import { createKafkaLog } from './kafka-log.ts';
 import { createLocalLog } from './local-log.ts';
 import type { EventLog } from './log.ts';
 import { toRecords } from './log.ts';
+import { createLossNoticeSender } from './loss-notices.ts';
 import { createEventMetrics } from './metrics.ts';
 import type { LeaseProven } from './reconcile.ts';
 import { createReconciler } from './reconcile.ts';
@@ -137,7 +138,8 @@ export async function createEventsPart(ctx: PartContext, opts: EventsPartOptions
   })();
 
   const routes = new Hono();
-  routes.route('/', createIngestRoutes({ edgeToken: config.edgeToken, log, logger, metrics }));
+  const lossNotices = createLossNoticeSender({ logger, registry: ctx.metrics });
+  routes.route('/', createIngestRoutes({ edgeToken: config.edgeToken, log, logger, metrics, lossNotices }));
   routes.route('/v1/reports', createReportingRoutes({ store: () => store, adminToken: config.adminToken }));
 
   return {
@@ -167,6 +169,7 @@ export async function createEventsPart(ctx: PartContext, opts: EventsPartOptions
       await storeStarting;
       await reconciler.stop();
       await sink?.stop();
+      await lossNotices.close();
       await log.close();
       await store?.close();
     },

@@ -54,4 +54,15 @@ describe('event validation', () => {
     expect(eventId('a9', 'win', '1')).toBe('a9:win:1');
     expect(sampleAuction(3).map((e) => e.id)).toEqual(sampleAuction(3).map((e) => e.id));
   });
+
+  it('a loss event may carry its lurl for the core to call: http(s), at most 2048 characters', () => {
+    const l = sampleAuction(3).find((e) => e.type === 'loss')!;
+    expect(validateEvent({ ...l, lurl: 'https://dsp.example/loss?c=102' })).toEqual([]);
+    expect(validateEvent({ ...l, lurl: 'javascript:alert(1)' })).toEqual([
+      { field: 'lurl', reason: 'must be an http(s) URL' },
+    ]);
+    expect(validateEvent({ ...l, lurl: `https://dsp.example/?${'x'.repeat(2048)}` })).toEqual([
+      { field: 'lurl', reason: 'longer than 2048' },
+    ]);
+  });
 });

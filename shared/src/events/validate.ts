@@ -2,7 +2,7 @@
 // core on ingest). Hand-written rather than zod because shared/ has no dependencies; each
 // field rule is one line so the schema reads like the types in ../events.ts.
 import type { EventBatch, EventType, RtbEvent } from '../events.ts';
-import { EVENT_SCHEMA_VERSION, EVENT_TYPES } from '../events.ts';
+import { EVENT_SCHEMA_VERSION, EVENT_TYPES, LURL_MAX_LENGTH } from '../events.ts';
 
 export interface EventError {
   /** Index of the event in the batch (-1 for the batch itself). */
@@ -41,6 +41,12 @@ const oneOf =
   (...values: string[]): Check =>
   (v) =>
     typeof v === 'string' && values.includes(v) ? null : `must be one of ${values.join(', ')}`;
+const httpUrl: Check = (v) =>
+  typeof v !== 'string' || !/^https?:\/\//i.test(v)
+    ? 'must be an http(s) URL'
+    : v.length > LURL_MAX_LENGTH
+      ? `longer than ${LURL_MAX_LENGTH}`
+      : null;
 const strings: Check = (v) =>
   Array.isArray(v) && v.every((s) => str(s) === null) ? null : 'must be an array of strings';
 
@@ -93,7 +99,7 @@ const RULES: Record<EventType, Rules> = {
     dealId: O(str),
     leaseId: O(id),
   },
-  loss: { ...bidder, reason: R(str), winningCpmMicros: O(micros) },
+  loss: { ...bidder, reason: R(str), winningCpmMicros: O(micros), lurl: O(httpUrl) },
   impression: tracker,
   click: tracker,
   conversion: tracker,
