@@ -2,6 +2,7 @@
 // (cluster, kafka-log.ts) and the durable local log (single-node, local-log.ts); both pass
 // log.conformance.ts, and the consumers (ClickHouse sink, reconciler) only see this interface.
 import type { EventType, RtbEvent } from '@edge-rtb/shared/events';
+import { chDateTime, eventToRow } from './ch/rows.ts';
 
 /** One topic per event family, so consumers read only what they need. */
 export const TOPICS = {
@@ -27,10 +28,13 @@ export const TOPIC_OF: Record<EventType, Topic> = {
 
 /**
  * A record: events of one family from one ingest batch whose auction ids hash to the same
- * partition, as a JSON array (at most MAX_RECORD_BYTES). Same auction -> same partition ->
- * one ordered stream, as keying by auction id would give; packing many auctions into one
- * record is what lets kafkajs (per-message cost dominates) carry tens of thousands of events/s.
- * `key` is the first event's auction id.
+ * partition, as ClickHouse rows (JSONEachRow objects of eventToRow separated by ROW_SEP, at
+ * most MAX_RECORD_BYTES). Same auction -> same partition -> one ordered stream, as keying by auction
+ * id would give; packing many auctions into one record is what lets kafkajs (per-message cost
+ * dominates) carry tens of thousands of events/s. Ingest writes the rows once, so the sink only
+ * concatenates records into its insert, never parsing or re-serialising an event.
+ * `key` is the first event's auction id. (Records written before this format, a JSON array of
+ * events, start with '[' and are still read: see recordRows.)
  */
 export interface LogRecord {
   topic: Topic;
@@ -79,26 +83,27 @@ export function partitionOf(auctionId: string, partitions: number): number {
 }
 
 /** Packs events into records per (family, partition), in arrival order, size-capped. */
-export function toRecords(events: RtbEvent[], partitions = 1): LogRecord[] {
+export function toRecords(events: RtbEvent[], partitions = 1, ingestedAtMs = Date.now()): LogRecord[] {
   const groups = new Map<
     string,
     { topic: Topic; partition: number; parts: string[]; bytes: number; key: string }
   >();
   const out: LogRecord[] = [];
   const emit = (g: { topic: Topic; partition: number; parts: string[]; key: string }) =>
-    out.push({ topic: g.topic, key: g.key, value: `[${g.parts.join(',')}]`, partition: g.partition });
+    out.push({ topic: g.topic, key: g.key, value: g.parts.join(ROW_SEP), partition: g.partition });
+  const ingestedAt = chDateTime(ingestedAtMs);
   for (const e of events) {
     const topic = TOPIC_OF[e.type];
     const partition = partitionOf(e.auctionId, partitions);
     const k = `${topic}/${partition}`;
-    const json = JSON.stringify(e);
+    const json = JSON.stringify(eventToRow(e, ingestedAt));
     let g = groups.get(k);
-    if (g && g.bytes + json.length > MAX_RECORD_BYTES) {
+    if (g && g.bytes + json.length + 1 > MAX_RECORD_BYTES) {
       emit(g);
       g = undefined;
     }
     if (!g) {
-      g = { topic, partition, parts: [], bytes: 2, key: e.auctionId };
+      g = { topic, partition, parts: [], bytes: 0, key: e.auctionId };
       groups.set(k, g);
     }
     g.parts.push(json);
@@ -108,7 +113,23 @@ export function toRecords(events: RtbEvent[], partitions = 1): LogRecord[] {
   return out;
 }
 
-/** The events in a consumed record. */
-export function fromRecord(r: LogRecord): RtbEvent[] {
-  return JSON.parse(r.value) as RtbEvent[];
+/**
+ * Between the rows of a record. A record is one line in the local log and the outbox, so not
+ * '\n'; JSON.stringify escapes every control character inside strings, so a tab never occurs
+ * in a row, and ClickHouse's JSONEachRow (18.16 and chDB alike) skips it like a newline.
+ */
+export const ROW_SEP = '\t';
+
+/** A record's rows: JSONEachRow objects separated by ROW_SEP, ready for the insert body. */
+export function recordRows(r: LogRecord, ingestedAtMs = Date.now()): string {
+  if (!r.value.startsWith('[')) return r.value;
+  // The earlier format: a JSON array of events.
+  const at = chDateTime(ingestedAtMs);
+  return (JSON.parse(r.value) as RtbEvent[]).map((e) => JSON.stringify(eventToRow(e, at))).join(ROW_SEP);
+}
+
+/** The rows of a record as objects (tests, tools; the sink never parses them). */
+export function fromRecord(r: LogRecord): Array<Record<string, unknown>> {
+  const rows = recordRows(r);
+  return rows ? rows.split(ROW_SEP).map((l) => JSON.parse(l) as Record<string, unknown>) : [];
 }

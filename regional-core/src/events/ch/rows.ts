@@ -16,19 +16,25 @@ export function chDateTime(ms: number): string {
 let lastSec = Number.NaN;
 let lastText = '';
 
+/**
+ * The row as built by ingest, so the sink concatenates lines instead of parsing events.
+ * One object literal per type (no Object.assign): ingest builds one per event it accepts.
+ * ts_ms comes FIRST: the sink reads it off each JSON line (rowTsMs) for its time range and lag.
+ */
 export function eventToRow(e: RtbEvent, ingestedAt: string): Record<string, unknown> {
-  const row: Record<string, unknown> = {
-    id: e.id,
-    type: e.type,
-    ts: chDateTime(e.ts),
-    ts_ms: Math.floor(e.ts),
-    auction_id: e.auctionId,
-    pop: e.pop ?? '',
-    ingested_at: ingestedAt,
-  };
+  const ts = chDateTime(e.ts);
+  const ts_ms = Math.floor(e.ts);
+  const pop = e.pop ?? '';
   switch (e.type) {
     case 'auction':
-      Object.assign(row, {
+      return {
+        ts_ms,
+        id: e.id,
+        type: e.type,
+        ts,
+        auction_id: e.auctionId,
+        pop,
+        ingested_at: ingestedAt,
         ssp_id: e.sspId,
         imp_count: e.impCount,
         tmax_ms: e.tmaxMs,
@@ -40,19 +46,33 @@ export function eventToRow(e: RtbEvent, ingestedAt: string): Record<string, unkn
         dsp_outcomes: e.dsps.map((d) => d.outcome),
         dsp_bids: e.dsps.map((d) => d.bids),
         dsp_reasons: e.dsps.map((d) => d.reason ?? ''),
-      });
-      break;
+      };
     case 'bid':
-      Object.assign(row, bidder(e), {
+      return {
+        ts_ms,
+        id: e.id,
+        type: e.type,
+        ts,
+        auction_id: e.auctionId,
+        pop,
+        ingested_at: ingestedAt,
+        ...bidder(e),
         crid: e.crid,
         price_cpm_micros: e.priceCpmMicros,
         deal_id: e.dealId ?? '',
         status: e.status,
         reason: e.reason ?? '',
-      });
-      break;
+      };
     case 'win':
-      Object.assign(row, bidder(e), {
+      return {
+        ts_ms,
+        id: e.id,
+        type: e.type,
+        ts,
+        auction_id: e.auctionId,
+        pop,
+        ingested_at: ingestedAt,
+        ...bidder(e),
         crid: e.crid,
         price_cpm_micros: e.clearingCpmMicros,
         bid_cpm_micros: e.bidCpmMicros,
@@ -60,32 +80,66 @@ export function eventToRow(e: RtbEvent, ingestedAt: string): Record<string, unkn
         take_rate_bps: e.takeRateBps,
         deal_id: e.dealId ?? '',
         lease_id: e.leaseId ?? '',
-      });
-      break;
+      };
     case 'loss':
-      Object.assign(row, bidder(e), { reason: e.reason, price_cpm_micros: e.winningCpmMicros ?? 0 });
-      break;
+      return {
+        ts_ms,
+        id: e.id,
+        type: e.type,
+        ts,
+        auction_id: e.auctionId,
+        pop,
+        ingested_at: ingestedAt,
+        ...bidder(e),
+        reason: e.reason,
+        price_cpm_micros: e.winningCpmMicros ?? 0,
+      };
     case 'impression':
     case 'click':
     case 'conversion':
-      Object.assign(row, bidder(e), {
+      return {
+        ts_ms,
+        id: e.id,
+        type: e.type,
+        ts,
+        auction_id: e.auctionId,
+        pop,
+        ingested_at: ingestedAt,
+        ...bidder(e),
         crid: e.crid ?? '',
         amount_micros: e.amountMicros,
         cost_micros: e.type === 'impression' ? e.amountMicros : 0,
         lease_id: e.leaseId ?? '',
-      });
-      break;
+      };
     case 'lease':
-      Object.assign(row, {
+      return {
+        ts_ms,
+        id: e.id,
+        type: e.type,
+        ts,
+        auction_id: e.auctionId,
+        pop,
+        ingested_at: ingestedAt,
         campaign_id: e.campaignId,
         lease_id: e.leaseId,
         action: e.action,
         amount_micros: e.amountMicros,
         spent_micros: e.spentMicros ?? 0,
-      });
-      break;
+      };
   }
-  return row;
+}
+
+const TS_PREFIX = '{"ts_ms":';
+
+/** ts_ms of a row line from eventToRow (its first field), without parsing the line. */
+export function rowTsMs(line: string, from = 0): number {
+  if (!line.startsWith(TS_PREFIX, from)) throw new Error('row line does not start with ts_ms');
+  let n = 0;
+  for (let i = from + TS_PREFIX.length; ; i++) {
+    const c = line.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return n;
+    n = n * 10 + c;
+  }
 }
 
 /** Bidder columns; an own campaign's id doubles as campaign_id unless the event names one. */
