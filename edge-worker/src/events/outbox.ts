@@ -14,6 +14,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { RtbEvent } from '@edge-rtb/shared/events';
 import { drain } from '../drain.ts';
+import { DEFAULT_FLUSH_MS } from './event-batcher.ts';
 
 export interface OutboxEnv {
   EDGE_TOKEN: string;
@@ -21,7 +22,7 @@ export interface OutboxEnv {
   EVENTS_OUTBOX_RETRY_MS?: string;
   /** Longest retry delay, ms (default 60000). */
   EVENTS_OUTBOX_MAX_RETRY_MS?: string;
-  /** The batcher's flush window, ms (default 1000): what arrives during a send waits this long. */
+  /** The batcher's flush window, ms (default 2000): what arrives during a send waits this long. */
   EVENTS_FLUSH_MS?: string;
   /** How long one re-send may take before it counts as failed, ms (default 10000). */
   EVENTS_POST_TIMEOUT_MS?: string;
@@ -277,7 +278,9 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
     // at once made one POST per core round trip (~13 a second at 150 auctions/s).
     if (!budgetLeft) await this.ctx.storage.setAlarm(Date.now());
     else if (next !== null)
-      await this.ctx.storage.setAlarm(Math.max(next, Date.now() + num(this.env.EVENTS_FLUSH_MS, 1_000)));
+      await this.ctx.storage.setAlarm(
+        Math.max(next, Date.now() + num(this.env.EVENTS_FLUSH_MS, DEFAULT_FLUSH_MS)),
+      );
   }
 
   private failures(): number {
