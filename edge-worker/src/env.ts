@@ -29,6 +29,8 @@ export interface Bindings {
    * core calls it), 'edge' (this isolate, after the response), 'off' (nobody; tests, A/B).
    */
   LOSS_NOTICES?: string;
+  /** Isolates a PoP is expected to run: each keeps qpsCap / POP_ISOLATES of a DSP's cap (default 1). */
+  POP_ISOLATES?: string;
   NOTICE_LEDGER: DurableObjectNamespace<NoticeLedger>;
   /** Durable outbox for events the core did not take (events/outbox.ts). Without it, memory only. */
   EVENTS_OUTBOX?: DurableObjectNamespace<EventOutbox>;

@@ -15,7 +15,8 @@ import { createSnapshotCache, type SnapshotCache } from './snapshot/snapshot-cac
 export interface EdgeState {
   snapshots: SnapshotCache;
   breakers: CircuitBreakers;
-  limiter: QpsLimiter;
+  /** Per-isolate QPS buckets, sized by POP_ISOLATES (rebuilt if that binding changes). */
+  limiter(env: Bindings): QpsLimiter;
   events: EventBatcher;
   scorer: Scorer;
   /** Null when NOTICE_KEYS is missing or unusable: the edge then refuses to sell (503). */
@@ -41,13 +42,18 @@ export function createEdgeState(opts: EdgeOptions = {}): EdgeState {
   };
   let signer: { spec: string | undefined; s: NoticeSigner | null } | null = null;
   let wallet: { core: string; w: LeaseWallet } | null = null;
+  let limiter: { spec: string | undefined; l: QpsLimiter } | null = null;
   return {
     snapshots: createSnapshotCache({
       ttlMs: opts.snapshotTtlMs ?? 30_000,
       retryMs: opts.snapshotRetryMs ?? 1_000,
     }),
     breakers: createCircuitBreakers(opts.breaker),
-    limiter: createQpsLimiter(),
+    limiter(env) {
+      if (!limiter || limiter.spec !== env.POP_ISOLATES)
+        limiter = { spec: env.POP_ISOLATES, l: createQpsLimiter(Date.now, Number(env.POP_ISOLATES) || 1) };
+      return limiter.l;
+    },
     events: createEventBatcher(),
     scorer: opts.scorer ?? configuredBidScorer,
     isolateId,

@@ -1,20 +1,29 @@
-// A DSP's QPS cap as a token bucket per isolate (refill qpsCap/s, burst of one second). The
-// cap is per isolate, not global: with N isolates per PoP a DSP may see up to N x its cap,
-// which is why the core should divide a partner's contracted QPS by the expected fleet size.
+// A DSP's QPS cap as a token bucket per isolate. The cap is the partner's for the whole PoP, and
+// isolates share no memory, so each isolate keeps only its share: qpsCap / isolates per second
+// (POP_ISOLATES, the isolates a PoP is expected to run; default 1), with a burst of one second of
+// that share but never under one call, so a small share still lets a call through now and then.
+// The sum over isolates holds the cap only as far as POP_ISOLATES matches the real isolate count:
+// more isolates than configured can exceed it, fewer leave part of it unused (docs/architecture.md).
 export interface QpsLimiter {
   take(id: string, qpsCap: number): boolean;
 }
 
-export function createQpsLimiter(now: () => number = Date.now): QpsLimiter {
+export function createQpsLimiter(now: () => number = Date.now, isolates = 1): QpsLimiter {
   const buckets = new Map<string, { tokens: number; at: number }>();
+  const n = Number.isFinite(isolates) && isolates >= 1 ? isolates : 1;
   return {
     take(id, qpsCap) {
       if (!(qpsCap > 0)) return true; // 0 or absent = uncapped
+      const rate = qpsCap / n;
+      const burst = Math.max(1, rate);
       const t = now();
-      const b = buckets.get(id) ?? { tokens: qpsCap, at: t };
-      b.tokens = Math.min(qpsCap, b.tokens + ((t - b.at) / 1000) * qpsCap);
+      let b = buckets.get(id);
+      if (!b) {
+        b = { tokens: burst, at: t };
+        buckets.set(id, b);
+      }
+      b.tokens = Math.min(burst, b.tokens + ((t - b.at) / 1000) * rate);
       b.at = t;
-      buckets.set(id, b);
       if (b.tokens < 1) return false;
       b.tokens -= 1;
       return true;

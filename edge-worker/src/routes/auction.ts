@@ -104,7 +104,7 @@ export function auctionRoutes(state: EdgeState) {
         });
 
       const req = withExchangeNode(original, snap.exchange.asi, ssp.id);
-      const { eligible, filtered } = eligibleDsps(req, snap.dsps, state.limiter);
+      const { eligible, filtered } = eligibleDsps(req, snap.dsps, state.limiter(c.env));
       const wallet = state.wallet(c.env);
       const results = await fanOut(
         eligible.map((dsp) => ({ dsp, request: privacy.requestFor(dsp, req) })),
