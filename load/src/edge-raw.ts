@@ -47,7 +47,10 @@ export function startEdgeRaw(opts: {
       storageDir: join(dir, 'do'),
     }),
   );
-  return start('edge', join(REPO, 'node_modules/workerd/bin/workerd'), ['serve', configPath], {
+  // EDGE_RAW_INSPECTOR=127.0.0.1:9229 opens workerd's inspector (CPU profiles: load/src/edge-profile.ts).
+  const inspector = process.env.EDGE_RAW_INSPECTOR;
+  const args = ['serve', configPath, ...(inspector ? [`--inspector-addr=${inspector}`] : [])];
+  return start('edge', join(REPO, 'node_modules/workerd/bin/workerd'), args, {
     cwd: dir,
     logDir: opts.workDir,
   });

@@ -1,7 +1,7 @@
 // Runs the bare fan-out reference (load/fanout/worker.ts) in raw workerd, bundled by
 // wrangler (no dev proxy at run time), the same way the edge runs for benchmarks.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './paths.ts';
 import { type Managed, start, waitHealthy } from './processes.ts';
@@ -19,9 +19,19 @@ export async function startFanoutReference(opts: {
 }): Promise<Managed> {
   const dir = join(opts.workDir, 'bare-fanout');
   mkdirSync(dir, { recursive: true });
+  // Like-for-like with the edge: the same compatibility date, flags and bundling options as the
+  // edge's wrangler.toml, so runtime behaviour (fetch, streams) and bundle shape match.
+  const edge = edgeRuntimeSettings();
   writeFileSync(
     join(dir, 'wrangler.toml'),
-    `name = "bare-fanout"\nmain = ${JSON.stringify(join(REPO, 'load/fanout/worker.ts'))}\ncompatibility_date = "2025-09-01"\n`,
+    [
+      'name = "bare-fanout"',
+      `main = ${JSON.stringify(join(REPO, 'load/fanout/worker.ts'))}`,
+      `compatibility_date = "${edge.date}"`,
+      `compatibility_flags = ${JSON.stringify(edge.flags)}`,
+      ...(edge.keepNames === undefined ? [] : [`keep_names = ${edge.keepNames}`]),
+      '',
+    ].join('\n'),
   );
   const bundle = spawnSync(
     join(REPO, 'node_modules/.bin/wrangler'),
@@ -38,6 +48,8 @@ export async function startFanoutReference(opts: {
         PORT: String(opts.port),
         DSP_URLS: opts.dspUrls.join(','),
         DEADLINE_MS: String(opts.deadlineMs),
+        COMPAT_DATE: edge.date,
+        COMPAT_FLAGS: edge.flags.join(','),
       },
       logDir: opts.workDir,
     });
@@ -50,7 +62,8 @@ export async function startFanoutReference(opts: {
     renderWorkerdConfig({
       modulePath: 'out/worker.js', // embed paths are relative to the config file
       address: `127.0.0.1:${opts.port}`,
-      compatibilityDate: '2025-09-01',
+      compatibilityDate: edge.date,
+      compatibilityFlags: edge.flags,
       bindings: { DSP_URLS: opts.dspUrls.join(','), DEADLINE_MS: String(opts.deadlineMs) },
     }),
   );
@@ -60,4 +73,17 @@ export async function startFanoutReference(opts: {
   });
   await waitHealthy(`http://127.0.0.1:${opts.port}/healthz`, m, 15_000);
   return m;
+}
+
+/** The edge's compatibility date and flags and its keep_names setting, from the real wrangler.toml. */
+export function edgeRuntimeSettings(): { date: string; flags: string[]; keepNames?: boolean } {
+  const toml = readFileSync(join(REPO, 'wrangler.toml'), 'utf8');
+  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? '2026-04-26';
+  const flags =
+    /^compatibility_flags\s*=\s*\[([^\]]*)\]/m
+      .exec(toml)?.[1]
+      ?.match(/"([^"]+)"/g)
+      ?.map((x) => x.slice(1, -1)) ?? [];
+  const keep = /^keep_names\s*=\s*(true|false)/m.exec(toml)?.[1];
+  return { date, flags, ...(keep ? { keepNames: keep === 'true' } : {}) };
 }

@@ -24,7 +24,14 @@ describe('overhead report', () => {
 
   it('tabulates every step with the others CPU as % of a core', () => {
     const t = overheadTable(rows, 10);
-    expect(t).toContain('| edge (raw workerd) | 50 | 50 | 3.00 | 9.00 | 14.00 | 0 | 0 | 3.500 | 5 / 10 |');
+    expect(t).toContain(
+      '| edge (raw workerd) | 50 | 50 | 3.00 | 9.00 | 14.00 | 0 | 0 | 3.500 | 5 / 10 | - |',
+    );
+    const withCore = overheadTable(
+      [{ ...row('edge (raw workerd)', 50, 3.5), otherCpuMs: { core: 250 } }],
+      10,
+    );
+    expect(withCore).toContain('| 0 / 0 | 0.500 |'); // 250 ms of core CPU over 500 auctions
     expect(t.split('\n')).toHaveLength(5);
   });
 

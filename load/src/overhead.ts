@@ -29,7 +29,10 @@ export interface OverheadStep {
   timeouts: number;
   errors: number;
   cpuMsPerAuction: number;
-  /** CPU ms of the DSP fleet and the load generator over the step (who else used the cores). */
+  /**
+   * CPU ms of the DSP fleet, the load generator and (edge rows) the regional core over the step:
+   * who else used the cores, and what the core spent on the edge's events and loss notices.
+   */
   otherCpuMs: Record<string, number>;
   /** Edge only: DSP call outcomes from its auction events over the step (bid, timeout, circuit_open...). */
   dspOutcomes?: Record<string, number>;
@@ -54,6 +57,7 @@ async function steps(
   stepS: number,
   seed: number,
   tap?: CoreTap,
+  corePid?: number,
 ): Promise<OverheadStep[]> {
   const out: OverheadStep[] = [];
   for (const qps of rates) {
@@ -68,7 +72,7 @@ async function steps(
       mix: MIX,
       users: false,
       cpuRoots: roots,
-      otherRoots: { 'DSP fleet': [fleetPid] },
+      otherRoots: { 'DSP fleet': [fleetPid], ...(corePid ? { core: [corePid] } : {}) },
     });
     const v = summarize(p.ssp.validLatencies);
     out.push({
@@ -107,13 +111,24 @@ export async function runOverhead(opts: {
   const dsps = [0, 1, 2, 3, 4].map((i) => instantProfile(i, DSP_DELAY_MS));
   const runDir = opts.runDir;
   const rows: OverheadStep[] = [];
+  // For A/B work: OVERHEAD_TARGETS=raw,bare-raw runs only those targets (default all four), and
+  // OVERHEAD_EDGE_ENV='{"LOSS_NOTICES":"off"}' adds bindings to the edge.
+  const wanted = new Set(
+    (process.env.OVERHEAD_TARGETS ?? 'serve,raw,bare-miniflare,bare-raw').split(',').map((t) => t.trim()),
+  );
+  const edgeEnv = process.env.OVERHEAD_EDGE_ENV
+    ? (JSON.parse(process.env.OVERHEAD_EDGE_ENV) as Record<string, string>)
+    : undefined;
   const notes: string[] = [
+    ...(process.env.OVERHEAD_TARGETS ? [`targets: ${process.env.OVERHEAD_TARGETS}`] : []),
+    ...(edgeEnv ? [`extra edge bindings: ${JSON.stringify(edgeEnv)}`] : []),
     `machine load average (1 min) at start ${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParallelism()} cores`,
   ];
   try {
     if (opts.withEdge) {
       for (const edgeRuntime of ['serve', 'raw'] as const) {
         const target = edgeRuntime === 'serve' ? 'edge (serve.ts)' : 'edge (raw workerd)';
+        if (!wanted.has(edgeRuntime)) continue;
         opts.log(`starting core, ${target} and 5 fixed-delay DSPs`);
         const stack = await startStack({
           runDir: join(runDir, edgeRuntime),
@@ -121,6 +136,7 @@ export async function runOverhead(opts: {
           dsps,
           seed: opts.seed,
           edgeRuntime,
+          ...(edgeEnv ? { edgeEnv } : {}),
         });
         try {
           // A short warm-up so snapshot fetch, isolate start and JIT are not in the first step.
@@ -146,6 +162,7 @@ export async function runOverhead(opts: {
               opts.stepS,
               opts.seed,
               stack.tap,
+              stack.core?.pid,
             )),
           );
           const dspStats = await stack.fleet.stats();
@@ -160,6 +177,7 @@ export async function runOverhead(opts: {
     const fleet = await startFleetProcess(dsps, opts.seed);
     try {
       for (const runtime of ['miniflare', 'workerd'] as const) {
+        if (!wanted.has(runtime === 'miniflare' ? 'bare-miniflare' : 'bare-raw')) continue;
         opts.log(`starting the bare fan-out reference (${runtime})`);
         const ref = await startFanoutReference({
           port: 8790,
@@ -234,11 +252,11 @@ export function overheadTable(rows: OverheadStep[], stepS: number): string {
     .filter((r) => r.dspOutcomes)
     .map((r) => `- ${r.target} @${r.qps}/s DSP calls: ${JSON.stringify(r.dspOutcomes)}`);
   return [
-    '| target | rate (req/s) | answered/s | overhead P50 (ms) | overhead P99 (ms) | e2e P99 (ms) | timeouts | errors | CPU/auction (ms) | DSP fleet / load gen CPU (% of a core) |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| target | rate (req/s) | answered/s | overhead P50 (ms) | overhead P99 (ms) | e2e P99 (ms) | timeouts | errors | CPU/auction (ms) | DSP fleet / load gen CPU (% of a core) | core CPU/auction (ms) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.target} | ${r.qps} | ${f(r.answeredPerS, 0)} | ${f(r.overheadP50)} | ${f(r.overheadP99)} | ${f(r.e2eP99)} | ${r.timeouts} | ${r.errors} | ${f(r.cpuMsPerAuction, 3)} | ${f((r.otherCpuMs['DSP fleet'] ?? 0) / stepS / 10, 0)} / ${f((r.otherCpuMs['load generator'] ?? 0) / stepS / 10, 0)} |`,
+        `| ${r.target} | ${r.qps} | ${f(r.answeredPerS, 0)} | ${f(r.overheadP50)} | ${f(r.overheadP99)} | ${f(r.e2eP99)} | ${r.timeouts} | ${r.errors} | ${f(r.cpuMsPerAuction, 3)} | ${f((r.otherCpuMs['DSP fleet'] ?? 0) / stepS / 10, 0)} / ${f((r.otherCpuMs['load generator'] ?? 0) / stepS / 10, 0)} | ${r.otherCpuMs.core === undefined ? '-' : f(r.otherCpuMs.core / r.auctions, 3)} |`,
     ),
     ...(outcomes.length ? ['', ...outcomes] : []),
   ].join('\n');

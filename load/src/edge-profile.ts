@@ -1,0 +1,222 @@
+// CPU profile of the edge in raw workerd under the overhead benchmark's traffic, through
+// workerd's inspector: where the isolate's CPU goes per auction, and what runs in its longest
+// busy stretches (work that holds the single thread while other auctions' answers wait: the
+// P99 tail). Usage (holding the bench lock):
+//   node load/src/edge-profile.ts [--rate 100] [--seconds 10] [--env '{"LOSS_NOTICES":"off"}']
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { instantProfile } from './dsp-behavior.ts';
+import { runPhase } from './load-phase.ts';
+import { DSP_DELAY_MS } from './overhead.ts';
+import { RESULTS } from './paths.ts';
+import { summarize } from './percentiles.ts';
+import { stopAll } from './processes.ts';
+import { constantRate } from './schedule.ts';
+import { DEV_SSP_KEY, startStack } from './stack.ts';
+import { DEFAULT_MIX, type MixOptions } from './traffic-mix.ts';
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '100' },
+    seconds: { type: 'string', default: '10' },
+    env: { type: 'string' },
+    interval: { type: 'string', default: '100' },
+    analyse: { type: 'string' },
+    auctions: { type: 'string', default: '1000' },
+  },
+});
+const INSPECTOR = '127.0.0.1:9239';
+process.env.EDGE_RAW_INSPECTOR = INSPECTOR;
+
+const MIX: MixOptions = {
+  ...DEFAULT_MIX,
+  tmaxMs: 300,
+  botShare: 0,
+  malformedShare: 0,
+  deals: [],
+  formats: { banner: 1, video: 0, native: 0, multi: 0 },
+};
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+async function cdp(wsUrl: string) {
+  const ws = new WebSocket(wsUrl);
+  await new Promise<void>((ok, fail) => {
+    ws.onopen = () => ok();
+    ws.onerror = () => fail(new Error(`inspector at ${wsUrl} refused`));
+  });
+  let next = 1;
+  const waiting = new Map<number, (r: unknown) => void>();
+  ws.onmessage = (m) => {
+    const msg = JSON.parse(String(m.data)) as { id?: number; result?: unknown; error?: unknown };
+    if (msg.id !== undefined) waiting.get(msg.id)?.(msg.error ? { error: msg.error } : msg.result);
+  };
+  return {
+    send: (method: string, params: Record<string, unknown> = {}) =>
+      new Promise<unknown>((r) => {
+        const id = next++;
+        waiting.set(id, r);
+        ws.send(JSON.stringify({ id, method, params }));
+      }),
+    close: () => ws.close(),
+  };
+}
+
+const label = (n: ProfileNode) =>
+  `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}`;
+
+function analyse(p: Profile, auctions: number, interval: number): string {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const idle = new Set(
+    p.nodes.filter((n) => ['(idle)', '(program)'].includes(n.callFrame.functionName)).map((n) => n.id),
+  );
+  const self = new Map<number, number>();
+  const total = new Map<string, number>();
+  let busyUs = 0;
+  const stretches: Array<{ startUs: number; us: number; samples: number[] }> = [];
+  let cur: { startUs: number; us: number; samples: number[] } | null = null;
+  let t = 0;
+  // workerd's profiler samples only while JS holds the isolate, so a long delta to the next
+  // sample is time spent outside JS (waiting for I/O): it ends a stretch and counts one interval.
+  const gapUs = 3 * interval;
+  p.samples.forEach((id, i) => {
+    const toNext = p.timeDeltas[i + 1] ?? 0;
+    const dt = toNext > gapUs ? interval : toNext;
+    t += p.timeDeltas[i] ?? 0;
+    if ((p.timeDeltas[i] ?? 0) > gapUs && cur) {
+      stretches.push(cur);
+      cur = null;
+    }
+    if (idle.has(id)) {
+      if (cur) stretches.push(cur);
+      cur = null;
+      return;
+    }
+    busyUs += dt;
+    self.set(id, (self.get(id) ?? 0) + dt);
+    // Inclusive time per function name, counted once per sample.
+    const seen = new Set<string>();
+    for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
+      const l = label(byId.get(n)!);
+      if (!seen.has(l)) total.set(l, (total.get(l) ?? 0) + dt);
+      seen.add(l);
+    }
+    cur ??= { startUs: t, us: 0, samples: [] };
+    cur.us += dt;
+    cur.samples.push(id);
+  });
+  if (cur) stretches.push(cur);
+  const selfByLabel = new Map<string, number>();
+  for (const [id, us] of self) {
+    const l = label(byId.get(id)!);
+    selfByLabel.set(l, (selfByLabel.get(l) ?? 0) + us);
+  }
+  const top = (m: Map<string, number>, k: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k)
+      .map(
+        ([l, us]) =>
+          `  ${(us / 1000).toFixed(1).padStart(8)} ms  ${((us / busyUs) * 100).toFixed(1).padStart(5)} %  ${l}`,
+      );
+  const lines = [
+    `profiled ${((p.endTime - p.startTime) / 1e6).toFixed(1)} s, JS busy ${(busyUs / 1000).toFixed(0)} ms, ${auctions} auctions: ${(busyUs / 1000 / auctions).toFixed(3)} ms JS per auction`,
+    'self time:',
+    ...top(selfByLabel, 30),
+    'inclusive time:',
+    ...top(total, 40),
+  ];
+  stretches.sort((a, b) => b.us - a.us);
+  const hist = [1, 2, 5, 10, 20, 50].map(
+    (ms) => `>=${ms} ms: ${stretches.filter((s) => s.us >= ms * 1000).length}`,
+  );
+  lines.push(`busy stretches: ${stretches.length}; ${hist.join(', ')}`);
+  for (const s of stretches.slice(0, 8)) {
+    const m = new Map<string, number>();
+    for (const id of s.samples) {
+      // The outermost JS frames below the root say what the stretch was doing.
+      const chain: string[] = [];
+      for (let n: number | undefined = id; n !== undefined; n = parent.get(n))
+        chain.push(label(byId.get(n)!));
+      const key = chain.reverse().slice(1, 4).join(' > ');
+      m.set(key, (m.get(key) ?? 0) + 1);
+    }
+    lines.push(`stretch at ${(s.startUs / 1000).toFixed(0)} ms: ${(s.us / 1000).toFixed(1)} ms`);
+    for (const [k, n] of [...m].sort((a, b) => b[1] - a[1]).slice(0, 5)) lines.push(`    ${n} samples  ${k}`);
+  }
+  return lines.join('\n');
+}
+
+if (values.analyse) {
+  // Re-read a saved profile: --analyse FILE --auctions N
+  const prof = JSON.parse(readFileSync(values.analyse, 'utf8')) as Profile;
+  process.stdout.write(`${analyse(prof, Number(values.auctions), Number(values.interval))}\n`);
+  process.exit(0);
+}
+const rate = Number(values.rate);
+const seconds = Number(values.seconds);
+const runDir = join(RESULTS, `edge-profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+const dsps = [0, 1, 2, 3, 4].map((i) => instantProfile(i, DSP_DELAY_MS));
+const stack = await startStack({
+  runDir,
+  mode: 'single-node',
+  dsps,
+  seed: 1,
+  edgeRuntime: 'raw',
+  ...(values.env ? { edgeEnv: JSON.parse(values.env) as Record<string, string> } : {}),
+});
+try {
+  const phase = (durationS: number, quiet: boolean) =>
+    runPhase({
+      label: `edge @${rate}/s`,
+      url: stack.edgeUrl,
+      apiKey: DEV_SSP_KEY,
+      seed: 1,
+      rate: constantRate(rate),
+      durationS,
+      mix: MIX,
+      users: false,
+      cpuRoots: [stack.edge.pid],
+      quiet,
+    });
+  await phase(3, true);
+  const targets = (await (await fetch(`http://${INSPECTOR}/json/list`)).json()) as Array<{
+    webSocketDebuggerUrl: string;
+    title?: string;
+  }>;
+  const target = targets[0];
+  if (!target) throw new Error('the inspector lists no isolate');
+  const c = await cdp(target.webSocketDebuggerUrl.replace('localhost', '127.0.0.1'));
+  await c.send('Profiler.enable');
+  await c.send('Profiler.setSamplingInterval', { interval: Number(values.interval) });
+  await c.send('Profiler.start');
+  const p = await phase(seconds, false);
+  const { profile } = (await c.send('Profiler.stop')) as { profile: Profile };
+  c.close();
+  writeFileSync(join(runDir, 'edge.cpuprofile'), JSON.stringify(profile));
+  const v = summarize(p.ssp.validLatencies);
+  process.stdout.write(
+    `rate ${rate}/s for ${seconds} s (profiling on): overhead P50 ${(v.p50 - DSP_DELAY_MS).toFixed(2)} P99 ${(v.p99 - DSP_DELAY_MS).toFixed(2)} ms, workerd CPU ${(p.cpuMs / p.auctions).toFixed(3)} ms/auction\n`,
+  );
+  process.stdout.write(
+    `${analyse(profile, p.auctions, Number(values.interval))}\nprofile: ${join(runDir, 'edge.cpuprofile')}\n`,
+  );
+} finally {
+  await stack.stop();
+  await stopAll();
+}
+process.exit(0);
