@@ -65,13 +65,21 @@ export interface BudgetStatus {
 interface CampaignState {
   budget: CampaignBudget;
   pi: PiState;
-  /** Last pools seen (from the latest grant); refreshed from the ledger when missing. */
+  /** Last pools seen (from the latest grant); refreshed from the ledger when missing or old. */
   pools: Pick<Balances, 'available' | 'leased' | 'spent'> | null;
+  /** When `pools` was read. Other replicas move the same accounts, so a replica that rarely serves this campaign must not pace on old figures. */
+  poolsAt: number;
   /** Serializes budget changes so the ledger sees them in the catalog's order. */
   funding: Promise<unknown>;
 }
 
 const MAX_RATE_ENTRIES = 20_000;
+/**
+ * The controller's error and the end-of-budget shrink read spent/available from the last grant.
+ * With several replicas those figures age while others grant, so past this age they are re-read
+ * (one extra ledger read per campaign per replica at most this often).
+ */
+const POOLS_MAX_AGE_MS = 5_000;
 
 export function createLeaseService(opts: LeaseServiceOptions) {
   const {
@@ -103,7 +111,7 @@ export function createLeaseService(opts: LeaseServiceOptions) {
   async function upsertBudget(budget: CampaignBudget): Promise<void> {
     let s = campaigns.get(budget.campaignId);
     if (!s) {
-      s = { budget, pi: initialPi(), pools: null, funding: Promise.resolve() };
+      s = { budget, pi: initialPi(), pools: null, poolsAt: 0, funding: Promise.resolve() };
       campaigns.set(budget.campaignId, s);
     }
     s.budget = budget;
@@ -115,6 +123,7 @@ export function createLeaseService(opts: LeaseServiceOptions) {
     state.funding = next.catch(() => undefined);
     const b = await next;
     state.pools = { available: b.available, leased: b.leased, spent: b.spent };
+    state.poolsAt = now();
   }
 
   async function requestLease(req: LeaseRequest): Promise<LeaseResponse> {
@@ -136,9 +145,10 @@ export function createLeaseService(opts: LeaseServiceOptions) {
     if (t >= b.endAt) return deny('out_of_flight', 3_600_000);
     // A wiped ledger would grant from re-funded budgets: nothing until an operator acts.
     if (opts.guard && opts.guard.state() !== 'ok') return deny('ledger_unverified', 30_000);
-    if (!s.pools) {
+    if (!s.pools || t - s.poolsAt > POOLS_MAX_AGE_MS) {
       const bal = await ledger.balances(req.campaignId);
       s.pools = bal ?? { available: 0, leased: 0, spent: 0 };
+      s.poolsAt = t;
     }
     const p = pace(b, t, s.pools.spent, s.pi, leaseTtlMs, gains);
     s.pi = p.pi;
@@ -161,6 +171,7 @@ export function createLeaseService(opts: LeaseServiceOptions) {
       committedCapMicros: p.committedCapMicros,
     });
     s.pools = r.after;
+    s.poolsAt = t;
     if (!r.lease) {
       // The plan frees one minimum lease every minMicros / rate seconds; re-ask then (at most in 5 min).
       if (r.limitedBy === 'paced')
