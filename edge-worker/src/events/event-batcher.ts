@@ -93,6 +93,7 @@ export function createEventBatcher({
   let held: Array<{ events: RtbEvent[]; receipt: Receipt; at: number }> = [];
   let heldCount = 0;
   let running = false;
+  let runs = 0;
   let lastProgress = 0;
   let lastPostAt = Number.NEGATIVE_INFINITY;
   const s = { sent: 0, dropped: 0, failedPosts: 0, spilled: 0, posts: 0 };
@@ -135,6 +136,7 @@ export function createEventBatcher({
     const fresh = buffer.slice(0, Math.max(0, maxBatch - n));
     buffer = buffer.slice(fresh.length);
     const batch = mine.flatMap((h) => h.events).concat(fresh);
+    if (batch.length === 0) return true; // only trackers past their grace: the outbox has them
     s.posts++;
     if (await post(sink, batch)) {
       s.sent += batch.length;
@@ -190,9 +192,11 @@ export function createEventBatcher({
     // run sends maxBatch a POST, back to back, while that much waits.)
     if (running && Date.now() - lastProgress < window + (sink.timeoutMs ?? 5_000) + handoffMs) return;
     running = true;
+    const mine = ++runs;
     waitUntil(
       run(sink, window).finally(() => {
-        running = false;
+        // A run that was given up on but did end after all must not mark its successor done.
+        if (mine === runs) running = false;
       }),
     );
   }
