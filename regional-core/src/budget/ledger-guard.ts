@@ -9,7 +9,7 @@ import type { Logger } from '@edge-rtb/shared/log';
 import type { Micros } from '@edge-rtb/shared/money';
 import type { Gauge } from 'prom-client';
 import type { CampaignBudget, LedgerRegistry } from './campaign-budget.ts';
-import type { BudgetLedger } from './ledger.ts';
+import { type BudgetLedger, CAMPAIGN_ID_RE } from './ledger.ts';
 
 /**
  * ok: the ledger carries the marker the catalog recorded.
@@ -170,6 +170,8 @@ export function createLedgerGuard(opts: LedgerGuardOptions) {
         error: 'not_needed',
         message: `ledger state is ${state}; re-seed only a lost ledger`,
       });
+    // Ids the ledger cannot key are skipped, as the part skips them when funding.
+    budgets = budgets.filter((b) => CAMPAIGN_ID_RE.test(b.campaignId));
     const rec = await registry.get(name);
     if (!rec || rec.ledgerId !== input.expectLedgerId)
       return fail({
