@@ -94,3 +94,13 @@ export const budgetEnd: Scenario = {
   invariants: [...STANDARD, overspendZero, underDeliveryUnder1Pct],
   steps: [{ atS: 0, label: 'small budgets', run: (ctx) => setSmallBudgets(ctx.stack.coreUrl) }],
 };
+
+/** The same on the cluster backends: the Redis ledger (Lua grants), PostgreSQL catalog, Kafka and ClickHouse. */
+export const budgetEndCluster: Scenario = {
+  ...budgetEnd,
+  name: 'budget-end-cluster',
+  description: `${budgetEnd.description} Cluster mode: Redis ledger, PostgreSQL catalog, Kafka, ClickHouse.`,
+  mode: 'cluster',
+  services: ['postgres', 'redis', 'kafka', 'clickhouse'],
+  settleS: 20,
+};

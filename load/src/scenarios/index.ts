@@ -1,6 +1,6 @@
 // Every scenario by name, for bench.ts and docs/load.md.
 import { baseline } from './baseline.ts';
-import { budgetEnd } from './budget-end.ts';
+import { budgetEnd, budgetEndCluster } from './budget-end.ts';
 import { coreDown } from './core-down.ts';
 import { deadDsp } from './dead-dsp.ts';
 import { serviceDown } from './service-down.ts';
@@ -19,5 +19,6 @@ export const SCENARIOS: Record<string, Scenario> = Object.fromEntries(
     serviceDown('kafka'),
     serviceDown('clickhouse'),
     budgetEnd,
+    budgetEndCluster,
   ].map((s) => [s.name, s]),
 );

@@ -16,6 +16,7 @@ describe('scenarios', () => {
       [
         'baseline',
         'budget-end',
+        'budget-end-cluster',
         'clickhouse-down',
         'core-down',
         'dead-dsp',
