@@ -1,14 +1,15 @@
 // Events leave the edge in batches after the response (waitUntil), in the shared v1 schema,
 // one POST per flush window with the trackers the outbox holds riding along, and survive a core
 // outage in the durable outbox.
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test';
 import type { RtbEvent } from '@edge-rtb/shared/events';
 import { validateEvent } from '@edge-rtb/shared/events/validate';
 import { describe, expect, it } from 'vitest';
 import { testDsp } from '../../test/fixtures/snapshot.ts';
-import { bannerRequest, DSP, edge, tenant } from '../../test/helpers.ts';
+import { bannerRequest, DSP, edge, tenant, testEnv } from '../../test/helpers.ts';
 import { sinkOf } from '../routes/notices.ts';
 import { createEventBatcher } from './event-batcher.ts';
+import { outboxShards, storedGraceMs } from './outbox-client.ts';
 
 type Bid = { burl: string };
 
@@ -128,5 +129,32 @@ describe('event batches', () => {
     await t.drained();
     const ids = (await t.recorded()).events.map((x) => x.id).sort();
     expect(ids).toEqual([0, 1, 2, 3, 4].map((i) => `hand:loss:${i}`));
+  });
+
+  it('a failed POST leaves the trackers it carried to the outbox at once, not after the grace', async () => {
+    const t = await tenant('ev-fail', { dsps: [testDsp(DSP, 'ev-f', 'price=2')] });
+    const e = edge({ snapshotTtlMs: 60_000 });
+    const res = await e.auction(t.env, bannerRequest());
+    const bid = ((await res.json()) as { seatbid: Array<{ bid: Bid[] }> }).seatbid[0]!.bid[0]!;
+    await t.update({ down: true });
+    const stored = Date.now();
+    await e.call(t.env, bid.burl.replace('${AUCTION_PRICE}', '1.5'));
+    expect(e.state.events.stats()).toMatchObject({ failedPosts: 1, held: 0 });
+    // The tracker's row was due a grace after it was stored; the failed POST made it due now.
+    const due: number[] = [];
+    for (const shard of outboxShards(testEnv)) {
+      const rows = await runInDurableObject(testEnv.EVENTS_OUTBOX!.getByName(shard), (_o, state) =>
+        state.storage.sql
+          .exec<{ t: number }>('SELECT send_after AS t FROM batches WHERE core = ?', t.env.CORE_URL)
+          .toArray(),
+      );
+      due.push(...rows.map((r) => r.t));
+    }
+    expect(due).toHaveLength(1);
+    expect(due[0]!).toBeLessThan(stored + storedGraceMs(t.env) / 2);
+    await t.update({ down: false });
+    await t.drained();
+    const imps = (await t.recorded()).events.filter((x) => x.type === 'impression');
+    expect(imps).toHaveLength(1);
   });
 });
