@@ -165,9 +165,15 @@ export async function runOverhead(opts: {
               stack.core?.pid,
             )),
           );
+          // Loss notices are owed to every losing DSP bid (all carry an lurl here); with the core
+          // sending them they land about one event flush after the auction, so wait a moment.
+          await new Promise((r) => setTimeout(r, 2500));
           const dspStats = await stack.fleet.stats();
+          const lossEvents = stack.tap.counts().eventsByType.loss ?? 0;
+          const lossNotices = dspStats.reduce((n, d) => n + d.notices.loss, 0);
           notes.push(
             `${target}: DSP requests received: ${dspStats.map((d) => `${d.id} ${d.received}`).join(', ')}`,
+            `${target}: loss notices the DSPs received ${lossNotices}, loss events delivered to the core ${lossEvents} (LOSS_NOTICES=${edgeEnv?.LOSS_NOTICES ?? 'core'})`,
           );
         } finally {
           await stack.stop();
