@@ -31,6 +31,19 @@ export interface CoreTap {
   close(): Promise<void>;
 }
 
+let lastSlow = 0;
+
+/**
+ * An event POST slower than the edge's 5 s timeout becomes a re-send from its outbox: say where
+ * the time went (the edge's upload of the body, or the core's answer), at most every 10 s.
+ */
+function slowPost(route: string, bytes: number, uploadMs: number, coreMs: number) {
+  const now = Date.now();
+  if (uploadMs + coreMs < 2_000 || now - lastSlow < 10_000) return;
+  lastSlow = now;
+  console.error(`[core tap] slow ${route}: ${bytes} bytes, upload ${uploadMs} ms, core answer ${coreMs} ms`);
+}
+
 export function startCoreTap(listenPort: number, target: { host: string; port: number }): Promise<CoreTap> {
   const ledger = emptyLedger();
   const byRoute: Record<string, number> = {};
@@ -44,13 +57,16 @@ export function startCoreTap(listenPort: number, target: { host: string; port: n
       typeof sender === 'string' ? sender : undefined,
     );
     const chunks: Buffer[] = [];
+    const arrived = Date.now();
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
+      const received = Date.now();
       const up = httpRequest(
         { host: target.host, port: target.port, method: req.method, path: req.url, headers: req.headers },
         (upRes) => {
           byRoute[route] = (byRoute[route] ?? 0) + 1;
+          if (isEventPost(route)) slowPost(route, body.length, received - arrived, Date.now() - received);
           const ok = (upRes.statusCode ?? 500) < 300;
           if (isEventPost(route) && ok) {
             eventBatches++;
