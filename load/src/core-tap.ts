@@ -41,7 +41,9 @@ function slowPost(route: string, bytes: number, uploadMs: number, coreMs: number
   const now = Date.now();
   if (uploadMs + coreMs < 2_000 || now - lastSlow < 10_000) return;
   lastSlow = now;
-  console.error(`[core tap] slow ${route}: ${bytes} bytes, upload ${uploadMs} ms, core answer ${coreMs} ms`);
+  process.stderr.write(
+    `[core tap] slow ${route}: ${bytes} bytes, upload ${uploadMs} ms, core answer ${coreMs} ms\n`,
+  );
 }
 
 export function startCoreTap(listenPort: number, target: { host: string; port: number }): Promise<CoreTap> {
