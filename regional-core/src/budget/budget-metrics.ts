@@ -6,6 +6,8 @@ export interface BudgetMetrics {
   grants: Counter<'campaign'>;
   grantedMicros: Counter<'campaign'>;
   denials: Counter<'reason'>;
+  /** Lease requests that repeated an idempotency key: answered the first grant (outcome repeated) or 409 (conflict). */
+  keyedRepeats: Counter<'outcome'>;
   settles: Counter<'outcome'>;
   expired: Counter;
   grantSeconds: Histogram;
@@ -34,6 +36,12 @@ export function createBudgetMetrics(registry: Registry): BudgetMetrics {
       name: 'edge_rtb_core_lease_denials_total',
       help: 'Lease requests answered with no lease, by reason',
       labelNames: ['reason'],
+      registers,
+    }),
+    keyedRepeats: new Counter({
+      name: 'edge_rtb_core_lease_request_repeats_total',
+      help: 'Lease requests whose idempotency key was seen before: repeated (answered the first grant) or conflict (409)',
+      labelNames: ['outcome'],
       registers,
     }),
     settles: new Counter({

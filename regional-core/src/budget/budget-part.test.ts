@@ -67,13 +67,17 @@ afterEach(async () => {
 /** The part's clock; tests move it. */
 let clock = NOW;
 
-async function setup(budgets: CampaignBudget[], ledger?: BudgetLedger) {
+async function setup(
+  budgets: CampaignBudget[],
+  ledger?: BudgetLedger,
+  dataDir = mkdtempSync(join(root, 'd')),
+) {
   clock = NOW;
   const { source, change } = memorySource(budgets);
   const metrics = createMetrics();
   const part = await createBudgetPart(
     {
-      config: { ...config, dataDir: mkdtempSync(join(root, 'd')) },
+      config: { ...config, dataDir },
       log: createLogger({}, 'error', () => undefined),
       metrics,
     },
@@ -133,6 +137,61 @@ describe('budget part: lease API', () => {
     expect(text).toContain('edge_rtb_core_lease_granted_micros_total{campaign="c1"} 10000');
     expect(text).toContain('edge_rtb_core_lease_settles_total{outcome="repeated"} 1');
     expect(text).toContain('edge_rtb_core_lease_grant_seconds_count 1');
+  });
+
+  it('answers a repeated idempotency key with the same lease, also after a restart; 409 on reuse elsewhere', async () => {
+    const dataDir = mkdtempSync(join(root, 'idem'));
+    const { post, lease, metrics, part } = await setup(
+      [camp(), camp({ campaignId: 'c2' })],
+      undefined,
+      dataDir,
+    );
+    const key = crypto.randomUUID();
+    const first = granted(
+      await lease({ campaignId: 'c1', holder: 'pop-a', requestedMicros: 10_000, idempotencyKey: key }),
+    );
+    clock += 1_500; // the edge's retry after its timeout and backoff
+    const again = granted(
+      await lease({ campaignId: 'c1', holder: 'pop-a', requestedMicros: 10_000, idempotencyKey: key }),
+    );
+    expect(again).toEqual(first); // same id, amount, expiresAt and token
+    const text = await metrics.metrics();
+    expect(text).toContain('edge_rtb_core_lease_grants_total{campaign="c1"} 1');
+    expect(text).toContain('edge_rtb_core_lease_request_repeats_total{outcome="repeated"} 1');
+
+    for (const body of [
+      { campaignId: 'c1', holder: 'pop-b', idempotencyKey: key },
+      { campaignId: 'c2', holder: 'pop-a', idempotencyKey: key },
+    ]) {
+      const res = await post('/v1/leases', body);
+      expect(res.status).toBe(409);
+      expect(await res.json()).toMatchObject({ error: 'idempotency_key_reused', field: 'idempotencyKey' });
+    }
+    expect(await metrics.metrics()).toContain(
+      'edge_rtb_core_lease_request_repeats_total{outcome="conflict"} 2',
+    );
+
+    // The embedded core restarts (same budget directory): the key is still there.
+    await part.close();
+    const restarted = await setup([camp(), camp({ campaignId: 'c2' })], undefined, dataDir);
+    clock = NOW + 3_000;
+    const afterRestart = granted(
+      await restarted.lease({
+        campaignId: 'c1',
+        holder: 'pop-a',
+        requestedMicros: 10_000,
+        idempotencyKey: key,
+      }),
+    );
+    expect(afterRestart).toEqual(first);
+    const status = await restarted.app.request('/v1/budgets/c1', { headers: ADMIN });
+    expect(await status.json()).toMatchObject({
+      leasedMicros: 10_000,
+      remainingMicros: 1_000_000_000 - 10_000,
+    });
+    expect(await restarted.metrics.metrics()).not.toContain(
+      'edge_rtb_core_lease_grants_total{campaign="c1"}',
+    );
   });
 
   it('says why there is no lease', async () => {
@@ -261,6 +320,17 @@ describe('budget part: lease API', () => {
       ],
       [await post('/v1/leases', { campaignId: 'c1', holder: 'h', extra: 1 }), 400, 'invalid_body'],
       [await post('/v1/leases', { campaignId: 'c}1', holder: 'h' }), 400, 'invalid_body'],
+      [
+        await post('/v1/leases', { campaignId: 'c1', holder: 'h', idempotencyKey: 'short' }),
+        400,
+        'invalid_body',
+      ],
+      [
+        await post('/v1/leases', { campaignId: 'c1', holder: 'h', idempotencyKey: `${'k'.repeat(16)}:{x}` }),
+        400,
+        'invalid_body',
+      ],
+      [await post('/v1/leases', { campaignId: 'c1', holder: 'h', idempotencyKey: 42 }), 400, 'invalid_body'],
       [await post('/v1/leases', 'x'.repeat(20_000)), 413, 'body_too_large'],
       [await post(`/v1/leases/${id}/settle`, { token: r.token, spentMicros: -1 }), 400, 'invalid_body'],
       [await post(`/v1/leases/${id}/settle`, { token: 'garbage', spentMicros: 1 }), 400, 'invalid_token'],
@@ -283,6 +353,14 @@ describe('budget part: lease API', () => {
       expect(typeof body.message).toBe('string');
     }
     expect(await (await post('/v1/leases', { campaignId: 'c1' })).json()).toMatchObject({ field: 'holder' });
+    const badKey = await post('/v1/leases', { campaignId: 'c1', holder: 'h', idempotencyKey: 'x' });
+    expect(await badKey.json()).toMatchObject({
+      field: 'idempotencyKey',
+      message: expect.stringContaining('idempotency key'),
+    });
+    // Nothing was granted by the refused requests: only the first lease is out.
+    const status = await app.request('/v1/budgets/c1', { headers: ADMIN });
+    expect(await status.json()).toMatchObject({ leasedMicros: r.lease.amountMicros });
   });
 
   it('answers 503 when the ledger backend fails, and reports not ready', async () => {

@@ -1,17 +1,17 @@
 // HTTP surface of the budget part (wire contract: shared/src/lease-api.ts).
-//   POST /v1/leases              edge  (Bearer EDGE_TOKEN)
+//   POST /v1/leases              edge  (Bearer EDGE_TOKEN), idempotent per idempotencyKey (409 on reuse)
 //   POST /v1/leases/:id/settle   edge  (Bearer EDGE_TOKEN), idempotent
 //   GET  /v1/budgets/:campaignId admin (Bearer ADMIN_TOKEN)
 //   GET  /v1/admin/budget-ledger         admin: the ledger check (state, ledger id)
 //   POST /v1/admin/budget-ledger/reseed  admin: rebuild a lost ledger (docs/budget-leases.md)
 // Bad input gets 4xx with { error, message, field? } and changes nothing; never a 5xx.
 import { timingSafeEqual } from 'node:crypto';
-import type { LeaseResponse } from '@edge-rtb/shared/lease-api';
+import { IDEMPOTENCY_KEY_RE, type LeaseKeyConflict, type LeaseResponse } from '@edge-rtb/shared/lease-api';
 import type { Logger } from '@edge-rtb/shared/log';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import type { CampaignBudget } from './campaign-budget.ts';
-import type { LeaseService } from './lease-service.ts';
+import { LeaseKeyConflictError, type LeaseService } from './lease-service.ts';
 import { CAMPAIGN_ID_RE } from './ledger.ts';
 import type { LedgerGuard } from './ledger-guard.ts';
 
@@ -20,6 +20,10 @@ const leaseRequest = z.strictObject({
   campaignId: z.string().regex(CAMPAIGN_ID_RE, 'letters, digits, _ . : - (1-64)'),
   holder: z.string().min(1).max(128),
   requestedMicros: micros.positive().optional(),
+  idempotencyKey: z
+    .string()
+    .regex(IDEMPOTENCY_KEY_RE, 'idempotency key: 16-64 of A-Z a-z 0-9 _ -')
+    .optional(),
 });
 const settleRequest = z.strictObject({ token: z.string().min(1).max(2048), spentMicros: micros });
 const reseedRequest = z.strictObject({
@@ -93,7 +97,18 @@ export function createLeaseRoutes(opts: {
   app.post('/v1/leases', edge, async (c) => {
     const body = await parseBody(c, leaseRequest);
     if (!body.ok) return body.res;
-    const res: LeaseResponse = await service.requestLease(body.value);
+    let res: LeaseResponse;
+    try {
+      res = await service.requestLease(body.value);
+    } catch (e) {
+      if (!(e instanceof LeaseKeyConflictError)) throw e;
+      const conflict: LeaseKeyConflict = {
+        error: 'idempotency_key_reused',
+        message: 'this idempotency key was used for another campaign or holder; nothing was granted',
+        field: 'idempotencyKey',
+      };
+      return c.json(conflict, 409);
+    }
     if (!res.lease) c.header('retry-after', String(Math.ceil(res.retryAfterMs / 1000)));
     return c.json(res);
   });

@@ -46,6 +46,16 @@ export interface LeaseServiceOptions {
   guard?: Pick<LedgerGuard, 'state' | 'assertFundable'>;
 }
 
+/** The request's idempotency key was first used for another campaign or holder (the route answers 409). */
+export class LeaseKeyConflictError extends Error {
+  readonly key: string;
+  constructor(key: string) {
+    super('idempotency key already used for another campaign or holder');
+    this.key = key;
+    this.name = 'LeaseKeyConflictError';
+  }
+}
+
 export type SettleError =
   | { reason: 'invalid_token'; detail: TokenError }
   | { reason: 'lease_mismatch' }
@@ -157,11 +167,10 @@ export function createLeaseService(opts: LeaseServiceOptions) {
     const rate = own ? ratePerSecond(own, t, rateTauMs) : p.plannedRatePerSec;
     const size = leaseSize(rate, s.pools.available, sizing);
     const requested = Math.min(req.requestedMicros ?? size, size > 0 ? size : sizing.minMicros);
-    const leaseId = newId();
     const expiresAt = t + leaseTtlMs;
     const r = await ledger.grant({
       campaignId: req.campaignId,
-      leaseId,
+      leaseId: newId(),
       holder: req.holder,
       requestedMicros: requested,
       now: t,
@@ -169,7 +178,12 @@ export function createLeaseService(opts: LeaseServiceOptions) {
       day: p.day.key,
       dailyCapMicros: p.dailyCapMicros,
       committedCapMicros: p.committedCapMicros,
+      ...(req.idempotencyKey === undefined ? {} : { idempotencyKey: req.idempotencyKey }),
     });
+    if (r.keyConflict) {
+      metrics?.keyedRepeats.inc({ outcome: 'conflict' });
+      throw new LeaseKeyConflictError(req.idempotencyKey!);
+    }
     s.pools = r.after;
     s.poolsAt = t;
     if (!r.lease) {
@@ -180,31 +194,38 @@ export function createLeaseService(opts: LeaseServiceOptions) {
       // Leases still out may come back unspent: ask again after about one lease lifetime.
       return deny('budget_exhausted', r.after.leased > 0 ? leaseTtlMs : 300_000);
     }
-    events?.push([
-      leaseEvent('granted', {
-        campaignId: req.campaignId,
-        leaseId,
-        holder: req.holder,
-        amountMicros: r.grantedMicros,
-        ts: t,
-      }),
-    ]);
-    metrics?.grants.inc({ campaign: req.campaignId });
-    metrics?.grantedMicros.inc({ campaign: req.campaignId }, r.grantedMicros);
-    const claims = {
-      leaseId,
+    const l = r.lease;
+    if (r.repeated) {
+      // The first answer was lost on its way: the same lease again, no money moved, no new event.
+      metrics?.keyedRepeats.inc({ outcome: 'repeated' });
+    } else {
+      events?.push([
+        leaseEvent('granted', {
+          campaignId: req.campaignId,
+          leaseId: l.leaseId,
+          holder: req.holder,
+          amountMicros: l.amountMicros,
+          ts: t,
+        }),
+      ]);
+      metrics?.grants.inc({ campaign: req.campaignId });
+      metrics?.grantedMicros.inc({ campaign: req.campaignId }, l.amountMicros);
+    }
+    // Signed from the ledger's record, so a repeat carries the first answer's token (HMAC is
+    // deterministic; only a key rotation in between changes it, and both verify).
+    const token = await codec.sign({
+      leaseId: l.leaseId,
       campaignId: req.campaignId,
-      amountMicros: r.grantedMicros,
-      expiresAt,
+      amountMicros: l.amountMicros,
+      expiresAt: l.expiresAt,
       holder: req.holder,
-    };
-    const token = await codec.sign(claims);
+    });
     return {
       lease: {
-        id: leaseId,
+        id: l.leaseId,
         campaignId: req.campaignId,
-        amountMicros: r.grantedMicros,
-        expiresAt,
+        amountMicros: l.amountMicros,
+        expiresAt: l.expiresAt,
         kid: tokenKid(token),
       },
       token,

@@ -53,6 +53,11 @@ export class Books {
   readonly leases = new Map<string, LeaseRecord>();
   /** Lives in the snapshot and the journal, so it is lost exactly when the books are. */
   marker: string | null = null;
+  /**
+   * Idempotency key -> `${campaignId}/${leaseId}`. Rebuilt from the lease records (the key is a
+   * field of the record), so it is journaled and snapshotted with them and lives as long as they do.
+   */
+  private readonly keys = new Map<string, string>();
   /** Indexes so a sweep costs what it expires, not the number of records kept. */
   private readonly active = new Set<string>();
   /** Finished leases in the order they finished (about expiresAt order, as the TTL is fixed). */
@@ -104,6 +109,8 @@ export class Books {
     if (e.lease) this.index(`${e.c}/${e.lease.leaseId}`, e.lease);
     if (e.drop) {
       const key = `${e.c}/${e.drop}`;
+      const idem = this.leases.get(key)?.idempotencyKey;
+      if (idem !== undefined && this.keys.get(idem) === key) this.keys.delete(idem);
       this.leases.delete(key);
       this.active.delete(key);
       this.finished.delete(key);
@@ -112,6 +119,7 @@ export class Books {
 
   private index(key: string, l: LeaseRecord): void {
     this.leases.set(key, l);
+    if (l.idempotencyKey !== undefined) this.keys.set(l.idempotencyKey, key);
     if (l.state === 'active') this.active.add(key);
     else if (this.active.delete(key) || !this.finished.has(key)) this.finished.add(key);
   }
@@ -144,6 +152,18 @@ export class Books {
 
   planGrant(i: GrantInput): Planned<GrantResult> {
     const b = this.balances(i.campaignId) ?? emptyBalances();
+    const ref = i.idempotencyKey === undefined ? undefined : this.keys.get(i.idempotencyKey);
+    if (ref !== undefined) {
+      const first = this.leases.get(ref)!;
+      const now = { available: b.available, leased: b.leased, spent: b.spent };
+      const none = { grantedMicros: 0, limitedBy: 'requested' as const, lease: null, after: now };
+      if (first.campaignId !== i.campaignId || first.holder !== i.holder)
+        return { effects: [], result: { ...none, keyConflict: true } };
+      return {
+        effects: [],
+        result: { ...none, grantedMicros: first.amountMicros, lease: { ...first }, repeated: true },
+      };
+    }
     const { amount, limitedBy } = grantAmount(i, b, this.dayUsed(i.campaignId, i.day));
     const after = { available: b.available - amount, leased: b.leased + amount, spent: b.spent };
     if (amount <= 0 || this.lease(i.campaignId, i.leaseId)) {
@@ -162,6 +182,7 @@ export class Books {
       grantedAt: i.now,
       expiresAt: i.expiresAt,
       day: i.day,
+      ...(i.idempotencyKey === undefined ? {} : { idempotencyKey: i.idempotencyKey }),
     };
     const days = Object.keys(this.campaigns.get(i.campaignId)?.days ?? {});
     const effect: Omit<Effect, 's'> = {

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeLedgerConformance } from './ledger.conformance.ts';
+import { describeLedgerConformance, grantInput } from './ledger.conformance.ts';
+import { DEFAULT_TIMING } from './ledger.ts';
 import { createRedisLedger, redisKeys } from './ledger-redis.ts';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:16379';
@@ -51,5 +52,23 @@ describe('redis key layout', () => {
     await ledger.fund('c1', 123);
     expect(await redis.hget(`${run}x:{c:c1}:acct`, 'available')).toBe('123');
     expect(await redis.sismember(`${run}x:budget:campaigns`, 'c1')).toBe(1);
+  });
+
+  it('keeps an idempotency key as long as its lease record: past the lease lifetime and the sweep grace', async () => {
+    const redis = new Redis(url);
+    clients.push(redis);
+    const p = `${run}idem:`;
+    const ledger = createRedisLedger({ redis, prefix: p });
+    await ledger.fund('camp-1', 10_000);
+    const input = grantInput({ leaseId: 'l1', idempotencyKey: 'key-ttl-0123456789' });
+    expect((await ledger.grant(input)).grantedMicros).toBe(1_000);
+    const keep = input.expiresAt + DEFAULT_TIMING.retentionMs;
+    expect(keep).toBeGreaterThan(input.expiresAt + DEFAULT_TIMING.settleGraceMs);
+    const registry = `${p}budget:idem:key-ttl-0123456789`;
+    expect(JSON.parse((await redis.get(registry))!)).toEqual(['camp-1', 'pop-a', 'l1']);
+    expect(await redis.pexpiretime(registry)).toBe(keep);
+    const leaseKey = redisKeys(p, 'camp-1').lease('l1');
+    expect(await redis.hget(leaseKey, 'key')).toBe('key-ttl-0123456789');
+    expect(await redis.pexpiretime(leaseKey)).toBe(keep);
   });
 });

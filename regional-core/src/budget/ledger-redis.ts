@@ -8,6 +8,8 @@
 //   <p>{c:<id>}:daily         HASH  campaign-local day -> net micros granted that day
 //   <p>budget:campaigns       SET   campaign ids (not in any script: it lives in its own slot)
 //   <p>budget:ledger          STRING the ledger's marker (ledger-guard.ts): gone = Redis was wiped
+//   <p>budget:idem:<key>      STRING JSON [campaignId, holder, leaseId] of a grant's idempotency key,
+//                                    PEXPIREAT expiresAt + retention (outside the scripts, own slot)
 import { readFileSync } from 'node:fs';
 import type { Micros } from '@edge-rtb/shared/money';
 import type { Cluster, Redis } from 'ioredis';
@@ -74,6 +76,38 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
   const run = (name: ScriptName, ...args: Array<string | number>) =>
     (redis as unknown as Record<ScriptName, ScriptFn>)[name](...args);
 
+  /**
+   * Binds an idempotency key to (campaign, holder, lease id) across the whole ledger, so a key
+   * sent again with another campaign is caught although each campaign's keys live in their own
+   * slot. Returns the lease id the key stands for (the first request's), or null on a conflict.
+   * The grant itself stays atomic in the campaign's script: whichever of two racing repeats runs
+   * it first grants under that one lease id, the other finds the lease.
+   */
+  const claimKey = async (i: GrantInput, key: string): Promise<string | null> => {
+    const slot = `${prefix}budget:idem:${key}`;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const mine = JSON.stringify([i.campaignId, i.holder, i.leaseId]);
+      if ((await redis.set(slot, mine, 'PXAT', i.expiresAt + timing.retentionMs, 'NX')) === 'OK')
+        return i.leaseId;
+      const got = await redis.get(slot);
+      if (got === null) continue; // expired between the two calls: claim it afresh
+      const [campaignId, holder, leaseId] = JSON.parse(got) as [string, string, string];
+      return campaignId === i.campaignId && holder === i.holder ? leaseId : null;
+    }
+    throw new Error(`idempotency key ${key} could not be claimed`);
+  };
+
+  const conflict = async (acct: string): Promise<GrantResult> => {
+    const [available, leased, spent] = (await redis.hmget(acct, 'available', 'leased', 'spent')).map(Number);
+    return {
+      grantedMicros: 0,
+      limitedBy: 'requested',
+      lease: null,
+      after: { available: available!, leased: leased!, spent: spent! },
+      keyConflict: true,
+    };
+  };
+
   const toBalances = (flat: string[]): Balances => {
     const b = emptyBalances() as unknown as Record<string, number>;
     for (let i = 0; i < flat.length; i += 2) b[flat[i]!] = Number(flat[i + 1]);
@@ -89,13 +123,19 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
 
     async grant(i: GrantInput): Promise<GrantResult> {
       const k = redisKeys(prefix, i.campaignId);
-      const [granted, limitedBy, available, leased, spent] = (await run(
+      let leaseId = i.leaseId;
+      if (i.idempotencyKey !== undefined) {
+        const claimed = await claimKey(i, i.idempotencyKey);
+        if (claimed === null) return conflict(k.acct);
+        leaseId = claimed;
+      }
+      const [granted, limitedBy, available, leased, spent, first] = (await run(
         'ledgerGrant',
         k.acct,
-        k.lease(i.leaseId),
+        k.lease(leaseId),
         k.active,
         k.daily,
-        i.leaseId,
+        leaseId,
         i.holder,
         i.requestedMicros,
         i.now,
@@ -105,11 +145,20 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
         i.committedCapMicros ?? -1,
         i.expiresAt + timing.retentionMs,
         KEEP_DAYS,
-      )) as [number, GrantLimit, number, number, number];
+        i.idempotencyKey ?? '',
+      )) as [number, GrantLimit | 'repeated' | 'conflict', number, number, number, string[]?];
       const after = { available, leased, spent };
+      if (limitedBy === 'conflict')
+        return { grantedMicros: 0, limitedBy: 'requested', lease: null, after, keyConflict: true };
+      if (limitedBy === 'repeated') {
+        const h: Record<string, string> = {};
+        for (let j = 0; j < first!.length; j += 2) h[first![j]!] = first![j + 1]!;
+        const lease = toLease(i.campaignId, leaseId, h);
+        return { grantedMicros: granted, limitedBy: 'requested', lease, after, repeated: true };
+      }
       if (granted <= 0) return { grantedMicros: 0, limitedBy, lease: null, after };
       const lease: LeaseRecord = {
-        leaseId: i.leaseId,
+        leaseId,
         campaignId: i.campaignId,
         holder: i.holder,
         amountMicros: granted,
@@ -120,6 +169,7 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
         grantedAt: i.now,
         expiresAt: i.expiresAt,
         day: i.day,
+        ...(i.idempotencyKey === undefined ? {} : { idempotencyKey: i.idempotencyKey }),
       };
       return { grantedMicros: granted, limitedBy, lease, after };
     },
@@ -172,20 +222,7 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
 
     async lease(campaignId, leaseId) {
       const h = await redis.hgetall(redisKeys(prefix, campaignId).lease(leaseId));
-      if (!h.state) return null;
-      return {
-        leaseId,
-        campaignId,
-        holder: h.holder!,
-        amountMicros: Number(h.amount),
-        spentMicros: Number(h.spent ?? 0),
-        releasedMicros: Number(h.released ?? 0),
-        overrunMicros: Number(h.overrun ?? 0),
-        state: h.state as LeaseRecord['state'],
-        grantedAt: Number(h.grantedAt),
-        expiresAt: Number(h.expiresAt),
-        day: h.day!,
-      };
+      return h.state ? toLease(campaignId, leaseId, h) : null;
     },
 
     async dailyUsed(campaignId, day) {
@@ -219,5 +256,22 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
       // Idempotent: main.ts and tests may both close.
       if (ownsClient && redis.status !== 'end') await redis.quit().catch(() => undefined);
     },
+  };
+}
+
+function toLease(campaignId: string, leaseId: string, h: Record<string, string>): LeaseRecord {
+  return {
+    leaseId,
+    campaignId,
+    holder: h.holder!,
+    amountMicros: Number(h.amount),
+    spentMicros: Number(h.spent ?? 0),
+    releasedMicros: Number(h.released ?? 0),
+    overrunMicros: Number(h.overrun ?? 0),
+    state: h.state as LeaseRecord['state'],
+    grantedAt: Number(h.grantedAt),
+    expiresAt: Number(h.expiresAt),
+    day: h.day!,
+    ...(h.key ? { idempotencyKey: h.key } : {}),
   };
 }

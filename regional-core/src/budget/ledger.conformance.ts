@@ -143,6 +143,101 @@ export function describeLedgerConformance(
       expect((await ledger.settle(C, 'nope', 1, T0)).status).toBe('unknown');
     });
 
+    it('answers a repeated idempotency key with the first grant and moves nothing', async () => {
+      const { ledger, reopen } = await start();
+      await ledger.fund(C, 10_000);
+      await ledger.fund('camp-2', 10_000);
+      const K = 'key-0123456789abcdef';
+      const first = await ledger.grant(
+        grantInput({ leaseId: 'a', requestedMicros: 3_000, idempotencyKey: K }),
+      );
+      expect(first).toMatchObject({ grantedMicros: 3_000, lease: { leaseId: 'a', idempotencyKey: K } });
+      expect(first.repeated).toBeUndefined();
+      const books = await ledger.balances(C);
+      // The retry of a lost answer: the service makes a new lease id, later times, another size.
+      const again = await ledger.grant(
+        grantInput({
+          leaseId: 'a-retry',
+          requestedMicros: 5_000,
+          now: T0 + 2_000,
+          expiresAt: T0 + 62_000,
+          idempotencyKey: K,
+        }),
+      );
+      expect(again).toMatchObject({ repeated: true, grantedMicros: 3_000, after: { leased: 3_000 } });
+      expect(again.lease).toEqual(first.lease);
+      expect(await ledger.balances(C)).toEqual(books);
+      expect(await ledger.lease(C, 'a-retry')).toBeNull();
+      // Another key is another request.
+      expect(
+        (await ledger.grant(grantInput({ leaseId: 'b', requestedMicros: 1_000, idempotencyKey: `${K}-2` })))
+          .grantedMicros,
+      ).toBe(1_000);
+      // The key with another holder or campaign: a conflict, nothing granted anywhere.
+      const camp2 = await ledger.balances('camp-2');
+      const otherHolder = await ledger.grant(
+        grantInput({ leaseId: 'c', holder: 'pop-z', idempotencyKey: K }),
+      );
+      expect(otherHolder).toMatchObject({ keyConflict: true, grantedMicros: 0, lease: null });
+      const otherCampaign = await ledger.grant(
+        grantInput({ leaseId: 'd', campaignId: 'camp-2', idempotencyKey: K }),
+      );
+      expect(otherCampaign).toMatchObject({ keyConflict: true, grantedMicros: 0, lease: null });
+      expect(otherCampaign.after).toEqual({ available: 10_000, leased: 0, spent: 0 });
+      expect(await ledger.balances('camp-2')).toEqual(camp2);
+      expect(await ledger.balances(C)).toMatchObject({ available: 6_000, leased: 4_000 });
+      // Settle stays as it was; a late repeat answers the lease as it is now, still moving nothing.
+      await ledger.settle(C, 'a', 1_000, T0);
+      const settled = (await ledger.balances(C))!;
+      expect(await ledger.grant(grantInput({ leaseId: 'e', idempotencyKey: K }))).toMatchObject({
+        repeated: true,
+        lease: { leaseId: 'a', state: 'settled', spentMicros: 1_000 },
+      });
+      expect(await ledger.balances(C)).toEqual(settled);
+      // The key survives a restart of the ledger.
+      await ledger.close();
+      const restarted = await reopen();
+      expect(await restarted.grant(grantInput({ leaseId: 'f', idempotencyKey: K }))).toMatchObject({
+        repeated: true,
+        lease: { leaseId: 'a', amountMicros: 3_000 },
+      });
+      expect(await restarted.balances(C)).toEqual(settled);
+      checkBooks(settled);
+    });
+
+    it('keeps no key for a grant that granted nothing: its repeat is decided anew', async () => {
+      const { ledger } = await start();
+      await ledger.fund(C, 0);
+      const K = 'key-refused-0123456789';
+      expect(await ledger.grant(grantInput({ leaseId: 'a', idempotencyKey: K }))).toMatchObject({
+        grantedMicros: 0,
+        lease: null,
+      });
+      await ledger.fund(C, 5_000);
+      const r = await ledger.grant(grantInput({ leaseId: 'b', requestedMicros: 2_000, idempotencyKey: K }));
+      expect(r).toMatchObject({ grantedMicros: 2_000 });
+      expect(r.repeated).toBeUndefined();
+      expect((await ledger.grant(grantInput({ leaseId: 'c', idempotencyKey: K }))).lease).toEqual(r.lease);
+      expect(await ledger.balances(C)).toMatchObject({ available: 3_000, leased: 2_000 });
+    });
+
+    it('grants once for concurrent repeats of one key', async () => {
+      const { ledger } = await start();
+      await ledger.fund(C, 100_000);
+      const K = 'key-concurrent-0123456789';
+      const all = await Promise.all(
+        Array.from({ length: 16 }, (_, n) =>
+          ledger.grant(grantInput({ leaseId: `r${n}`, requestedMicros: 7_000, idempotencyKey: K })),
+        ),
+      );
+      expect(new Set(all.map((r) => r.lease?.leaseId)).size).toBe(1);
+      expect(all.every((r) => r.grantedMicros === 7_000)).toBe(true);
+      expect(all.filter((r) => !r.repeated)).toHaveLength(1);
+      const b = (await ledger.balances(C))!;
+      expect(b).toMatchObject({ available: 93_000, leased: 7_000 });
+      checkBooks(b);
+    });
+
     it('books spend beyond a lease as overrun, never as budget spend', async () => {
       const { ledger } = await start();
       await ledger.fund(C, 1_000);
@@ -331,6 +426,8 @@ export function describeLedgerConformance(
           day: fc.constantFrom('2026-11-25', '2026-11-26'),
           daily: fc.option(fc.integer({ min: 0, max: 8_000 })),
           cap: fc.option(fc.integer({ min: 0, max: 15_000 })),
+          // A small key pool, so repeats of earlier grants mix with everything else.
+          key: fc.option(fc.integer({ min: 0, max: 3 })),
         }),
         fc.record({
           k: fc.constant('settle' as const),
@@ -364,9 +461,11 @@ export function describeLedgerConformance(
                   day: o.day,
                   dailyCapMicros: o.daily,
                   committedCapMicros: o.cap,
+                  ...(o.key === null ? {} : { idempotencyKey: `prop-key-000000${o.key}` }),
                 }),
               );
-              if (r.lease) ids.push(leaseId);
+              if (r.lease && !r.repeated) ids.push(leaseId);
+              if (r.repeated) expect(ids).toContain(r.lease!.leaseId);
             } else if (o.k === 'settle' && ids.length)
               await ledger.settle(C, ids[o.pick % ids.length]!, o.spend, now);
             else if (o.k === 'reconcile' && ids.length)

@@ -42,6 +42,8 @@ export interface LeaseRecord {
   expiresAt: number;
   /** Campaign-local day the lease counts against (daily caps). */
   day: string;
+  /** The grant request's idempotency key, if it had one (kept with the record: same lifetime). */
+  idempotencyKey?: string;
 }
 
 export interface GrantInput {
@@ -57,6 +59,13 @@ export interface GrantInput {
   dailyCapMicros: Micros | null;
   /** Pacing: max spent + leased allowed right now; null = no pacing cap. */
   committedCapMicros: Micros | null;
+  /**
+   * The holder's key for this logical request (shared/src/lease-api.ts). A key already granted
+   * for this campaign and holder answers that lease (repeated) and moves nothing; the same key
+   * with another campaign or holder is a conflict and moves nothing. Kept as long as the lease
+   * record (expiresAt + retention). A grant that granted nothing keeps no key.
+   */
+  idempotencyKey?: string;
 }
 
 /** Which limit decided the amount (the tightest one when several bind). */
@@ -68,6 +77,10 @@ export interface GrantResult {
   lease: LeaseRecord | null;
   /** The campaign's pools right after this grant, free with the answer: pacing and sizing use them. */
   after: Pick<Balances, 'available' | 'leased' | 'spent'>;
+  /** The idempotency key had been granted before: `lease` is that first grant, as it is now; nothing moved. */
+  repeated?: true;
+  /** The idempotency key belongs to another campaign or holder: nothing granted, nothing moved. */
+  keyConflict?: true;
 }
 
 export type SettleStatus = 'applied' | 'repeated' | 'expired' | 'unknown';
