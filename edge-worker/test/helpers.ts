@@ -32,7 +32,8 @@ export interface Tenant {
 
 export interface CoreRecord {
   events: Array<Record<string, unknown> & { type: string; id: string }>;
-  leaseRequests: Array<{ campaignId: string; holder: string }>;
+  leaseRequests: Array<{ campaignId: string; holder: string; idempotencyKey?: string }>;
+  leasesGranted: string[];
   settles: Array<{ leaseId: string; spentMicros: number; token: string }>;
   snapshotFetches: number;
   eventPosts: number;
@@ -42,7 +43,12 @@ export interface CoreRecord {
 export async function tenant(
   name: string,
   over: Partial<ConfigSnapshot> | ((s: ConfigSnapshot) => ConfigSnapshot) = {},
-  cfg: { leaseGrantMicros?: number; leaseTtlMs?: number; down?: boolean } = {},
+  cfg: {
+    leaseGrantMicros?: number;
+    leaseTtlMs?: number;
+    down?: boolean;
+    leaseAnswerDelaysMs?: number[];
+  } = {},
 ): Promise<Tenant> {
   const snapshot =
     typeof over === 'function' ? over(await buildSnapshot(DSP)) : await buildSnapshot(DSP, over);

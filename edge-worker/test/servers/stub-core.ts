@@ -20,6 +20,12 @@ export interface TenantConfig {
   unreachable?: boolean;
   /** Never answer edge calls (the edge's timeouts fire); un-hanging cuts the held connections. */
   hang?: boolean;
+  /**
+   * Delays (ms) of the successive lease answers. The grant is booked before the wait, as on a
+   * core whose answer is lost to the edge's timeout. Like the core, a repeated idempotencyKey
+   * gets the first grant back (409 with another campaign or holder).
+   */
+  leaseAnswerDelaysMs?: number[];
 }
 
 interface Tenant extends TenantConfig {
@@ -30,6 +36,9 @@ interface Tenant extends TenantConfig {
   snapshotFetches: number;
   eventPosts: number;
   settled: Set<string>;
+  /** Ids of the leases granted (a repeat of a key grants none). */
+  leasesGranted: string[];
+  keyed: Record<string, { campaignId: string; holder: string; grant: LeaseResponse }>;
 }
 
 export interface StubCore {
@@ -63,6 +72,8 @@ export async function startStubCore(defaultSnapshot: ConfigSnapshot): Promise<St
       snapshotFetches: 0,
       eventPosts: 0,
       settled: new Set(),
+      leasesGranted: [],
+      keyed: {},
     });
   };
   put('', { snapshot: defaultSnapshot });
@@ -108,6 +119,21 @@ export async function startStubCore(defaultSnapshot: ConfigSnapshot): Promise<St
           const denial: LeaseResponse = { lease: null, reason: 'budget_exhausted', retryAfterMs: 60_000 };
           return json(res, 200, denial);
         }
+        const delay = tenant.leaseAnswerDelaysMs?.[tenant.leaseRequests.length - 1] ?? 0;
+        const answer = async (status: number, out: unknown) => {
+          if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+          return json(res, status, out);
+        };
+        const first = body.idempotencyKey ? tenant.keyed[body.idempotencyKey] : undefined;
+        if (first) {
+          if (first.campaignId === body.campaignId && first.holder === body.holder)
+            return answer(200, first.grant);
+          return answer(409, {
+            error: 'idempotency_key_reused',
+            message: 'key reused',
+            field: 'idempotencyKey',
+          });
+        }
         const id = `lease-${++leaseSeq}`;
         const amountMicros = tenant.leaseGrantMicros ?? 20_000;
         const expiresAt = Date.now() + (tenant.leaseTtlMs ?? 60_000);
@@ -122,7 +148,10 @@ export async function startStubCore(defaultSnapshot: ConfigSnapshot): Promise<St
           lease: { id, campaignId: body.campaignId, amountMicros, expiresAt, kid: 'lk1' },
           token,
         };
-        return json(res, 200, grant);
+        tenant.leasesGranted.push(id);
+        if (body.idempotencyKey)
+          tenant.keyed[body.idempotencyKey] = { campaignId: body.campaignId, holder: body.holder, grant };
+        return answer(200, grant);
       }
       const sm = /^\/v1\/leases\/([\w-]+)\/settle$/.exec(path);
       if (sm && req.method === 'POST') {
