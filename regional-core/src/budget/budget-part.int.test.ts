@@ -79,4 +79,34 @@ describe('budget part on Redis', () => {
     });
     await again.close();
   });
+
+  it('answers a repeated idempotency key with the same lease from another replica; 409 for another holder', async () => {
+    const config = { ...loadConfig({ REDIS_URL: url }), redisUrl: url };
+    const ctx = () => ({ config, log: createLogger({}, 'error', () => undefined), metrics: createMetrics() });
+    const source = { listBudgets: async () => [budget], onBudgetChange: () => () => undefined };
+    const p = `${prefix}idem:`;
+    const replicas = await Promise.all(
+      [0, 1].map(() => createBudgetPart(ctx(), { source, backend: 'redis', redisPrefix: p })),
+    );
+    const [a, b] = replicas.map((r) => new Hono().route('/', r.routes!));
+    const edge = { authorization: `Bearer ${config.edgeToken}`, 'content-type': 'application/json' };
+    const ask = (app: Hono, body: object) =>
+      app.request('/v1/leases', { method: 'POST', headers: edge, body: JSON.stringify(body) });
+    const idempotencyKey = crypto.randomUUID();
+    const body = { campaignId: 'c-int', holder: 'pop-x', requestedMicros: 10_000, idempotencyKey };
+    const first = (await (await ask(a!, body)).json()) as Extract<LeaseResponse, { token: string }>;
+    expect(first.lease.amountMicros).toBe(10_000);
+    // The edge's retry after a lost answer lands on the other replica.
+    const again = await ask(b!, body);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(first);
+    const other = await ask(b!, { ...body, holder: 'pop-y' });
+    expect(other.status).toBe(409);
+    expect(await other.json()).toMatchObject({ error: 'idempotency_key_reused', field: 'idempotencyKey' });
+    const status = await b!.request('/v1/budgets/c-int', {
+      headers: { authorization: `Bearer ${config.adminToken}` },
+    });
+    expect(await status.json()).toMatchObject({ leasedMicros: 10_000, remainingMicros: 49_990_000 });
+    await Promise.all(replicas.map((r) => r.close()));
+  });
 });
