@@ -20,7 +20,7 @@ export interface Bindings {
   /** Optional tuning, strings because vars are strings. */
   SNAPSHOT_TTL_MS?: string;
   EVENTS_FLUSH_MS?: string;
-  /** An event POST slower than this (ms, default 5000) counts as failed and goes to the outbox. */
+  /** An event POST slower than this (ms, default 10000) counts as failed and goes to the outbox. */
   EVENTS_POST_TIMEOUT_MS?: string;
   MAX_BODY_BYTES?: string;
   NOTICE_TTL_S?: string;

@@ -16,7 +16,7 @@
 // Only what the outbox refuses (unreachable, or full) stays in memory for the next flush, up to
 // `maxBuffered` (oldest dropped and counted): the edge must not grow without bound while the core
 // is down. One run of sends lives under one request's waitUntil, which the runtime cuts some 30 s
-// after the response: a run hands over after `handoffMs`, storing what it still holds in the outbox
+// after the response: a run hands over after `handoffMs` (15 s), storing what it still holds in the outbox
 // (to ride in the next run's POST), so nothing rests on a later request arriving.
 import type { RtbEvent } from '@edge-rtb/shared/events';
 import { drain } from '../drain.ts';
@@ -31,7 +31,7 @@ export interface Receipt {
 export interface EventSink {
   coreUrl: string;
   edgeToken: string;
-  /** How long a POST may take before it counts as failed (default 5000 ms). */
+  /** How long a POST may take before it counts as failed (default DEFAULT_POST_TIMEOUT_MS). */
   timeoutMs?: number;
   /** Stores events durably; resolves their receipt once stored, null when the outbox cannot. */
   store?: (events: RtbEvent[], sendAfterMs?: number) => Promise<Receipt | null>;
@@ -81,13 +81,24 @@ export interface EventBatcher {
  */
 export const DEFAULT_FLUSH_MS = 2_000;
 
+/**
+ * How long an event POST may take before it counts as failed, for the batcher and the outbox
+ * alike, when EVENTS_POST_TIMEOUT_MS is unset. 10 s, not 5: under load the time goes into the
+ * busy isolate uploading a ~1 MB body (2-4 s measured at the load tap, the core answering in
+ * 20-120 ms), and every POST given up on is sent again from the outbox, a core trip and a
+ * duplicate more.
+ */
+export const DEFAULT_POST_TIMEOUT_MS = 10_000;
+
 export function createEventBatcher({
   flushMs = DEFAULT_FLUSH_MS,
   // The core takes 10,000 events or 16 MB a POST; events are ~0.5 KB. At 150 auctions/s and ~6
   // events each a 2 s window holds ~1,800, so one POST per window with room for bursts.
   maxBatch = 5_000,
   maxBuffered = 20_000,
-  handoffMs = 20_000,
+  // With a window and a POST timeout after it, a run stays within the ~30 s the runtime gives a
+  // waitUntil after the response.
+  handoffMs = 15_000,
 }: BatcherOptions = {}): EventBatcher {
   let buffer: RtbEvent[] = [];
   let held: Array<{ events: RtbEvent[]; receipt: Receipt; at: number }> = [];
@@ -190,7 +201,11 @@ export function createEventBatcher({
     // new run takes over, so events do not wait for one that is gone.
     // (A full buffer does not wake a sleeping run: its timer belongs to another request; the
     // run sends maxBatch a POST, back to back, while that much waits.)
-    if (running && Date.now() - lastProgress < window + (sink.timeoutMs ?? 5_000) + handoffMs) return;
+    if (
+      running &&
+      Date.now() - lastProgress < window + (sink.timeoutMs ?? DEFAULT_POST_TIMEOUT_MS) + handoffMs
+    )
+      return;
     running = true;
     const mine = ++runs;
     waitUntil(
@@ -229,7 +244,7 @@ async function post(sink: EventSink, events: RtbEvent[]): Promise<boolean> {
         'x-edge-events-sender': 'batch',
       },
       body: JSON.stringify({ events }),
-      signal: AbortSignal.timeout(sink.timeoutMs ?? 5_000),
+      signal: AbortSignal.timeout(sink.timeoutMs ?? DEFAULT_POST_TIMEOUT_MS),
     });
     await drain(res);
     if (res.status === 202 || res.ok) return true;

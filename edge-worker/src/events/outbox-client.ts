@@ -7,7 +7,7 @@
 // keep it close, and a few per colo keep any one from being a bottleneck. An isolate always
 // writes to the same shard, so its batches are re-sent in the order it stored them.
 import type { RtbEvent } from '@edge-rtb/shared/events';
-import { DEFAULT_FLUSH_MS, type Receipt } from './event-batcher.ts';
+import { DEFAULT_FLUSH_MS, DEFAULT_POST_TIMEOUT_MS, type Receipt } from './event-batcher.ts';
 import type { EventOutbox } from './outbox.ts';
 
 export interface OutboxBindings {
@@ -64,7 +64,8 @@ export function outboxShard(place: string, seed: string, shards: number): string
  */
 export function storedGraceMs(env: { EVENTS_FLUSH_MS?: string; EVENTS_POST_TIMEOUT_MS?: string }): number {
   const window = Number(env.EVENTS_FLUSH_MS) > 0 ? Number(env.EVENTS_FLUSH_MS) : DEFAULT_FLUSH_MS;
-  const timeout = Number(env.EVENTS_POST_TIMEOUT_MS) > 0 ? Number(env.EVENTS_POST_TIMEOUT_MS) : 5_000;
+  const timeout =
+    Number(env.EVENTS_POST_TIMEOUT_MS) > 0 ? Number(env.EVENTS_POST_TIMEOUT_MS) : DEFAULT_POST_TIMEOUT_MS;
   return 2 * window + timeout + 1_000;
 }
 

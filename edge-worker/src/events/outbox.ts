@@ -14,7 +14,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { RtbEvent } from '@edge-rtb/shared/events';
 import { drain } from '../drain.ts';
-import { DEFAULT_FLUSH_MS } from './event-batcher.ts';
+import { DEFAULT_FLUSH_MS, DEFAULT_POST_TIMEOUT_MS } from './event-batcher.ts';
 
 export interface OutboxEnv {
   EDGE_TOKEN: string;
@@ -304,7 +304,7 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
           'x-edge-events-sender': `outbox ${this.ctx.id.name ?? this.ctx.id.toString().slice(0, 8)}`,
         },
         body,
-        signal: AbortSignal.timeout(num(this.env.EVENTS_POST_TIMEOUT_MS, 10_000)),
+        signal: AbortSignal.timeout(num(this.env.EVENTS_POST_TIMEOUT_MS, DEFAULT_POST_TIMEOUT_MS)),
       });
       await drain(res);
       if (res.status === 202 || res.ok) return 'ok';
