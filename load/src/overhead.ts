@@ -169,11 +169,11 @@ export async function runOverhead(opts: {
           // sending them they land about one event flush after the auction, so wait a moment.
           await new Promise((r) => setTimeout(r, 2500));
           const dspStats = await stack.fleet.stats();
-          const lossEvents = stack.tap.counts().eventsByType.loss ?? 0;
+          const byType = stack.tap.counts().eventsByType;
           const lossNotices = dspStats.reduce((n, d) => n + d.notices.loss, 0);
           notes.push(
             `${target}: DSP requests received: ${dspStats.map((d) => `${d.id} ${d.received}`).join(', ')}`,
-            `${target}: loss notices the DSPs received ${lossNotices}, loss events delivered to the core ${lossEvents} (LOSS_NOTICES=${edgeEnv?.LOSS_NOTICES ?? 'core'})`,
+            `${target}: loss notices the DSPs received ${lossNotices}; DSP loss events delivered to the core ${byType['loss(dsp)'] ?? 0}, of them carrying an lurl for the core to call ${byType['loss(lurl)'] ?? 0} (LOSS_NOTICES=${edgeEnv?.LOSS_NOTICES ?? 'core'})`,
           );
         } finally {
           await stack.stop();

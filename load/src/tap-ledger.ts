@@ -42,6 +42,7 @@ interface WireEvent {
   amountMicros?: number;
   noBidReason?: string;
   clearingCpmMicros?: number;
+  lurl?: string;
   dsps?: Array<{ outcome?: string; reason?: string }>;
 }
 
@@ -65,8 +66,10 @@ export function recordEventBatch(l: TapLedger, body: string): void {
     if (l.seen.has(key)) continue;
     l.seen.add(key);
     bump(l.eventsByType, t);
-    if (t === 'impression' || t === 'click' || t === 'conversion')
+    if (t === 'impression' || t === 'click' || t === 'conversion' || t === 'loss')
       bump(l.eventsByType, `${t}(${e.bidderKind ?? '?'})`);
+    // Loss events that carry a DSP's lurl: each is a loss notice the core owes that DSP.
+    if (t === 'loss' && e.lurl) bump(l.eventsByType, 'loss(lurl)');
     if (t === 'auction') {
       for (const d of e.dsps ?? [])
         bump(l.dspOutcomes, d.reason && d.outcome !== 'bid' ? `${d.outcome}:${d.reason}` : String(d.outcome));
