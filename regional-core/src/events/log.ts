@@ -2,7 +2,7 @@
 // (cluster, kafka-log.ts) and the durable local log (single-node, local-log.ts); both pass
 // log.conformance.ts, and the consumers (ClickHouse sink, reconciler) only see this interface.
 import type { EventType, RtbEvent } from '@edge-rtb/shared/events';
-import { chDateTime, eventToRow } from './ch/rows.ts';
+import { eventRowJson } from './ch/rows.ts';
 
 /** One topic per event family, so consumers read only what they need. */
 export const TOPICS = {
@@ -28,7 +28,7 @@ export const TOPIC_OF: Record<EventType, Topic> = {
 
 /**
  * A record: events of one family from one ingest batch whose auction ids hash to the same
- * partition, as ClickHouse rows (JSONEachRow objects of eventToRow separated by ROW_SEP, at
+ * partition, as ClickHouse rows (JSONEachRow objects of eventRowJson separated by ROW_SEP, at
  * most MAX_RECORD_BYTES). Same auction -> same partition -> one ordered stream, as keying by auction
  * id would give; packing many auctions into one record is what lets kafkajs (per-message cost
  * dominates) carry tens of thousands of events/s. Ingest writes the rows once, so the sink only
@@ -83,7 +83,7 @@ export function partitionOf(auctionId: string, partitions: number): number {
 }
 
 /** Packs events into records per (family, partition), in arrival order, size-capped. */
-export function toRecords(events: RtbEvent[], partitions = 1, ingestedAtMs = Date.now()): LogRecord[] {
+export function toRecords(events: RtbEvent[], partitions = 1): LogRecord[] {
   const groups = new Map<
     string,
     { topic: Topic; partition: number; parts: string[]; bytes: number; key: string }
@@ -91,12 +91,11 @@ export function toRecords(events: RtbEvent[], partitions = 1, ingestedAtMs = Dat
   const out: LogRecord[] = [];
   const emit = (g: { topic: Topic; partition: number; parts: string[]; key: string }) =>
     out.push({ topic: g.topic, key: g.key, value: g.parts.join(ROW_SEP), partition: g.partition });
-  const ingestedAt = chDateTime(ingestedAtMs);
   for (const e of events) {
     const topic = TOPIC_OF[e.type];
     const partition = partitionOf(e.auctionId, partitions);
     const k = `${topic}/${partition}`;
-    const json = JSON.stringify(eventToRow(e, ingestedAt));
+    const json = eventRowJson(e);
     let g = groups.get(k);
     if (g && g.bytes + json.length + 1 > MAX_RECORD_BYTES) {
       emit(g);
@@ -121,11 +120,10 @@ export function toRecords(events: RtbEvent[], partitions = 1, ingestedAtMs = Dat
 export const ROW_SEP = '\t';
 
 /** A record's rows: JSONEachRow objects separated by ROW_SEP, ready for the insert body. */
-export function recordRows(r: LogRecord, ingestedAtMs = Date.now()): string {
+export function recordRows(r: LogRecord): string {
   if (!r.value.startsWith('[')) return r.value;
   // The earlier format: a JSON array of events.
-  const at = chDateTime(ingestedAtMs);
-  return (JSON.parse(r.value) as RtbEvent[]).map((e) => JSON.stringify(eventToRow(e, at))).join(ROW_SEP);
+  return (JSON.parse(r.value) as RtbEvent[]).map((e) => eventRowJson(e)).join(ROW_SEP);
 }
 
 /** The rows of a record as objects (tests, tools; the sink never parses them). */

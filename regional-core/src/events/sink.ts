@@ -5,7 +5,7 @@
 // after the insert is acknowledged; while ClickHouse is down the sink waits and retries with
 // the batch in hand, and the log keeps the rest.
 import type { Logger } from '@edge-rtb/shared/log';
-import { chDateTime, rowTsMs } from './ch/rows.ts';
+import { chDateTime, ROW_DERIVED, rowTsMs } from './ch/rows.ts';
 import type { ChStore } from './ch/store.ts';
 import { sqlString } from './ch/store.ts';
 import type { EventLog, LogConsumer } from './log.ts';
@@ -58,11 +58,17 @@ export function createSink(o: SinkOptions): Sink {
   // concatenated, never parsed: repeats within it are found by ClickHouse, not here.
   const staging = `events_staging_${group.replace(/[^A-Za-z0-9_]/g, '_')}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   let stagingReady = false;
+  let copyColumns = '*';
 
   async function insertOnce(b: Batch): Promise<{ rows: number; fresh: number }> {
     if (!stagingReady) {
       await store.exec(`DROP TABLE IF EXISTS ${staging}`);
       await store.exec(`CREATE TABLE ${staging} AS events ENGINE = Memory`);
+      // events' columns in order, derived ones computed: followed anew after every restart.
+      const cols = await store.query<{ name: string }>('DESCRIBE TABLE events');
+      copyColumns = cols
+        .map((c) => (ROW_DERIVED[c.name] ? `${ROW_DERIVED[c.name]} AS ${c.name}` : c.name))
+        .join(', ');
       stagingReady = true;
     }
     await store.exec(`TRUNCATE TABLE ${staging}`);
@@ -81,7 +87,7 @@ export function createSink(o: SinkOptions): Sink {
     const fresh = Number(c?.fresh ?? 0);
     if (fresh > 0)
       await store.exec(
-        `INSERT INTO events SELECT * FROM ${staging}${fresh < distinct ? ` WHERE (type, id) NOT IN ${existing}` : ''}${distinct < rows ? ' LIMIT 1 BY id' : ''}`,
+        `INSERT INTO events SELECT ${copyColumns} FROM ${staging}${fresh < distinct ? ` WHERE (type, id) NOT IN ${existing}` : ''}${distinct < rows ? ' LIMIT 1 BY id' : ''}`,
       );
     return { rows, fresh };
   }

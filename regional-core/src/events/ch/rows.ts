@@ -16,130 +16,77 @@ export function chDateTime(ms: number): string {
 let lastSec = Number.NaN;
 let lastText = '';
 
+const q = JSON.stringify;
+
 /**
- * The row as built by ingest, so the sink concatenates lines instead of parsing events.
- * One object literal per type (no Object.assign): ingest builds one per event it accepts.
- * ts_ms comes FIRST: the sink reads it off each JSON line (rowTsMs) for its time range and lag.
+ * The event as one JSONEachRow object, written by ingest into the log record so the sink only
+ * concatenates. Written as text, not an object handed to JSON.stringify: ingest does this for
+ * every event it accepts and it is on its hot path. ts_ms comes FIRST (rowTsMs reads it off
+ * the row for the sink's time range and lag), and fields equal to their column's default
+ * ('' / 0 / []) are left out: JSONEachRow fills those in, on 18.16 and chDB alike. `ts` and
+ * `ingested_at` are not written either: the sink's copy into events derives them (ROW_DERIVED),
+ * which keeps ingested_at what it always was (when the sink inserted) and the record ~20%
+ * smaller for Kafka, the sink and ClickHouse to carry.
  */
-export function eventToRow(e: RtbEvent, ingestedAt: string): Record<string, unknown> {
-  const ts = chDateTime(e.ts);
-  const ts_ms = Math.floor(e.ts);
-  const pop = e.pop ?? '';
+export function eventRowJson(e: RtbEvent): string {
+  let r = `{"ts_ms":${Math.floor(e.ts)},"id":${q(e.id)},"type":"${e.type}","auction_id":${q(e.auctionId)}`;
+  if (e.pop) r += `,"pop":${q(e.pop)}`;
   switch (e.type) {
-    case 'auction':
-      return {
-        ts_ms,
-        id: e.id,
-        type: e.type,
-        ts,
-        auction_id: e.auctionId,
-        pop,
-        ingested_at: ingestedAt,
-        ssp_id: e.sspId,
-        imp_count: e.impCount,
-        tmax_ms: e.tmaxMs,
-        duration_ms: e.durationMs,
-        country: e.country ?? '',
-        reason: e.noBidReason ?? '',
-        dsp_ids: e.dsps.map((d) => d.dspId),
-        dsp_latency_ms: e.dsps.map((d) => d.latencyMs),
-        dsp_outcomes: e.dsps.map((d) => d.outcome),
-        dsp_bids: e.dsps.map((d) => d.bids),
-        dsp_reasons: e.dsps.map((d) => d.reason ?? ''),
-      };
+    case 'auction': {
+      r += `,"ssp_id":${q(e.sspId)},"imp_count":${e.impCount},"tmax_ms":${e.tmaxMs},"duration_ms":${e.durationMs}`;
+      if (e.country) r += `,"country":${q(e.country)}`;
+      if (e.noBidReason) r += `,"reason":${q(e.noBidReason)}`;
+      if (e.dsps.length > 0) {
+        let ids = '';
+        let lat = '';
+        let out = '';
+        let bids = '';
+        let why = '';
+        for (let i = 0; i < e.dsps.length; i++) {
+          const d = e.dsps[i]!;
+          const sep = i === 0 ? '' : ',';
+          ids += sep + q(d.dspId);
+          lat += sep + d.latencyMs;
+          out += sep + q(d.outcome);
+          bids += sep + d.bids;
+          why += sep + (d.reason ? q(d.reason) : '""');
+        }
+        r += `,"dsp_ids":[${ids}],"dsp_latency_ms":[${lat}],"dsp_outcomes":[${out}],"dsp_bids":[${bids}],"dsp_reasons":[${why}]`;
+      }
+      break;
+    }
     case 'bid':
-      return {
-        ts_ms,
-        id: e.id,
-        type: e.type,
-        ts,
-        auction_id: e.auctionId,
-        pop,
-        ingested_at: ingestedAt,
-        ...bidder(e),
-        crid: e.crid,
-        price_cpm_micros: e.priceCpmMicros,
-        deal_id: e.dealId ?? '',
-        status: e.status,
-        reason: e.reason ?? '',
-      };
+      r += bidder(e);
+      r += `,"crid":${q(e.crid)},"price_cpm_micros":${e.priceCpmMicros},"status":${q(e.status)}`;
+      if (e.dealId) r += `,"deal_id":${q(e.dealId)}`;
+      if (e.reason) r += `,"reason":${q(e.reason)}`;
+      break;
     case 'win':
-      return {
-        ts_ms,
-        id: e.id,
-        type: e.type,
-        ts,
-        auction_id: e.auctionId,
-        pop,
-        ingested_at: ingestedAt,
-        ...bidder(e),
-        crid: e.crid,
-        price_cpm_micros: e.clearingCpmMicros,
-        bid_cpm_micros: e.bidCpmMicros,
-        cost_micros: impressionCost(e.clearingCpmMicros),
-        take_rate_bps: e.takeRateBps,
-        deal_id: e.dealId ?? '',
-        lease_id: e.leaseId ?? '',
-      };
+      r += bidder(e);
+      r += `,"crid":${q(e.crid)},"price_cpm_micros":${e.clearingCpmMicros},"bid_cpm_micros":${e.bidCpmMicros},"cost_micros":${impressionCost(e.clearingCpmMicros)},"take_rate_bps":${e.takeRateBps}`;
+      if (e.dealId) r += `,"deal_id":${q(e.dealId)}`;
+      if (e.leaseId) r += `,"lease_id":${q(e.leaseId)}`;
+      break;
     case 'loss':
-      return {
-        ts_ms,
-        id: e.id,
-        type: e.type,
-        ts,
-        auction_id: e.auctionId,
-        pop,
-        ingested_at: ingestedAt,
-        ...bidder(e),
-        reason: e.reason,
-        price_cpm_micros: e.winningCpmMicros ?? 0,
-      };
+      r += bidder(e);
+      r += `,"reason":${q(e.reason)}`;
+      if (e.winningCpmMicros) r += `,"price_cpm_micros":${e.winningCpmMicros}`;
+      break;
     case 'impression':
     case 'click':
     case 'conversion':
-      return {
-        ts_ms,
-        id: e.id,
-        type: e.type,
-        ts,
-        auction_id: e.auctionId,
-        pop,
-        ingested_at: ingestedAt,
-        ...bidder(e),
-        crid: e.crid ?? '',
-        amount_micros: e.amountMicros,
-        cost_micros: e.type === 'impression' ? e.amountMicros : 0,
-        lease_id: e.leaseId ?? '',
-      };
+      r += bidder(e);
+      r += `,"amount_micros":${e.amountMicros}`;
+      if (e.type === 'impression') r += `,"cost_micros":${e.amountMicros}`;
+      if (e.crid) r += `,"crid":${q(e.crid)}`;
+      if (e.leaseId) r += `,"lease_id":${q(e.leaseId)}`;
+      break;
     case 'lease':
-      return {
-        ts_ms,
-        id: e.id,
-        type: e.type,
-        ts,
-        auction_id: e.auctionId,
-        pop,
-        ingested_at: ingestedAt,
-        campaign_id: e.campaignId,
-        lease_id: e.leaseId,
-        action: e.action,
-        amount_micros: e.amountMicros,
-        spent_micros: e.spentMicros ?? 0,
-      };
+      r += `,"campaign_id":${q(e.campaignId)},"lease_id":${q(e.leaseId)},"action":${q(e.action)},"amount_micros":${e.amountMicros}`;
+      if (e.spentMicros) r += `,"spent_micros":${e.spentMicros}`;
+      break;
   }
-}
-
-const TS_PREFIX = '{"ts_ms":';
-
-/** ts_ms of a row line from eventToRow (its first field), without parsing the line. */
-export function rowTsMs(line: string, from = 0): number {
-  if (!line.startsWith(TS_PREFIX, from)) throw new Error('row line does not start with ts_ms');
-  let n = 0;
-  for (let i = from + TS_PREFIX.length; ; i++) {
-    const c = line.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return n;
-    n = n * 10 + c;
-  }
+  return `${r}}`;
 }
 
 /** Bidder columns; an own campaign's id doubles as campaign_id unless the event names one. */
@@ -150,11 +97,25 @@ function bidder(e: {
   bidderId: string;
   campaignId?: string;
 }) {
-  return {
-    imp_id: e.impId,
-    bid_id: e.bidId,
-    bidder_kind: e.bidderKind,
-    bidder_id: e.bidderId,
-    campaign_id: e.campaignId ?? (e.bidderKind === 'campaign' ? e.bidderId : ''),
-  };
+  const campaign = e.campaignId ?? (e.bidderKind === 'campaign' ? e.bidderId : '');
+  return `,"imp_id":${q(e.impId)},"bid_id":${q(e.bidId)},"bidder_kind":${q(e.bidderKind)},"bidder_id":${q(e.bidderId)}${campaign ? `,"campaign_id":${q(campaign)}` : ''}`;
+}
+
+/** Columns of events the sink's copy computes instead of reading them from the staged row. */
+export const ROW_DERIVED: Record<string, string> = {
+  ts: 'toDateTime(intDiv(ts_ms, 1000))',
+  ingested_at: 'now()',
+};
+
+const TS_PREFIX = '{"ts_ms":';
+
+/** ts_ms of a row from eventRowJson (its first field), read without parsing the row. */
+export function rowTsMs(line: string, from = 0): number {
+  if (!line.startsWith(TS_PREFIX, from)) throw new Error('row does not start with ts_ms');
+  let n = 0;
+  for (let i = from + TS_PREFIX.length; ; i++) {
+    const c = line.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return n;
+    n = n * 10 + c;
+  }
 }
