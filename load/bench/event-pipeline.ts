@@ -11,7 +11,7 @@
 // docs/benchmarks.md.
 import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@edge-rtb/regional-core/config';
@@ -141,6 +141,17 @@ async function main() {
   };
 
   const load0 = loadavg()[0]!;
+  const stages: Record<string, number | undefined> = {
+    generator: process.pid,
+    ...(MODE === 'cluster'
+      ? { ingest: children[0]!.pid, sink: children[1]!.pid }
+      : { 'ingest+sink': children[0]!.pid }),
+    ...(MODE === 'cluster'
+      ? { kafka: findPid('kafka.Kafka'), clickhouse: findPid('clickhouse-server') }
+      : {}),
+  };
+  const cpu0 = Object.fromEntries(Object.entries(stages).map(([k, pid]) => [k, cpuSeconds(pid)]));
+  const machine0 = machineBusySeconds();
   const started = Date.now();
   const senders = Array.from({ length: CONC }, post);
   const allLags: number[] = [];
@@ -173,6 +184,12 @@ async function main() {
     await tick();
   }
   const drained = Date.now();
+  // CPU until everything sent has landed, so the sink's and ClickHouse's share of it is counted.
+  const cpu = Object.fromEntries(
+    Object.entries(stages).map(([k, pid]) => [k, +(cpuSeconds(pid) - cpu0[k]!).toFixed(2)]),
+  );
+  const ours = Object.values(cpu).reduce((a, b) => a + b, 0);
+  const machineBusy = machineBusySeconds() - machine0;
   // Sustained: rows landed from the end of a 5 s warm-up to the end of sending.
   const warm = series.find((s) => s.at - started >= 5000) ?? series[0]!;
   const end = series.filter((s) => s.at <= sendEnd + 500).at(-1) ?? series.at(-1)!;
@@ -189,6 +206,15 @@ async function main() {
     endToEndPerSec: Math.round((landed * 1000) / (drained - started)),
     drainAfterStopMs: drained - sendEnd,
     lagMs: { p50: q(allLags, 0.5), p95: q(allLags, 0.95), p99: q(allLags, 0.99), max: q(allLags, 1) },
+    // CPU seconds from the start to the end of the drain, per stage, and per event landed.
+    cpuSeconds: cpu,
+    cpuMicrosPerEvent: Object.fromEntries(
+      Object.entries(cpu).map(([k, v]) => [k, +((v * 1e6) / Math.max(1, landed)).toFixed(1)]),
+    ),
+    cpuMicrosPerEventTotal: +((ours * 1e6) / Math.max(1, landed)).toFixed(1),
+    // The rest of the machine's busy time in the same window: other work sharing the 2 cores.
+    otherCpuSeconds: +(machineBusy - ours).toFixed(1),
+    wallSeconds: +((drained - started) / 1000).toFixed(1),
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, loadavg1AtStart: load0 },
     at: new Date(started).toISOString(),
   };
@@ -202,6 +228,17 @@ async function main() {
   if (MODE === 'cluster') {
     const { createServerStore } = await import('@edge-rtb/regional-core/events/ch/store');
     const s = createServerStore(process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:18123');
+    // What ClickHouse itself holds, not the sink's counter: each accepted event exactly once.
+    const [c] = await s.query<{ n: string; ids: string; badTs: string }>(
+      `SELECT count() AS n, uniqExact(id) AS ids, countIf(toUInt64(ts) != intDiv(ts_ms, 1000)) AS badTs FROM ${RUN}.events`,
+    );
+    console.log(
+      `clickhouse: ${c?.n} rows, ${c?.ids} distinct ids, ${c?.badTs} with ts != ts_ms, accepted ${accepted}: ${
+        Number(c?.n) === accepted && Number(c?.ids) === accepted && Number(c?.badTs) === 0
+          ? 'exact'
+          : 'MISMATCH'
+      }`,
+    );
     await s.exec(`DROP DATABASE IF EXISTS ${RUN}`).catch(() => {});
     await s.close();
     const { Kafka, logLevel } = await import('kafkajs');
@@ -214,6 +251,39 @@ async function main() {
     await admin.deleteTopics({ topics: ALL_TOPICS.map((t) => `${RUN}.${t}`) }).catch(() => {});
     await admin.disconnect();
   }
+}
+
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux). The 2 cores are
+ * shared with other work, so events/s alone says little: CPU per event of each stage does.
+ */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** The pid whose command line contains `needle` (the broker, the ClickHouse server). */
+function findPid(needle: string): number | undefined {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(needle)) return Number(d);
+    } catch {}
+  }
+  return undefined;
+}
+
+/** Busy CPU seconds of the whole machine (all processes, ours and others'). */
+function machineBusySeconds(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  return (f.reduce((a, b) => a + b, 0) - idle) / 100;
 }
 
 function q(values: number[], p: number): number {
