@@ -147,7 +147,7 @@ async function main() {
       ? { ingest: children[0]!.pid, sink: children[1]!.pid }
       : { 'ingest+sink': children[0]!.pid }),
     ...(MODE === 'cluster'
-      ? { kafka: findPid('kafka.Kafka'), clickhouse: findPid('clickhouse-server') }
+      ? { kafka: findPid('java', 'kafka.Kafka'), clickhouse: findPid('clickhouse-server', 'config') }
       : {}),
   };
   const cpu0 = Object.fromEntries(Object.entries(stages).map(([k, pid]) => [k, cpuSeconds(pid)]));
@@ -268,12 +268,13 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-/** The pid whose command line contains `needle` (the broker, the ClickHouse server). */
-function findPid(needle: string): number | undefined {
+/** The pid of program `exe` whose command line contains `needle` (the broker, the ClickHouse server). */
+function findPid(exe: string, needle: string): number | undefined {
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(needle)) return Number(d);
+      const argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+      if (argv[0]!.endsWith(exe) && argv.some((a) => a.includes(needle))) return Number(d);
     } catch {}
   }
   return undefined;
