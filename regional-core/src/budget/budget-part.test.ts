@@ -194,6 +194,27 @@ describe('budget part: lease API', () => {
     );
   });
 
+  it('answers a repeat with its lease even when the campaign was paused since; a new request is refused', async () => {
+    const { lease, change, post } = await setup([camp()]);
+    const key = crypto.randomUUID();
+    const first = granted(await lease({ campaignId: 'c1', holder: 'pop-a', idempotencyKey: key }));
+    change(camp({ status: 'paused' }));
+    await new Promise((res) => setTimeout(res, 20));
+    expect(await lease({ campaignId: 'c1', holder: 'pop-a', idempotencyKey: key })).toEqual(first);
+    expect(
+      await lease({ campaignId: 'c1', holder: 'pop-a', idempotencyKey: crypto.randomUUID() }),
+    ).toMatchObject({
+      lease: null,
+      reason: 'inactive',
+    });
+    expect(await lease({ campaignId: 'c1', holder: 'pop-a' })).toMatchObject({
+      lease: null,
+      reason: 'inactive',
+    });
+    const other = await post('/v1/leases', { campaignId: 'c1', holder: 'pop-b', idempotencyKey: key });
+    expect(other.status).toBe(409);
+  });
+
   it('says why there is no lease', async () => {
     const { lease, metrics } = await setup([
       camp({ campaignId: 'paused', status: 'paused' }),

@@ -18,7 +18,7 @@ import { err, ok, type Result } from '@edge-rtb/shared/result';
 import type { BudgetMetrics } from './budget-metrics.ts';
 import type { CampaignBudget } from './campaign-budget.ts';
 import { createLeaseEventQueue, leaseEvent, type PublishLeaseEvents } from './lease-events.ts';
-import type { Balances, BudgetLedger, ExpiredLease } from './ledger.ts';
+import type { Balances, BudgetLedger, ExpiredLease, LeaseRecord } from './ledger.ts';
 import type { LedgerGuard } from './ledger-guard.ts';
 import { pace } from './pacing.ts';
 
@@ -148,11 +148,11 @@ export function createLeaseService(opts: LeaseServiceOptions) {
   async function decideLease(req: LeaseRequest): Promise<LeaseResponse> {
     const t = now();
     const s = campaigns.get(req.campaignId);
-    if (!s) return deny('unknown_campaign', 60_000);
+    if (!s) return refuse(req, 'unknown_campaign', 60_000);
     const b = s.budget;
-    if (b.status !== 'active') return deny('inactive', 60_000);
-    if (t < b.startAt) return deny('out_of_flight', b.startAt - t);
-    if (t >= b.endAt) return deny('out_of_flight', 3_600_000);
+    if (b.status !== 'active') return refuse(req, 'inactive', 60_000);
+    if (t < b.startAt) return refuse(req, 'out_of_flight', b.startAt - t);
+    if (t >= b.endAt) return refuse(req, 'out_of_flight', 3_600_000);
     // A wiped ledger would grant from re-funded budgets: nothing until an operator acts.
     if (opts.guard && opts.guard.state() !== 'ok') return deny('ledger_unverified', 30_000);
     if (!s.pools || t - s.poolsAt > POOLS_MAX_AGE_MS) {
@@ -194,8 +194,35 @@ export function createLeaseService(opts: LeaseServiceOptions) {
       // Leases still out may come back unspent: ask again after about one lease lifetime.
       return deny('budget_exhausted', r.after.leased > 0 ? leaseTtlMs : 300_000);
     }
-    const l = r.lease;
-    if (r.repeated) {
+    return answer(req, r.lease, r.repeated === true, t);
+  }
+
+  /**
+   * A campaign paused or ended since a repeat's first request was granted: the repeat still gets
+   * that lease (it was granted; the holder may settle it at once), so the answer does not depend
+   * on whether the first one arrived. Costs a ledger read only on a keyed request refused here.
+   */
+  async function refuse(
+    req: LeaseRequest,
+    reason: LeaseDenial,
+    retryAfterMs: number,
+  ): Promise<LeaseResponse> {
+    const first = req.idempotencyKey === undefined ? null : await ledger.keyedLease(req.idempotencyKey);
+    if (!first) return deny(reason, retryAfterMs);
+    if (first.campaignId !== req.campaignId || first.holder !== req.holder) {
+      metrics?.keyedRepeats.inc({ outcome: 'conflict' });
+      throw new LeaseKeyConflictError(req.idempotencyKey!);
+    }
+    return answer(req, first, true, now());
+  }
+
+  async function answer(
+    req: LeaseRequest,
+    l: LeaseRecord,
+    repeated: boolean,
+    t: number,
+  ): Promise<LeaseResponse> {
+    if (repeated) {
       // The first answer was lost on its way: the same lease again, no money moved, no new event.
       metrics?.keyedRepeats.inc({ outcome: 'repeated' });
     } else {

@@ -133,6 +133,11 @@ export class Books {
     return this.campaigns.get(campaignId)?.days[day] ?? 0;
   }
 
+  keyedLease(key: string): LeaseRecord | null {
+    const ref = this.keys.get(key);
+    return ref === undefined ? null : (this.leases.get(ref) ?? null);
+  }
+
   lease(campaignId: string, leaseId: string): LeaseRecord | null {
     return this.leases.get(`${campaignId}/${leaseId}`) ?? null;
   }

@@ -79,6 +79,10 @@ export async function openEmbeddedLedger(opts: EmbeddedLedgerOptions): Promise<B
       const l = books.lease(campaignId, leaseId);
       return l ? { ...l } : null;
     },
+    async keyedLease(key) {
+      const l = books.keyedLease(key);
+      return l ? { ...l } : null;
+    },
     async dailyUsed(campaignId, day) {
       return books.dayUsed(campaignId, day);
     },

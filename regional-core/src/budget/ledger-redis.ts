@@ -225,6 +225,14 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
       return h.state ? toLease(campaignId, leaseId, h) : null;
     },
 
+    async keyedLease(key) {
+      const got = await redis.get(`${prefix}budget:idem:${key}`);
+      if (got === null) return null;
+      const [campaignId, , leaseId] = JSON.parse(got) as [string, string, string];
+      const h = await redis.hgetall(redisKeys(prefix, campaignId).lease(leaseId));
+      // Claimed but never granted (the first request was refused): no lease behind the key.
+      return h.state && h.key === key ? toLease(campaignId, leaseId, h) : null;
+    },
     async dailyUsed(campaignId, day) {
       return Number((await redis.hget(redisKeys(prefix, campaignId).daily, day)) ?? 0);
     },

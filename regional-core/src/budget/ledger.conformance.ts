@@ -168,6 +168,8 @@ export function describeLedgerConformance(
       expect(again.lease).toEqual(first.lease);
       expect(await ledger.balances(C)).toEqual(books);
       expect(await ledger.lease(C, 'a-retry')).toBeNull();
+      expect(await ledger.keyedLease(K)).toEqual(first.lease);
+      expect(await ledger.keyedLease('key-never-used-0000')).toBeNull();
       // Another key is another request.
       expect(
         (await ledger.grant(grantInput({ leaseId: 'b', requestedMicros: 1_000, idempotencyKey: `${K}-2` })))
@@ -202,6 +204,7 @@ export function describeLedgerConformance(
         lease: { leaseId: 'a', amountMicros: 3_000 },
       });
       expect(await restarted.balances(C)).toEqual(settled);
+      expect(await restarted.keyedLease(K)).toMatchObject({ leaseId: 'a', state: 'settled' });
       checkBooks(settled);
     });
 
@@ -213,6 +216,7 @@ export function describeLedgerConformance(
         grantedMicros: 0,
         lease: null,
       });
+      expect(await ledger.keyedLease(K)).toBeNull();
       await ledger.fund(C, 5_000);
       const r = await ledger.grant(grantInput({ leaseId: 'b', requestedMicros: 2_000, idempotencyKey: K }));
       expect(r).toMatchObject({ grantedMicros: 2_000 });

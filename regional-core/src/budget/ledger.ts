@@ -122,6 +122,12 @@ export interface BudgetLedger {
   reconcile(campaignId: string, leaseId: string, provenSpentMicros: Micros): Promise<ReconcileResult>;
   balances(campaignId: string): Promise<Balances | null>;
   lease(campaignId: string, leaseId: string): Promise<LeaseRecord | null>;
+  /**
+   * The lease an idempotency key was granted, with the campaign and holder it is bound to; null
+   * when the key is unknown (never granted, or aged out with its record). Read-only: for a repeat
+   * the service refuses before asking grant() (campaign paused or out of flight since).
+   */
+  keyedLease(key: string): Promise<LeaseRecord | null>;
   /** Net grants counted against `day` (grants minus releases of leases granted that day). */
   dailyUsed(campaignId: string, day: string): Promise<Micros>;
   /**
