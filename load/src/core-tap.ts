@@ -4,7 +4,13 @@
 // delivered, and whether any lease paid for more than it held, whatever the core exposes.
 // When the core is down it drops the connection (no made-up 502), as the edge would see.
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import { emptyLedger, recordEventBatch, recordLeaseGrant, type TapLedger } from './tap-ledger.ts';
+import {
+  type AuctionTiming,
+  emptyLedger,
+  recordEventBatch,
+  recordLeaseGrant,
+  type TapLedger,
+} from './tap-ledger.ts';
 
 export interface TapCounts extends Omit<TapLedger, 'seen'> {
   byRoute: Record<string, number>;
@@ -28,6 +34,8 @@ const isEventPost = (route: string) => route.startsWith('POST /v1/events');
 export interface CoreTap {
   url: string;
   counts(): TapCounts;
+  /** Per auction id, the edge's own timings from its auction events (live map, not a copy). */
+  auctionTimings(): ReadonlyMap<string, AuctionTiming>;
   close(): Promise<void>;
 }
 
@@ -51,6 +59,8 @@ export function startCoreTap(listenPort: number, target: { host: string; port: n
   const byRoute: Record<string, number> = {};
   let eventBatches = 0;
   let failed = 0;
+  const timings = new Map<string, AuctionTiming>();
+  const onAuction = (id: string, t: AuctionTiming) => timings.set(id, t);
   const server: Server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
     const sender = req.headers['x-edge-events-sender'];
     const route = routeOf(
@@ -72,7 +82,7 @@ export function startCoreTap(listenPort: number, target: { host: string; port: n
           const ok = (upRes.statusCode ?? 500) < 300;
           if (isEventPost(route) && ok) {
             eventBatches++;
-            recordEventBatch(ledger, body.toString('utf8'));
+            recordEventBatch(ledger, body.toString('utf8'), onAuction);
           }
           res.writeHead(upRes.statusCode ?? 502, upRes.headers);
           if (route === 'POST /v1/leases' && ok) {
@@ -105,6 +115,7 @@ export function startCoreTap(listenPort: number, target: { host: string; port: n
           const { seen: _seen, ...rest } = ledger;
           return structuredClone({ ...rest, byRoute, eventBatches, failed });
         },
+        auctionTimings: () => timings,
         close: () =>
           new Promise((r) => {
             server.close(() => r());

@@ -3,7 +3,7 @@
 import { cpuBetween, sampleTree } from './proc-cpu.ts';
 import { endProgress, printProgress, progressLine } from './progress.ts';
 import type { RateFn } from './schedule.ts';
-import { runSsp, type SspResult } from './ssp-simulator.ts';
+import { type Answer, runSsp, type SspResult } from './ssp-simulator.ts';
 import type { MixOptions } from './traffic-mix.ts';
 import { DEFAULT_USER_MODEL } from './user-model.ts';
 import { createUserSimulator, type UserSimStats } from './user-simulator.ts';
@@ -24,6 +24,8 @@ export interface PhaseOptions {
   quiet?: boolean;
   /** Which winning seats are external DSPs (for the billing-notice check). */
   isDspSeat?: (seat: string) => boolean;
+  /** Each answered request (id, latency, headers, body), for benchmarks that match answers to target-side timings. */
+  onAnswer?: (a: Answer) => void;
 }
 
 export interface PhaseResult {
@@ -68,6 +70,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
     maxInFlight: 4000,
     fireWinNotices: o.users,
     ...(users ? { onWin: (w) => users.onWin(w) } : {}),
+    ...(o.onAnswer ? { onAnswer: o.onAnswer } : {}),
     onSecond: (s) => {
       sent += s.scheduled;
       errors += s.errors;

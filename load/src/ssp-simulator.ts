@@ -25,6 +25,20 @@ export interface SspOptions {
   fireWinNotices: boolean;
   onWin?: (win: Win) => void;
   onSecond?: (s: SecondStats) => void;
+  /**
+   * Every answered request with its id, end-to-end latency, headers and body, so a benchmark can
+   * match it with what the target measured itself (the overhead bench subtracts the slowest DSP).
+   */
+  onAnswer?: (a: Answer) => void;
+}
+
+export interface Answer {
+  requestId: string;
+  kind: RequestKind;
+  status: number;
+  latencyMs: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
 }
 
 export interface Win {
@@ -129,7 +143,7 @@ export async function runSsp(opts: SspOptions): Promise<SspResult> {
   const start = performance.now();
   const pendingAll = new Set<Promise<void>>();
 
-  const record = (req: SimRequest, dueAt: number, status: Status, body: string) => {
+  const record = (req: SimRequest, dueAt: number, status: Status, body: string): number => {
     const latency = performance.now() - dueAt;
     const counts = statuses[req.kind];
     counts[status] = (counts[status] ?? 0) + 1;
@@ -146,6 +160,7 @@ export async function runSsp(opts: SspOptions): Promise<SspResult> {
       if (result.samples.length < 10)
         result.samples.push({ kind: req.kind, status, body: body.slice(0, 300) });
     }
+    return latency;
   };
 
   const fireNotice = (url: string) => {
@@ -187,7 +202,15 @@ export async function runSsp(opts: SspOptions): Promise<SspResult> {
       })
       .then(async (r) => {
         const text = await r.body.text();
-        record(req, dueAt, r.statusCode, r.statusCode === 200 ? '' : text);
+        const latencyMs = record(req, dueAt, r.statusCode, r.statusCode === 200 ? '' : text);
+        opts.onAnswer?.({
+          requestId: req.id,
+          kind: req.kind,
+          status: r.statusCode,
+          latencyMs,
+          headers: r.headers,
+          body: text,
+        });
         if (r.statusCode !== 200 || !text) return;
         let bids: ReturnType<typeof parseBids>;
         try {

@@ -24,6 +24,31 @@ describe('tap ledger', () => {
     expect(l.deliveries).toBe(6);
   });
 
+  it('hands each distinct auction its slowest DSP call and handler time', () => {
+    const l = emptyLedger();
+    const got: Array<[string, unknown]> = [];
+    const evs = [
+      {
+        type: 'auction',
+        id: 'a1:auction',
+        auctionId: 'a1',
+        durationMs: 9,
+        dsps: [
+          { outcome: 'bid', latencyMs: 6 },
+          { outcome: 'bid', latencyMs: 7 },
+          { outcome: 'filtered', latencyMs: 0 },
+        ],
+      },
+      { type: 'auction', id: 'a2:auction', auctionId: 'a2', durationMs: 1, dsps: [] },
+    ];
+    recordEventBatch(l, batch(evs), (id, t) => got.push([id, t]));
+    recordEventBatch(l, batch(evs), (id, t) => got.push([id, t])); // a retried batch: no repeats
+    expect(got).toEqual([
+      ['a1', { slowestDspMs: 7, durationMs: 9 }],
+      ['a2', { slowestDspMs: 0, durationMs: 1 }],
+    ]);
+  });
+
   it('finds spend beyond a lease, on an unknown lease, and outside any lease', () => {
     const l = emptyLedger();
     recordLeaseGrant(

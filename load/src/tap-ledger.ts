@@ -37,21 +37,36 @@ export function emptyLedger(): TapLedger {
 interface WireEvent {
   type?: string;
   id?: string;
+  auctionId?: string;
   bidderKind?: string;
   leaseId?: string;
   amountMicros?: number;
   noBidReason?: string;
   clearingCpmMicros?: number;
   lurl?: string;
-  dsps?: Array<{ outcome?: string; reason?: string }>;
+  durationMs?: number;
+  dsps?: Array<{ outcome?: string; reason?: string; latencyMs?: number }>;
+}
+
+/** What the edge measured for one auction: its slowest DSP call and its own handler time, ms. */
+export interface AuctionTiming {
+  slowestDspMs: number;
+  durationMs: number;
 }
 
 const bump = (m: Record<string, number>, k: string, by = 1) => {
   m[k] = (m[k] ?? 0) + by;
 };
 
-/** Reads one POST /v1/events body the core accepted. Tolerant of bodies it does not understand. */
-export function recordEventBatch(l: TapLedger, body: string): void {
+/**
+ * Reads one POST /v1/events body the core accepted. Tolerant of bodies it does not understand.
+ * onAuction gets each distinct auction event's timings (the overhead bench matches them to answers).
+ */
+export function recordEventBatch(
+  l: TapLedger,
+  body: string,
+  onAuction?: (auctionId: string, t: AuctionTiming) => void,
+): void {
   let events: WireEvent[];
   try {
     events = (JSON.parse(body) as { events?: WireEvent[] }).events ?? [];
@@ -74,6 +89,12 @@ export function recordEventBatch(l: TapLedger, body: string): void {
       for (const d of e.dsps ?? [])
         bump(l.dspOutcomes, d.reason && d.outcome !== 'bid' ? `${d.outcome}:${d.reason}` : String(d.outcome));
       bump(l.noBidReasons, e.noBidReason ?? 'sold');
+      if (onAuction && typeof e.auctionId === 'string') {
+        let slowestDspMs = 0;
+        for (const d of e.dsps ?? [])
+          if (typeof d.latencyMs === 'number' && d.latencyMs > slowestDspMs) slowestDspMs = d.latencyMs;
+        onAuction(e.auctionId, { slowestDspMs, durationMs: Number(e.durationMs ?? Number.NaN) });
+      }
     }
     // The wallet spends at the win (not at the impression pixel, which a user may never fire).
     if (t === 'win' && e.leaseId)
