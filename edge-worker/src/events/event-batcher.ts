@@ -18,6 +18,12 @@
 // is down. One run of sends lives under one request's waitUntil, which the runtime cuts some 30 s
 // after the response: a run hands over after `handoffMs` (15 s), storing what it still holds in the outbox
 // (to ride in the next run's POST), so nothing rests on a later request arriving.
+//
+// Each event is turned into JSON once, when it is handed in, and the batcher holds that text: the
+// POST body is then a join of ready strings. Stringifying the whole batch at flush time held the
+// isolate's one thread 3-10 ms once per window (2,000 events), and every auction whose DSP answers
+// arrived meanwhile waited for it; per event it is a few microseconds inside each auction's own
+// work. The outbox is given the same texts (as one JSON array), so nothing is parsed again.
 import type { RtbEvent } from '@edge-rtb/shared/events';
 import { drain } from '../drain.ts';
 
@@ -33,13 +39,22 @@ export interface EventSink {
   edgeToken: string;
   /** How long a POST may take before it counts as failed (default DEFAULT_POST_TIMEOUT_MS). */
   timeoutMs?: number;
-  /** Stores events durably; resolves their receipt once stored, null when the outbox cannot. */
-  store?: (events: RtbEvent[], sendAfterMs?: number) => Promise<Receipt | null>;
+  /**
+   * Stores events, each already JSON (`EventText`), durably; resolves their receipt once stored,
+   * null when the outbox cannot.
+   */
+  store?: (events: EventText[], sendAfterMs?: number) => Promise<Receipt | null>;
   /** Tells the outbox what became of events it holds: delivered (forget them) or not (send them). */
   settle?: (receipts: Receipt[], delivered: boolean) => Promise<void>;
   /** How long the outbox leaves stored events to the batcher before sending them itself. */
   graceMs?: number;
 }
+
+/** One event as the JSON text the core is sent (`JSON.stringify` of an RtbEvent). */
+export type EventText = string;
+
+/** The POST body for events already JSON: exactly what `JSON.stringify({ events })` gives. */
+export const eventsBody = (texts: EventText[]): string => `{"events":[${texts.join(',')}]}`;
 
 export interface BatcherOptions {
   flushMs?: number;
@@ -100,8 +115,8 @@ export function createEventBatcher({
   // waitUntil after the response.
   handoffMs = 15_000,
 }: BatcherOptions = {}): EventBatcher {
-  let buffer: RtbEvent[] = [];
-  let held: Array<{ events: RtbEvent[]; receipt: Receipt; at: number }> = [];
+  let buffer: EventText[] = [];
+  let held: Array<{ events: EventText[]; receipt: Receipt; at: number }> = [];
   let heldCount = 0;
   let running = false;
   let runs = 0;
@@ -218,11 +233,11 @@ export function createEventBatcher({
 
   return {
     add(events, sink, waitUntil, flushAfterMs = flushMs) {
-      buffer.push(...events);
+      for (const e of events) buffer.push(JSON.stringify(e));
       kick(sink, waitUntil, flushAfterMs);
     },
     addStored(events, receipt, sink, waitUntil, flushAfterMs = flushMs) {
-      held.push({ events, receipt, at: Date.now() });
+      held.push({ events: events.map((e) => JSON.stringify(e)), receipt, at: Date.now() });
       heldCount += events.length;
       kick(sink, waitUntil, flushAfterMs);
     },
@@ -232,7 +247,7 @@ export function createEventBatcher({
 
 let lastWarn = 0;
 
-async function post(sink: EventSink, events: RtbEvent[]): Promise<boolean> {
+async function post(sink: EventSink, events: EventText[]): Promise<boolean> {
   const started = Date.now();
   let why: string;
   try {
@@ -243,7 +258,7 @@ async function post(sink: EventSink, events: RtbEvent[]): Promise<boolean> {
         'content-type': 'application/json',
         'x-edge-events-sender': 'batch',
       },
-      body: JSON.stringify({ events }),
+      body: eventsBody(events),
       signal: AbortSignal.timeout(sink.timeoutMs ?? DEFAULT_POST_TIMEOUT_MS),
     });
     await drain(res);

@@ -131,6 +131,47 @@ describe('event batches', () => {
     expect(ids).toEqual([0, 1, 2, 3, 4].map((i) => `hand:loss:${i}`));
   });
 
+  it('events are JSON once, when handed in: the core gets each of them, once, as it was', async () => {
+    const t = await tenant('ev-text', {});
+    const b = createEventBatcher({ flushMs: 10 });
+    const sink = sinkOf(t.env);
+    // Text that JSON must escape, and an optional field left out, so a hand-built body would show.
+    const events: RtbEvent[] = [0, 1, 2].map((i) => ({
+      ...lossEvent(i),
+      id: `text:loss:${i}`,
+      auctionId: 'text',
+      bidderId: `d "quoted" \\ ü ${'\u2028'}`,
+    }));
+    const ctx = createExecutionContext();
+    b.add(events.slice(0, 2), sink, (p) => ctx.waitUntil(p));
+    b.add(events.slice(2), sink, (p) => ctx.waitUntil(p));
+    await waitOnExecutionContext(ctx);
+    const rec = await t.recorded();
+    expect(rec.eventPosts).toBe(1);
+    expect(rec.events).toEqual(events);
+    expect(b.stats()).toMatchObject({ posts: 1, sent: 3, buffered: 0, held: 0, failedPosts: 0 });
+  });
+
+  it('a failed POST stores the ready texts in the outbox, which delivers the same events once', async () => {
+    const t = await tenant('ev-text-down', {});
+    await t.update({ down: true });
+    const b = createEventBatcher({ flushMs: 10 });
+    const events: RtbEvent[] = [0, 1, 2, 3].map((i) => ({
+      ...lossEvent(i),
+      id: `tdown:loss:${i}`,
+      auctionId: 'tdown',
+      bidderId: `d "${i}" ü`,
+    }));
+    const ctx = createExecutionContext();
+    b.add(events, sinkOf(t.env), (p) => ctx.waitUntil(p));
+    await waitOnExecutionContext(ctx);
+    expect(b.stats()).toMatchObject({ failedPosts: 1, spilled: 4, buffered: 0, dropped: 0 });
+    expect(await t.outbox()).toEqual({ batches: 1, events: 4 });
+    await t.update({ down: false });
+    await t.drained();
+    expect((await t.recorded()).events).toEqual(events);
+  });
+
   it('a failed POST leaves the trackers it carried to the outbox at once, not after the grace', async () => {
     const t = await tenant('ev-fail', { dsps: [testDsp(DSP, 'ev-f', 'price=2')] });
     const e = edge({ snapshotTtlMs: 60_000 });

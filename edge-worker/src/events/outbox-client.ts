@@ -7,7 +7,7 @@
 // keep it close, and a few per colo keep any one from being a bottleneck. An isolate always
 // writes to the same shard, so its batches are re-sent in the order it stored them.
 import type { RtbEvent } from '@edge-rtb/shared/events';
-import { DEFAULT_FLUSH_MS, DEFAULT_POST_TIMEOUT_MS, type Receipt } from './event-batcher.ts';
+import { DEFAULT_FLUSH_MS, DEFAULT_POST_TIMEOUT_MS, type EventText, type Receipt } from './event-batcher.ts';
 import type { EventOutbox } from './outbox.ts';
 
 export interface OutboxBindings {
@@ -76,7 +76,7 @@ export function storedGraceMs(env: { EVENTS_FLUSH_MS?: string; EVENTS_POST_TIMEO
  */
 export async function storeInOutbox(
   env: OutboxBindings,
-  events: RtbEvent[],
+  events: RtbEvent[] | EventText[],
   sendAfterMs?: number,
 ): Promise<Receipt | null> {
   if (!env.EVENTS_OUTBOX || events.length === 0) return null;

@@ -14,7 +14,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { RtbEvent } from '@edge-rtb/shared/events';
 import { drain } from '../drain.ts';
-import { DEFAULT_FLUSH_MS, DEFAULT_POST_TIMEOUT_MS } from './event-batcher.ts';
+import { DEFAULT_FLUSH_MS, DEFAULT_POST_TIMEOUT_MS, type EventText } from './event-batcher.ts';
 
 export interface OutboxEnv {
   EDGE_TOKEN: string;
@@ -32,7 +32,7 @@ export interface OutboxEnv {
 
 export type EnqueueResult =
   | { ok: true; seq: number; pendingEvents: number; pendingBytes: number }
-  | { ok: false; reason: 'full' | 'empty'; pendingBytes: number };
+  | { ok: false; reason: 'full' | 'empty' | 'invalid'; pendingBytes: number };
 
 export interface OutboxStats {
   batches: number;
@@ -110,10 +110,20 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
    * committed (the DO's output gate), so an ok means the batch survives the caller's isolate.
    * `sendAfterMs`: the alarm leaves the batch alone this long (default the first retry delay;
    * trackers pass the grace in which the isolate's batcher sends them and settles them here).
+   * `events` may come as objects or, from the batcher, each already JSON (stored as they are).
    */
-  async enqueue(coreUrl: string, events: RtbEvent[], sendAfterMs?: number): Promise<EnqueueResult> {
+  async enqueue(
+    coreUrl: string,
+    events: RtbEvent[] | EventText[],
+    sendAfterMs?: number,
+  ): Promise<EnqueueResult> {
     if (events.length === 0) return { ok: false, reason: 'empty', pendingBytes: this.bytes };
-    const text = JSON.stringify(events);
+    const texts = events.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)));
+    // Texts are spliced into merged POSTs unparsed, so one that is not a JSON object would make
+    // the core refuse the other batches sent with it: refuse it here, where the caller keeps it.
+    if (texts.some((t) => t[0] !== '{' || t[t.length - 1] !== '}'))
+      return { ok: false, reason: 'invalid', pendingBytes: this.bytes };
+    const text = `[${texts.join(',')}]`;
     const max = this.maxBytes;
     if (this.bytes + text.length > max) {
       this.warn('event outbox full: batch refused, the edge keeps it in memory', max, events.length, true);

@@ -125,6 +125,27 @@ describe('durable event outbox', () => {
     expect((await t.recorded()).events.filter((x) => x.type === 'impression')).toHaveLength(1);
   });
 
+  it('takes events already JSON as they are, and refuses a text that is not a JSON object', async () => {
+    const stub = testEnv.EVENTS_OUTBOX!.getByName('text-test');
+    const ev = { v: 1, id: 'txt:impression:1', type: 'impression', ts: 1 };
+    const out = await runInDurableObject(stub, async (o: EventOutbox, state) => {
+      const good = await o.enqueue('http://127.0.0.1:9/txt', [JSON.stringify(ev)], 600_000);
+      const bad = await o.enqueue('http://127.0.0.1:9/txt', [JSON.stringify(ev), '{"v":1'], 600_000);
+      const stored = state.storage.sql
+        .exec<{ events: string; n: number }>('SELECT events, n FROM batches')
+        .toArray();
+      const stats = await o.stats();
+      await state.storage.deleteAlarm();
+      await state.storage.deleteAll();
+      return { good, bad, stored, stats };
+    });
+    expect(out.good.ok).toBe(true);
+    expect(out.bad).toMatchObject({ ok: false, reason: 'invalid' });
+    // Stored byte for byte as an array of what was handed in; the refused batch left no trace.
+    expect(out.stored).toEqual([{ events: `[${JSON.stringify(ev)}]`, n: 1 }]);
+    expect(out.stats.events).toBe(1);
+  });
+
   it('bounded: loud near its cap, refuses past it (the caller keeps the batch), drops nothing it took', async () => {
     const stub = testEnv.EVENTS_OUTBOX!.getByName('cap-test');
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});

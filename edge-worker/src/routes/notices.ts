@@ -8,7 +8,7 @@ import { LossReason } from '@edge-rtb/shared/openrtb/codes';
 import { Hono } from 'hono';
 import { drain } from '../drain.ts';
 import type { EdgeEnv } from '../env.ts';
-import type { EventSink, Receipt } from '../events/event-batcher.ts';
+import type { EventSink, EventText, Receipt } from '../events/event-batcher.ts';
 import { type OutboxBindings, settleStored, storedGraceMs, storeInOutbox } from '../events/outbox-client.ts';
 import { expandMacros } from '../notices/macros.ts';
 import {
@@ -103,7 +103,7 @@ export const sinkOf = (env: OutboxBindings & { EDGE_TOKEN: string }): EventSink 
   ...(Number(env.EVENTS_POST_TIMEOUT_MS) > 0 ? { timeoutMs: Number(env.EVENTS_POST_TIMEOUT_MS) } : {}),
   ...(env.EVENTS_OUTBOX
     ? {
-        store: (events: RtbEvent[], sendAfterMs?: number) => storeInOutbox(env, events, sendAfterMs),
+        store: (events: EventText[], sendAfterMs?: number) => storeInOutbox(env, events, sendAfterMs),
         settle: (receipts: Receipt[], delivered: boolean) => settleStored(env, receipts, delivered),
         graceMs: storedGraceMs(env),
       }
