@@ -1,13 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { type OverheadStep, overheadChart, overheadTable } from './overhead.ts';
+import {
+  type OverheadStep,
+  overheadChart,
+  overheadFigures,
+  overheadTable,
+  type TimedAnswer,
+  timedAnswer,
+  timingFromHeaders,
+} from './overhead.ts';
 
 const row = (target: OverheadStep['target'], qps: number, cpu: number): OverheadStep => ({
   target,
   qps,
   auctions: qps * 10,
   answeredPerS: qps,
-  overheadP50: 3,
-  overheadP99: 9,
+  overheadP50: 1,
+  overheadP99: 4,
+  internalP50: 0.5,
+  internalP99: 2,
+  nominalP50: 3,
+  nominalP99: 9,
+  slowestDspP50: 6,
+  slowestDspP99: 11,
+  unmatched: 0,
   e2eP99: 14,
   timeouts: 0,
   errors: 0,
@@ -22,10 +37,10 @@ describe('overhead report', () => {
     row('bare-fanout (raw workerd)', 50, 1.9),
   ];
 
-  it('tabulates every step with the others CPU as % of a core', () => {
+  it('tabulates every step: new, in-handler and old overhead, with the others CPU as % of a core', () => {
     const t = overheadTable(rows, 10);
     expect(t).toContain(
-      '| edge (raw workerd) | 50 | 50 | 3.00 | 9.00 | 14.00 | 0 | 0 | 3.500 | 5 / 10 | - |',
+      '| edge (raw workerd) | 50 | 50 | 1.00 / 4.00 | 0.50 / 2.00 | 3.00 / 9.00 | 6.00 / 11.00 | 14.00 | 0 | 0 | 0 | 3.500 | 5 / 10 | - |',
     );
     const withCore = overheadTable(
       [{ ...row('edge (raw workerd)', 50, 3.5), otherCpuMs: { core: 250 } }],
@@ -39,5 +54,57 @@ describe('overhead report', () => {
     const html = overheadChart(rows);
     expect(html.match(/<svg/g)).toHaveLength(3);
     expect(html).toContain('bare-fanout (raw workerd)');
+  });
+});
+
+describe('overhead per request', () => {
+  it('reads the bare fan-out timing headers, and the edge auction id from bidid', () => {
+    expect(timingFromHeaders({ 'x-slowest-dsp-ms': '7', 'x-handler-ms': '8' })).toEqual({
+      slowestDspMs: 7,
+      handlerMs: 8,
+    });
+    expect(timingFromHeaders({ 'x-slowest-dsp-ms': '7' })).toBeUndefined();
+    expect(timingFromHeaders({ 'x-slowest-dsp-ms': 'x', 'x-handler-ms': '8' })).toBeUndefined();
+    expect(
+      timedAnswer({ latencyMs: 9, headers: {}, body: '{"id":"r1","bidid":"a-1","seatbid":[]}' }),
+    ).toEqual({ latencyMs: 9, auctionId: 'a-1' });
+    expect(timedAnswer({ latencyMs: 9, headers: {}, body: '{"id":"r1","nbr":2}' })).toEqual({ latencyMs: 9 });
+    // Headers win over a bidid: the timing is then the answer's own.
+    expect(
+      timedAnswer({
+        latencyMs: 9,
+        headers: { 'x-slowest-dsp-ms': '6', 'x-handler-ms': '7' },
+        body: '{"bidid":"a-1"}',
+      }),
+    ).toEqual({ latencyMs: 9, timing: { slowestDspMs: 6, handlerMs: 7 } });
+  });
+
+  it('subtracts each request its own slowest DSP, then takes percentiles of the differences', () => {
+    // Request a: fast DSPs but a slow client path; request b: a slow DSP, nothing else slow.
+    // The difference of percentiles (P99 e2e 40 minus P99 DSP 35 = 5) would hide a's 18 ms.
+    const answers: TimedAnswer[] = [
+      { latencyMs: 24, auctionId: 'a' },
+      { latencyMs: 40, auctionId: 'b' },
+      { latencyMs: 8, timing: { slowestDspMs: 6, handlerMs: 7 } },
+      { latencyMs: 30, auctionId: 'lost' },
+      { latencyMs: 30 },
+    ];
+    const timings: Record<string, { slowestDspMs: number; handlerMs: number }> = {
+      a: { slowestDspMs: 6, handlerMs: 9 },
+      b: { slowestDspMs: 35, handlerMs: 37 },
+    };
+    const f = overheadFigures(answers, (id) => timings[id]);
+    expect(f.matched).toBe(3);
+    expect(f.unmatched).toBe(2);
+    // e2e overheads 18, 5, 2 -> P50 5, P99 18; in-handler 3, 2, 1 -> P50 2, P99 3.
+    expect([f.overheadP50, f.overheadP99]).toEqual([5, 18]);
+    expect([f.internalP50, f.internalP99]).toEqual([2, 3]);
+    expect([f.slowestDspP50, f.slowestDspP99]).toEqual([6, 35]);
+  });
+
+  it('gives NaN, not zero, when nothing matched', () => {
+    const f = overheadFigures([{ latencyMs: 5 }], () => undefined);
+    expect(f.overheadP99).toBeNaN();
+    expect(f.unmatched).toBe(1);
   });
 });
