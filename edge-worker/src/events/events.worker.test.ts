@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { testDsp } from '../../test/fixtures/snapshot.ts';
 import { bannerRequest, DSP, edge, tenant, testEnv } from '../../test/helpers.ts';
 import { sinkOf } from '../routes/notices.ts';
-import { createEventBatcher } from './event-batcher.ts';
+import { createEventBatcher, eventJson, eventsBody } from './event-batcher.ts';
 import { outboxShards, storedGraceMs } from './outbox-client.ts';
 
 type Bid = { burl: string };
@@ -149,7 +149,8 @@ describe('event batches', () => {
     const rec = await t.recorded();
     expect(rec.eventPosts).toBe(1);
     expect(rec.events).toEqual(events);
-    expect(b.stats()).toMatchObject({ posts: 1, sent: 3, buffered: 0, held: 0, failedPosts: 0 });
+    expect(b.stats()).toMatchObject({ posts: 1, sent: 3, buffered: 0, held: 0, failedPosts: 0 }); // The body is byte for byte what stringifying the batch at flush gave (the core's format).
+    expect(new TextDecoder().decode(eventsBody(events.map(eventJson)))).toBe(JSON.stringify({ events }));
   });
 
   it('a failed POST stores the ready texts in the outbox, which delivers the same events once', async () => {

@@ -7,7 +7,13 @@
 // keep it close, and a few per colo keep any one from being a bottleneck. An isolate always
 // writes to the same shard, so its batches are re-sent in the order it stored them.
 import type { RtbEvent } from '@edge-rtb/shared/events';
-import { DEFAULT_FLUSH_MS, DEFAULT_POST_TIMEOUT_MS, type EventText, type Receipt } from './event-batcher.ts';
+import {
+  DEFAULT_FLUSH_MS,
+  DEFAULT_POST_TIMEOUT_MS,
+  type EventJson,
+  eventsArrayText,
+  type Receipt,
+} from './event-batcher.ts';
 import type { EventOutbox } from './outbox.ts';
 
 export interface OutboxBindings {
@@ -76,14 +82,20 @@ export function storedGraceMs(env: { EVENTS_FLUSH_MS?: string; EVENTS_POST_TIMEO
  */
 export async function storeInOutbox(
   env: OutboxBindings,
-  events: RtbEvent[] | EventText[],
+  events: RtbEvent[] | EventJson[],
   sendAfterMs?: number,
 ): Promise<Receipt | null> {
   if (!env.EVENTS_OUTBOX || events.length === 0) return null;
   seed ||= crypto.randomUUID();
   const shard = outboxShard(placeOf(env), seed, outboxShardCount(env));
   try {
-    const r = await env.EVENTS_OUTBOX.getByName(shard).enqueue(env.CORE_URL, events, sendAfterMs);
+    // The batcher's events are JSON already: they cross as one text (a cheap copy) and are stored
+    // as they are; the tracker route's are objects, stringified in the outbox.
+    const batch =
+      events[0] instanceof Uint8Array
+        ? { json: eventsArrayText(events as EventJson[]), n: events.length }
+        : (events as RtbEvent[]);
+    const r = await env.EVENTS_OUTBOX.getByName(shard).enqueue(env.CORE_URL, batch, sendAfterMs);
     return r.ok ? { shard, seq: r.seq, core: env.CORE_URL } : null;
   } catch (e) {
     console.error(

@@ -14,7 +14,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { RtbEvent } from '@edge-rtb/shared/events';
 import { drain } from '../drain.ts';
-import { DEFAULT_FLUSH_MS, DEFAULT_POST_TIMEOUT_MS, type EventText } from './event-batcher.ts';
+import { DEFAULT_FLUSH_MS, DEFAULT_POST_TIMEOUT_MS } from './event-batcher.ts';
 
 export interface OutboxEnv {
   EDGE_TOKEN: string;
@@ -110,23 +110,24 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
    * committed (the DO's output gate), so an ok means the batch survives the caller's isolate.
    * `sendAfterMs`: the alarm leaves the batch alone this long (default the first retry delay;
    * trackers pass the grace in which the isolate's batcher sends them and settles them here).
-   * `events` may come as objects or, from the batcher, each already JSON (stored as they are).
+   * `events` come as objects or, from the batcher, already as one JSON array text of `n` events
+   * (stored as it is).
    */
   async enqueue(
     coreUrl: string,
-    events: RtbEvent[] | EventText[],
+    events: RtbEvent[] | { json: string; n: number },
     sendAfterMs?: number,
   ): Promise<EnqueueResult> {
-    if (events.length === 0) return { ok: false, reason: 'empty', pendingBytes: this.bytes };
-    const texts = events.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)));
-    // Texts are spliced into merged POSTs unparsed, so one that is not a JSON object would make
-    // the core refuse the other batches sent with it: refuse it here, where the caller keeps it.
-    if (texts.some((t) => t[0] !== '{' || t[t.length - 1] !== '}'))
+    const count = Array.isArray(events) ? events.length : events.n;
+    if (count === 0) return { ok: false, reason: 'empty', pendingBytes: this.bytes };
+    const text = Array.isArray(events) ? JSON.stringify(events) : events.json;
+    // Texts are spliced into merged POSTs unparsed (send), so one that is not an array of objects
+    // would make the core refuse the other batches sent with it: refused here, the caller keeps it.
+    if (!Number.isInteger(count) || count < 0 || !text.startsWith('[{') || !text.endsWith('}]'))
       return { ok: false, reason: 'invalid', pendingBytes: this.bytes };
-    const text = `[${texts.join(',')}]`;
     const max = this.maxBytes;
     if (this.bytes + text.length > max) {
-      this.warn('event outbox full: batch refused, the edge keeps it in memory', max, events.length, true);
+      this.warn('event outbox full: batch refused, the edge keeps it in memory', max, count, true);
       return { ok: false, reason: 'full', pendingBytes: this.bytes };
     }
     const now = Date.now();
@@ -136,15 +137,15 @@ export class EventOutbox extends DurableObject<OutboxEnv> {
         'INSERT INTO batches (core, events, n, bytes, stored_at, send_after) VALUES (?, ?, ?, ?, ?, ?) RETURNING seq',
         coreUrl,
         text,
-        events.length,
+        count,
         text.length,
         now,
         due,
       )
       .one();
     this.bytes += text.length;
-    this.events += events.length;
-    if (this.bytes > 0.8 * max) this.warn('event outbox near its cap', max, events.length, false);
+    this.events += count;
+    if (this.bytes > 0.8 * max) this.warn('event outbox near its cap', max, count, false);
     await this.wakeBy(due);
     return { ok: true, seq, pendingEvents: this.events, pendingBytes: this.bytes };
   }

@@ -125,12 +125,17 @@ describe('durable event outbox', () => {
     expect((await t.recorded()).events.filter((x) => x.type === 'impression')).toHaveLength(1);
   });
 
-  it('takes events already JSON as they are, and refuses a text that is not a JSON object', async () => {
+  it('takes events already JSON as they are, and refuses a text that is not an array of objects', async () => {
     const stub = testEnv.EVENTS_OUTBOX!.getByName('text-test');
     const ev = { v: 1, id: 'txt:impression:1', type: 'impression', ts: 1 };
     const out = await runInDurableObject(stub, async (o: EventOutbox, state) => {
-      const good = await o.enqueue('http://127.0.0.1:9/txt', [JSON.stringify(ev)], 600_000);
-      const bad = await o.enqueue('http://127.0.0.1:9/txt', [JSON.stringify(ev), '{"v":1'], 600_000);
+      const json = `[${JSON.stringify(ev)}]`;
+      const good = await o.enqueue('http://127.0.0.1:9/txt', { json, n: 1 }, 600_000);
+      const bad = await o.enqueue(
+        'http://127.0.0.1:9/txt',
+        { json: `${json.slice(0, -1)},{"v":1`, n: 2 },
+        600_000,
+      );
       const stored = state.storage.sql
         .exec<{ events: string; n: number }>('SELECT events, n FROM batches')
         .toArray();

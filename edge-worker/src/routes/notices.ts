@@ -8,7 +8,7 @@ import { LossReason } from '@edge-rtb/shared/openrtb/codes';
 import { Hono } from 'hono';
 import { drain } from '../drain.ts';
 import type { EdgeEnv } from '../env.ts';
-import type { EventSink, EventText, Receipt } from '../events/event-batcher.ts';
+import type { EventJson, EventSink, Receipt } from '../events/event-batcher.ts';
 import { type OutboxBindings, settleStored, storedGraceMs, storeInOutbox } from '../events/outbox-client.ts';
 import { expandMacros } from '../notices/macros.ts';
 import {
@@ -53,7 +53,9 @@ export function noticeRoutes(state: EdgeState) {
       return c.json({ error: 'wrong_kind', message: `this token is not valid for a ${kind} notice` }, 400);
 
     const key = `${kind}:${claims.auctionId}:${claims.impId}:${claims.bidId}`;
-    const first = await c.env.NOTICE_LEDGER.getByName(claims.auctionId).firstSeen(key, claims.expiresAt);
+    const first = claims.ledger
+      ? await c.env.NOTICE_LEDGER.getByName(claims.ledger).claim(key, claims.expiresAt)
+      : await c.env.NOTICE_LEDGER.getByName(claims.auctionId).firstSeen(key, claims.expiresAt);
     if (first) {
       const ev = toEvent(kind, claims, c.req.query('loss'), c.env.POP, Number(c.req.query('v')));
       // Trackers are money: stored in the durable outbox before the answer goes out. They still
@@ -103,7 +105,7 @@ export const sinkOf = (env: OutboxBindings & { EDGE_TOKEN: string }): EventSink 
   ...(Number(env.EVENTS_POST_TIMEOUT_MS) > 0 ? { timeoutMs: Number(env.EVENTS_POST_TIMEOUT_MS) } : {}),
   ...(env.EVENTS_OUTBOX
     ? {
-        store: (events: EventText[], sendAfterMs?: number) => storeInOutbox(env, events, sendAfterMs),
+        store: (events: EventJson[], sendAfterMs?: number) => storeInOutbox(env, events, sendAfterMs),
         settle: (receipts: Receipt[], delivered: boolean) => settleStored(env, receipts, delivered),
         graceMs: storedGraceMs(env),
       }
