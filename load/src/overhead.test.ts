@@ -22,7 +22,7 @@ const row = (target: OverheadStep['target'], qps: number, cpu: number): Overhead
   nominalP99: 9,
   slowestDspP50: 6,
   slowestDspP99: 11,
-  unmatched: 0,
+  unmatched: { noId: 0, notFound: 0 },
   e2eP99: 14,
   timeouts: 0,
   errors: 0,
@@ -40,7 +40,7 @@ describe('overhead report', () => {
   it('tabulates every step: new, in-handler and old overhead, with the others CPU as % of a core', () => {
     const t = overheadTable(rows, 10);
     expect(t).toContain(
-      '| edge (raw workerd) | 50 | 50 | 1.00 / 4.00 | 0.50 / 2.00 | 3.00 / 9.00 | 6.00 / 11.00 | 14.00 | 0 | 0 | 0 | 3.500 | 5 / 10 | - |',
+      '| edge (raw workerd) | 50 | 50 | 1.00 / 4.00 | 0.50 / 2.00 | 3.00 / 9.00 | 6.00 / 11.00 | 14.00 | 0 / 0 | 0 | 0 | 3.500 | 5 / 10 | - |',
     );
     const withCore = overheadTable(
       [{ ...row('edge (raw workerd)', 50, 3.5), otherCpuMs: { core: 250 } }],
@@ -95,7 +95,7 @@ describe('overhead per request', () => {
     };
     const f = overheadFigures(answers, (id) => timings[id]);
     expect(f.matched).toBe(3);
-    expect(f.unmatched).toBe(2);
+    expect(f.unmatched).toEqual({ noId: 1, notFound: 1 });
     // e2e overheads 18, 5, 2 -> P50 5, P99 18; in-handler 3, 2, 1 -> P50 2, P99 3.
     expect([f.overheadP50, f.overheadP99]).toEqual([5, 18]);
     expect([f.internalP50, f.internalP99]).toEqual([2, 3]);
@@ -105,6 +105,6 @@ describe('overhead per request', () => {
   it('gives NaN, not zero, when nothing matched', () => {
     const f = overheadFigures([{ latencyMs: 5 }], () => undefined);
     expect(f.overheadP99).toBeNaN();
-    expect(f.unmatched).toBe(1);
+    expect(f.unmatched).toEqual({ noId: 1, notFound: 0 });
   });
 });

@@ -40,8 +40,11 @@ export interface OverheadStep {
   /** The slowest DSP call per request as the target timed it, ms. */
   slowestDspP50: number;
   slowestDspP99: number;
-  /** Answered requests with no target timing to match (no bidid, event not delivered): not in the overhead columns. */
-  unmatched: number;
+  /**
+   * Answered requests left out of the overhead columns: no auction id in the answer (an edge
+   * no-bid answer carries no bidid) / its auction event not delivered in time.
+   */
+  unmatched: { noId: number; notFound: number };
   e2eP99: number;
   timeouts: number;
   errors: number;
@@ -100,7 +103,7 @@ export interface OverheadFigures {
   slowestDspP50: number;
   slowestDspP99: number;
   matched: number;
-  unmatched: number;
+  unmatched: { noId: number; notFound: number };
 }
 
 /**
@@ -115,11 +118,15 @@ export function overheadFigures(
   const e2e: number[] = [];
   const internal: number[] = [];
   const slowest: number[] = [];
-  let unmatched = 0;
+  const unmatched = { noId: 0, notFound: 0 };
   for (const a of answers) {
-    const t = a.timing ?? (a.auctionId === undefined ? undefined : lookup(a.auctionId));
+    if (!a.timing && a.auctionId === undefined) {
+      unmatched.noId++;
+      continue;
+    }
+    const t = a.timing ?? lookup(a.auctionId as string);
     if (!t) {
-      unmatched++;
+      unmatched.notFound++;
       continue;
     }
     e2e.push(a.latencyMs - t.slowestDspMs);
@@ -181,10 +188,11 @@ async function steps(
       },
     });
     const v = summarize(p.ssp.validLatencies);
-    // Auction events arrive in batches after the answers (flushed about once a second); give the
-    // last batch a moment before matching answers to them.
-    if (tap) await new Promise((r) => setTimeout(r, 1500));
+    // Auction events arrive in batches after the answers (flushed about once a second, slower on a
+    // busy edge, and the slow answers' events are the likeliest late): wait until every answered
+    // auction's event is in, or none arrived for 3 s (at most 20 s), before matching.
     const timings = tap?.auctionTimings();
+    if (timings) await eventsIn(answers, timings);
     const o = overheadFigures(answers, (id) => {
       const t = timings?.get(id);
       return t ? { slowestDspMs: t.slowestDspMs, handlerMs: t.durationMs } : undefined;
@@ -217,6 +225,20 @@ async function steps(
     }
   }
   return out;
+}
+
+async function eventsIn(answers: readonly TimedAnswer[], timings: ReadonlyMap<string, unknown>) {
+  const missing = () => answers.filter((a) => a.auctionId !== undefined && !timings.has(a.auctionId)).length;
+  let left = missing();
+  let quietSince = Date.now();
+  const until = Date.now() + 20_000;
+  await new Promise((r) => setTimeout(r, 1500));
+  while (left > 0 && Date.now() < until && Date.now() - quietSince < 3000) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = missing();
+    if (now < left) quietSince = Date.now();
+    left = now;
+  }
 }
 
 export async function runOverhead(opts: {
@@ -377,11 +399,11 @@ export function overheadTable(rows: OverheadStep[], stepS: number): string {
     .filter((r) => r.dspOutcomes)
     .map((r) => `- ${r.target} @${r.qps}/s DSP calls: ${JSON.stringify(r.dspOutcomes)}`);
   return [
-    '| target | rate (req/s) | answered/s | overhead P50 / P99 (ms): e2e − slowest DSP | in-handler P50 / P99 (ms): handler − slowest DSP | old P50 / P99 (ms): e2e − 5 ms | slowest DSP P50 / P99 (ms) | e2e P99 (ms) | unmatched | timeouts | errors | CPU/auction (ms) | DSP fleet / load gen CPU (% of a core) | core CPU/auction (ms) |',
+    '| target | rate (req/s) | answered/s | overhead P50 / P99 (ms): e2e − slowest DSP | in-handler P50 / P99 (ms): handler − slowest DSP | old P50 / P99 (ms): e2e − 5 ms | slowest DSP P50 / P99 (ms) | e2e P99 (ms) | unmatched: no id / no event | timeouts | errors | CPU/auction (ms) | DSP fleet / load gen CPU (% of a core) | core CPU/auction (ms) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.target} | ${r.qps} | ${f(r.answeredPerS, 0)} | ${f(r.overheadP50)} / ${f(r.overheadP99)} | ${f(r.internalP50)} / ${f(r.internalP99)} | ${f(r.nominalP50)} / ${f(r.nominalP99)} | ${f(r.slowestDspP50)} / ${f(r.slowestDspP99)} | ${f(r.e2eP99)} | ${r.unmatched} | ${r.timeouts} | ${r.errors} | ${f(r.cpuMsPerAuction, 3)} | ${f((r.otherCpuMs['DSP fleet'] ?? 0) / stepS / 10, 0)} / ${f((r.otherCpuMs['load generator'] ?? 0) / stepS / 10, 0)} | ${r.otherCpuMs.core === undefined ? '-' : f(r.otherCpuMs.core / r.auctions, 3)} |`,
+        `| ${r.target} | ${r.qps} | ${f(r.answeredPerS, 0)} | ${f(r.overheadP50)} / ${f(r.overheadP99)} | ${f(r.internalP50)} / ${f(r.internalP99)} | ${f(r.nominalP50)} / ${f(r.nominalP99)} | ${f(r.slowestDspP50)} / ${f(r.slowestDspP99)} | ${f(r.e2eP99)} | ${r.unmatched.noId} / ${r.unmatched.notFound} | ${r.timeouts} | ${r.errors} | ${f(r.cpuMsPerAuction, 3)} | ${f((r.otherCpuMs['DSP fleet'] ?? 0) / stepS / 10, 0)} / ${f((r.otherCpuMs['load generator'] ?? 0) / stepS / 10, 0)} | ${r.otherCpuMs.core === undefined ? '-' : f(r.otherCpuMs.core / r.auctions, 3)} |`,
     ),
     ...(outcomes.length ? ['', ...outcomes] : []),
   ].join('\n');
