@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { b64urlDecode, b64urlEncode } from './b64url.ts';
+import { NOTICE_LEDGER_SHARDS, noticeLedgerName } from './ledger-name.ts';
 import { expandMacros } from './macros.ts';
 import { createNoticeSigner, type NoticeClaims, parseNoticeKeys } from './notice-token.ts';
 
@@ -73,5 +74,27 @@ describe('OpenRTB macros', () => {
         },
       ),
     ).toBe('p=1.23&i=a%20b&l=102&x=${AUCTION_MBR}&c=EUR');
+  });
+});
+
+describe('notice ledger claim', () => {
+  it('names a shard from the auction id alone, so every PoP picks the same object', () => {
+    expect(noticeLedgerName('auction-42')).toBe(noticeLedgerName('auction-42'));
+    const names = new Set(Array.from({ length: 2000 }, (_, i) => noticeLedgerName(`a-${i}`)));
+    expect(names.size).toBe(NOTICE_LEDGER_SHARDS); // spread over every shard
+    for (const n of names) expect(n).toMatch(/^notice-ledger:\d+$/);
+    expect(noticeLedgerName('x', 1)).toBe('notice-ledger:0');
+  });
+
+  it('round-trips in the token; an empty or oversized ledger name is malformed', async () => {
+    const s = createNoticeSigner(NEW);
+    const t = await s.sign({ ...claims, ledger: noticeLedgerName(claims.auctionId) });
+    const v = await s.verify(t, 0);
+    expect(v.ok && v.value.ledger).toBe(noticeLedgerName('a1'));
+    for (const ledger of ['', 'x'.repeat(65)])
+      expect(await s.verify(await s.sign({ ...claims, ledger }), 0)).toEqual({
+        ok: false,
+        error: { reason: 'malformed' },
+      });
   });
 });

@@ -39,6 +39,8 @@ export interface NoticeClaims {
   dest?: string;
   /** Only on tokens minted by a click: a conversion must follow a click. */
   clicked?: boolean;
+  /** The NoticeLedger object that dedups this token's notices (absent on older tokens: per auction). */
+  ledger?: string;
 }
 
 export interface SignedClaims extends NoticeClaims {
@@ -77,6 +79,7 @@ const WIRE: ReadonlyArray<[keyof SignedClaims, string]> = [
   ['forward', 'f'],
   ['dest', 'u'],
   ['clicked', 'ck'],
+  ['ledger', 'lg'],
   ['kid', 'kid'],
 ];
 
@@ -190,5 +193,6 @@ function readClaims(bytes: Uint8Array): SignedClaims | null {
   if (!Number.isSafeInteger(c.priceCpmMicros) || c.priceCpmMicros < 0 || !Number.isSafeInteger(c.expiresAt))
     return null;
   if (c.forward !== undefined && (typeof c.forward !== 'object' || c.forward === null)) return null;
+  if (c.ledger !== undefined && !(s(c.ledger) && (c.ledger as string).length <= 64)) return null;
   return c;
 }

@@ -2,13 +2,14 @@
 // them, the path naming the notice. The SSP sees only these; the buyer's own nurl/burl/lurl
 // ride inside the token and are called after ours verify. `p=${AUCTION_PRICE}` lets an SSP
 // that re-auctions tell us its clearing price; `loss=${AUCTION_LOSS}` why it did not show us.
+import { noticeLedgerName } from './ledger-name.ts';
 import type { NoticeClaims, NoticeSigner } from './notice-token.ts';
 
 // Literal OpenRTB macros the SSP fills in when it calls our URLs.
 const PRICE_MACRO = '$' + '{AUCTION_PRICE}';
 const LOSS_MACRO = '$' + '{AUCTION_LOSS}';
 
-export interface WinContext extends Omit<NoticeClaims, 'forward' | 'clicked'> {
+export interface WinContext extends Omit<NoticeClaims, 'forward' | 'clicked' | 'ledger'> {
   base: string;
   buyerNurl?: string;
   buyerBurl?: string;
@@ -33,7 +34,11 @@ export async function signNoticeUrls(signer: NoticeSigner, w: WinContext): Promi
     ...(buyerBurl ? { bill: buyerBurl } : {}),
     ...(buyerLurl ? { loss: buyerLurl } : {}),
   };
-  const t = await signer.sign({ ...claims, ...(Object.keys(forward).length ? { forward } : {}) });
+  const t = await signer.sign({
+    ...claims,
+    ...(Object.keys(forward).length ? { forward } : {}),
+    ledger: noticeLedgerName(claims.auctionId),
+  });
   const at = (kind: string) => `${base}/notice/${kind}?t=${t}`;
   return {
     nurl: `${at('win')}&p=${PRICE_MACRO}`,

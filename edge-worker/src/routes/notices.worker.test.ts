@@ -2,10 +2,12 @@
 // count once (NoticeLedger Durable Object), become events (trackers through the EventOutbox) and
 // are forwarded to the DSP's own URLs with ${AUCTION_PRICE} filled in; tampered, forged, expired
 // and replayed ones are not.
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { NOTICE_KEYS } from '../../test/fixtures/constants.ts';
 import { ownCampaign, testDsp } from '../../test/fixtures/snapshot.ts';
-import { bannerRequest, DSP, dspRecord, edge, tenant } from '../../test/helpers.ts';
+import { bannerRequest, DSP, dspRecord, edge, tenant, testEnv } from '../../test/helpers.ts';
+import { noticeLedgerName } from '../notices/ledger-name.ts';
 import { createNoticeSigner } from '../notices/notice-token.ts';
 
 type Bid = { nurl: string; burl: string; lurl: string; adm: string; price: number };
@@ -130,5 +132,53 @@ describe('notices', () => {
     expect(after.filter((x) => x.type === 'conversion')).toEqual([
       expect.objectContaining({ amountMicros: 5000 }),
     ]);
+  });
+
+  it('replays count once through a ledger shard (named in the token) and through the per-auction ledger of older tokens', async () => {
+    const { bid, hit, env, e } = await win('nt-shard', 'notice-shard');
+    const token = new URL(bid.nurl).searchParams.get('t')!;
+    const claims = await createNoticeSigner(NOTICE_KEYS).verify(token, Date.now());
+    expect(claims.ok && claims.value.ledger).toBe(noticeLedgerName(claims.ok ? claims.value.auctionId : ''));
+    expect(await (await hit(bid.burl)).json()).toEqual({ status: 'accepted' });
+    expect(await (await hit(bid.burl)).json()).toEqual({ status: 'duplicate' });
+    expect(await (await hit(bid.nurl)).json()).toEqual({ status: 'accepted' }); // another kind, counted apart
+
+    // A token signed before the ledger was sharded carries no `ledger`: still deduped, per auction.
+    const legacy = await createNoticeSigner(NOTICE_KEYS).sign({
+      auctionId: 'legacy-1',
+      impId: '1',
+      bidId: 'b',
+      bidderKind: 'dsp',
+      bidderId: 'nt-shard',
+      priceCpmMicros: 1_000_000,
+      currency: 'USD',
+      expiresAt: Date.now() + 60_000,
+    });
+    expect(await (await e.call(env, `/notice/win?t=${legacy}`)).json()).toEqual({ status: 'accepted' });
+    expect(await (await e.call(env, `/notice/win?t=${legacy}`)).json()).toEqual({ status: 'duplicate' });
+    const perAuction = await runInDurableObject(testEnv.NOTICE_LEDGER.getByName('legacy-1'), (_o, st) =>
+      st.storage.kv.get('win:legacy-1:1:b'),
+    );
+    expect(typeof perAuction).toBe('number');
+  });
+
+  it("a ledger shard's alarm wipes expired keys only and keeps the live ones deduped", async () => {
+    // A name no auction maps to, so no other test's keys or alarm are in this object.
+    const stub = testEnv.NOTICE_LEDGER.getByName('notice-ledger:wipe-test');
+    const now = Date.now();
+    expect(await stub.claim('win:old', now - 3_600_000)).toBe(true);
+    expect(await stub.claim('win:live', now + 3_600_000)).toBe(true);
+    expect(await stub.claim('win:live', now + 3_600_000)).toBe(false);
+    // The first key sets the wipe (a minute after its expiry: already due, so workerd holds it at now).
+    expect(await runInDurableObject(stub, (_o, st) => st.storage.getAlarm())).toBeLessThanOrEqual(Date.now());
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const keys = await runInDurableObject(stub, (_o, st) =>
+      st.storage.sql.exec<{ key: string }>('SELECT key FROM seen ORDER BY key').toArray(),
+    );
+    expect(keys.map((k) => k.key)).toEqual(['win:live']);
+    expect(await stub.claim('win:live', now + 3_600_000)).toBe(false);
+    // The next wipe is set for the earliest expiry left (or a minute on, if that is sooner).
+    const next = await runInDurableObject(stub, (_o, st) => st.storage.getAlarm());
+    expect(next).toBe(now + 3_600_000 + 60_000);
   });
 });
