@@ -3,6 +3,10 @@
 // busy stretches (work that holds the single thread while other auctions' answers wait: the
 // P99 tail). Usage (holding the bench lock):
 //   node load/src/edge-profile.ts [--rate 100] [--seconds 10] [--env '{"LOSS_NOTICES":"off"}']
+// --baseline drives the baseline scenario's traffic instead (full request mix, tmax 200 ms, bots and
+// malformed requests, the baseline DSP fleet, simulated users firing notices and trackers), since
+// that mix costs the edge about twice the overhead bench's CPU per auction; CPU is then also split
+// by what the isolate was serving (auction, notice route, each Durable Object, event batcher).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +16,7 @@ import { DSP_DELAY_MS } from './overhead.ts';
 import { RESULTS } from './paths.ts';
 import { summarize } from './percentiles.ts';
 import { stopAll } from './processes.ts';
+import { fleet } from './scenarios/baseline.ts';
 import { constantRate } from './schedule.ts';
 import { DEV_SSP_KEY, startStack } from './stack.ts';
 import { DEFAULT_MIX, type MixOptions } from './traffic-mix.ts';
@@ -24,19 +29,22 @@ const { values } = parseArgs({
     interval: { type: 'string', default: '100' },
     analyse: { type: 'string' },
     auctions: { type: 'string', default: '1000' },
+    baseline: { type: 'boolean', default: false },
   },
 });
 const INSPECTOR = '127.0.0.1:9239';
 process.env.EDGE_RAW_INSPECTOR = INSPECTOR;
 
-const MIX: MixOptions = {
-  ...DEFAULT_MIX,
-  tmaxMs: 300,
-  botShare: 0,
-  malformedShare: 0,
-  deals: [],
-  formats: { banner: 1, video: 0, native: 0, multi: 0 },
-};
+const MIX: MixOptions = values.baseline
+  ? { ...DEFAULT_MIX, tmaxMs: 200 }
+  : {
+      ...DEFAULT_MIX,
+      tmaxMs: 300,
+      botShare: 0,
+      malformedShare: 0,
+      deals: [],
+      formats: { banner: 1, video: 0, native: 0, multi: 0 },
+    };
 
 interface ProfileNode {
   id: number;
@@ -140,6 +148,16 @@ function analyse(p: Profile, auctions: number, interval: number): string {
     'inclusive time:',
     ...top(total, 40),
   ];
+  // Per entry: the outermost JS frame under the root is what the isolate was serving (the fetch
+  // handler, a Durable Object's RPC method or alarm, a timer), since the bundle is one file.
+  const entry = new Map<string, number>();
+  for (const [id, us] of self) {
+    let n = id;
+    while (parent.has(n) && parent.get(n) !== p.nodes[0]?.id) n = parent.get(n)!;
+    const l = label(byId.get(n)!);
+    entry.set(l, (entry.get(l) ?? 0) + us);
+  }
+  lines.push('by entry (outermost JS frame):', ...top(entry, 15));
   stretches.sort((a, b) => b.us - a.us);
   const hist = [1, 2, 5, 10, 20, 50].map(
     (ms) => `>=${ms} ms: ${stretches.filter((s) => s.us >= ms * 1000).length}`,
@@ -170,7 +188,7 @@ if (values.analyse) {
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const runDir = join(RESULTS, `edge-profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-const dsps = [0, 1, 2, 3, 4].map((i) => instantProfile(i, DSP_DELAY_MS));
+const dsps = values.baseline ? fleet() : [0, 1, 2, 3, 4].map((i) => instantProfile(i, DSP_DELAY_MS));
 const stack = await startStack({
   runDir,
   mode: 'single-node',
@@ -189,7 +207,7 @@ try {
       rate: constantRate(rate),
       durationS,
       mix: MIX,
-      users: false,
+      users: values.baseline,
       cpuRoots: [stack.edge.pid],
       quiet,
     });
@@ -213,7 +231,7 @@ try {
     `rate ${rate}/s for ${seconds} s (profiling on): overhead P50 ${(v.p50 - DSP_DELAY_MS).toFixed(2)} P99 ${(v.p99 - DSP_DELAY_MS).toFixed(2)} ms, workerd CPU ${(p.cpuMs / p.auctions).toFixed(3)} ms/auction\n`,
   );
   process.stdout.write(
-    `${analyse(profile, p.auctions, Number(values.interval))}\nprofile: ${join(runDir, 'edge.cpuprofile')}\n`,
+    `workerd CPU ${p.cpuMs.toFixed(0)} ms for ${p.auctions} auctions${p.users ? `, user calls ${JSON.stringify(p.users.sent)}` : ''}\n${analyse(profile, p.auctions, Number(values.interval))}\nprofile: ${join(runDir, 'edge.cpuprofile')}\n`,
   );
 } finally {
   await stack.stop();
