@@ -150,7 +150,10 @@ describe('event batches', () => {
     expect(rec.eventPosts).toBe(1);
     expect(rec.events).toEqual(events);
     expect(b.stats()).toMatchObject({ posts: 1, sent: 3, buffered: 0, held: 0, failedPosts: 0 }); // The body is byte for byte what stringifying the batch at flush gave (the core's format).
-    expect(new TextDecoder().decode(eventsBody(events.map(eventJson)))).toBe(JSON.stringify({ events }));
+    expect(await (await eventsBody(events.map(eventJson))).text()).toBe(JSON.stringify({ events }));
+    // Also across slices (a body is joined 250 texts at a time).
+    const many = Array.from({ length: 601 }, (_, i) => lossEvent(i));
+    expect(await (await eventsBody(many.map(eventJson))).text()).toBe(JSON.stringify({ events: many }));
   });
 
   it('a failed POST stores the ready texts in the outbox, which delivers the same events once', async () => {

@@ -92,7 +92,7 @@ export async function storeInOutbox(
     // The batcher's events are JSON already: they cross as one text (a cheap copy) and are stored
     // as they are; the tracker route's are objects, stringified in the outbox.
     const batch =
-      events[0] instanceof Uint8Array
+      typeof events[0] === 'string'
         ? { json: eventsArrayText(events as EventJson[]), n: events.length }
         : (events as RtbEvent[]);
     const r = await env.EVENTS_OUTBOX.getByName(shard).enqueue(env.CORE_URL, batch, sendAfterMs);
