@@ -121,7 +121,8 @@ describe('event batches', () => {
     // The outbox waits 200 ms for a next run to take the stored events along; none comes.
     const sink = { ...sinkOf(t.env), graceMs: 200 };
     const ctx = createExecutionContext();
-    b.add([0, 1, 2, 3, 4].map(lossEvent), sink, (p) => ctx.waitUntil(p));
+    // One add per auction: an auction's events are one piece, never split between POSTs.
+    for (const i of [0, 1, 2, 3, 4]) b.add([lossEvent(i)], sink, (p) => ctx.waitUntil(p));
     await waitOnExecutionContext(ctx);
     // One POST of maxBatch, then the run ended: the other three are durable, not only in memory.
     expect(b.stats()).toMatchObject({ posts: 1, sent: 2, buffered: 0, held: 3 });
@@ -150,10 +151,12 @@ describe('event batches', () => {
     expect(rec.eventPosts).toBe(1);
     expect(rec.events).toEqual(events);
     expect(b.stats()).toMatchObject({ posts: 1, sent: 3, buffered: 0, held: 0, failedPosts: 0 }); // The body is byte for byte what stringifying the batch at flush gave (the core's format).
-    expect(await (await eventsBody(events.map(eventJson))).text()).toBe(JSON.stringify({ events }));
-    // Also across slices (a body is joined 250 texts at a time).
+    expect(await (await eventsBody([eventJson(events)])).text()).toBe(JSON.stringify({ events }));
+    // Also across slices (a body is joined ~250 events at a time), from auctions of 1 to 7 events.
     const many = Array.from({ length: 601 }, (_, i) => lossEvent(i));
-    expect(await (await eventsBody(many.map(eventJson))).text()).toBe(JSON.stringify({ events: many }));
+    const parts = [];
+    for (let i = 0; i < many.length; i += 1 + (i % 7)) parts.push(eventJson(many.slice(i, i + 1 + (i % 7))));
+    expect(await (await eventsBody(parts)).text()).toBe(JSON.stringify({ events: many }));
   });
 
   it('a failed POST stores the ready texts in the outbox, which delivers the same events once', async () => {

@@ -91,9 +91,13 @@ export async function storeInOutbox(
   try {
     // The batcher's events are JSON already: they cross as one text (a cheap copy) and are stored
     // as they are; the tracker route's are objects, stringified in the outbox.
+    const first = events[0] as Partial<EventJson>;
     const batch =
-      typeof events[0] === 'string'
-        ? { json: eventsArrayText(events as EventJson[]), n: events.length }
+      typeof first.json === 'string' && typeof first.n === 'number'
+        ? {
+            json: eventsArrayText(events as EventJson[]),
+            n: (events as EventJson[]).reduce((a, p) => a + p.n, 0),
+          }
         : (events as RtbEvent[]);
     const r = await env.EVENTS_OUTBOX.getByName(shard).enqueue(env.CORE_URL, batch, sendAfterMs);
     return r.ok ? { shard, seq: r.seq, core: env.CORE_URL } : null;
