@@ -3,34 +3,22 @@
 // persistence (the shared one keeps an AOF and must not be restarted), restarts it, and
 // turns the periodic check off so only the client's `ready` event can notice.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createLogger } from '@edge-rtb/shared/log';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLedgerRegistry } from '../catalog/budget-source.ts';
 import { type CatalogDbHandle, openCatalogDb } from '../catalog/db.ts';
 import { migrateCatalog } from '../catalog/migrate.ts';
+import { scratchDatabase } from '../catalog/scratch-database.ts';
 import { loadConfig } from '../config.ts';
 import { createMetrics } from '../metrics.ts';
 import { createBudgetPart } from './budget-part.ts';
 import type { CampaignBudget } from './campaign-budget.ts';
 
-const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:15432/edge_rtb';
-const dbName = `ledger_restart_${randomBytes(4).toString('hex')}`;
+const db = scratchDatabase('ledger_restart');
 const port = 17_000 + Math.floor(Math.random() * 900);
 const redisUrl = `redis://127.0.0.1:${port}`;
 let server: ChildProcess | null = null;
 const handles: CatalogDbHandle[] = [];
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: base });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 async function startRedis(): Promise<void> {
   const p = spawn(
@@ -66,7 +54,7 @@ async function stopRedis(): Promise<void> {
 afterAll(async () => {
   await stopRedis();
   await Promise.all(handles.map((h) => h.close()));
-  await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await db.drop();
 });
 
 const camp: CampaignBudget = {
@@ -83,10 +71,8 @@ const camp: CampaignBudget = {
 describe('budget ledger guard: Redis restarted empty under a running core', () => {
   it('refuses grants after the reconnect and funds nothing', async () => {
     await startRedis();
-    await admin(`CREATE DATABASE ${dbName}`);
-    const u = new URL(base);
-    u.pathname = `/${dbName}`;
-    const handle = await openCatalogDb({ kind: 'postgres', url: u.toString() });
+    await db.create();
+    const handle = await openCatalogDb({ kind: 'postgres', url: db.url });
     handles.push(handle);
     await migrateCatalog(handle);
     const part = await createBudgetPart(

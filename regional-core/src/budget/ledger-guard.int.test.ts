@@ -1,30 +1,18 @@
 // The lost-ledger check on real Redis and real PostgreSQL (cluster mode): a wipe deletes every
 // key of the run's prefix, as a Redis restarted without its AOF or a flush would.
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, describe } from 'vitest';
 import { createLedgerRegistry } from '../catalog/budget-source.ts';
 import { type CatalogDbHandle, openCatalogDb } from '../catalog/db.ts';
 import { migrateCatalog } from '../catalog/migrate.ts';
+import { scratchDatabase } from '../catalog/scratch-database.ts';
 import { loadConfig } from '../config.ts';
 import { ledgerGuardScenario } from './ledger-guard.scenario.ts';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:16379';
-const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:15432/edge_rtb';
-const dbName = `ledger_guard_${randomBytes(4).toString('hex')}`;
+const db = scratchDatabase('ledger_guard');
 const prefix = `t${Date.now().toString(36)}g:`;
 const handles: CatalogDbHandle[] = [];
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: base });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 async function dropPrefix(): Promise<void> {
   const r = new Redis(redisUrl);
@@ -42,16 +30,14 @@ async function dropPrefix(): Promise<void> {
 
 afterAll(async () => {
   await Promise.all(handles.map((h) => h.close()));
-  await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await db.drop();
   await dropPrefix();
 });
 
 describe('budget ledger guard: Redis ledger, PostgreSQL catalog', () => {
   ledgerGuardScenario(async () => {
-    await admin(`CREATE DATABASE ${dbName}`);
-    const u = new URL(base);
-    u.pathname = `/${dbName}`;
-    const handle = await openCatalogDb({ kind: 'postgres', url: u.toString() });
+    await db.create();
+    const handle = await openCatalogDb({ kind: 'postgres', url: db.url });
     handles.push(handle);
     await migrateCatalog(handle);
     return {

@@ -1,32 +1,17 @@
 // Two cores starting at once against one fresh PostgreSQL catalog: both start, and every
 // migration is applied once (without the advisory lock one of them fails on "already exists").
-import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openCatalogDb } from './db.ts';
 import { migrateCatalog, migrationsFolder } from './migrate.ts';
+import { scratchDatabase } from './scratch-database.ts';
 
-const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:15432/edge_rtb';
-const name = `catalog_migrate_${randomBytes(4).toString('hex')}`;
-const url = (() => {
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  return u.toString();
-})();
+const db = scratchDatabase('catalog_migrate');
+const { url } = db;
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: base });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-beforeAll(() => admin(`CREATE DATABASE ${name}`));
-afterAll(() => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+beforeAll(() => db.create());
+afterAll(() => db.drop());
 
 it('two migrators started at once both succeed and apply each migration once', async () => {
   const handles = await Promise.all([0, 1].map(() => openCatalogDb({ kind: 'postgres', url, max: 1 })));
