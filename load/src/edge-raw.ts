@@ -23,13 +23,7 @@ export function startEdgeRaw(opts: {
     { cwd: REPO, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
   );
   if (bundle.status !== 0) throw new Error(`bundling the edge failed:\n${bundle.stderr}${bundle.stdout}`);
-  const toml = readFileSync(join(REPO, 'wrangler.toml'), 'utf8');
-  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? '2026-07-01';
-  const flags =
-    /^compatibility_flags\s*=\s*\[([^\]]*)\]/m
-      .exec(toml)?.[1]
-      ?.match(/"([^"]+)"/g)
-      ?.map((x) => x.slice(1, -1)) ?? [];
+  const { date, flags } = edgeRuntimeSettings();
   const configPath = join(dir, 'workerd.capnp');
   writeFileSync(
     configPath,
@@ -54,4 +48,17 @@ export function startEdgeRaw(opts: {
     cwd: dir,
     logDir: opts.workDir,
   });
+}
+
+/** The edge's compatibility date and flags and its keep_names setting, from the real wrangler.toml. */
+export function edgeRuntimeSettings(): { date: string; flags: string[]; keepNames?: boolean } {
+  const toml = readFileSync(join(REPO, 'wrangler.toml'), 'utf8');
+  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? '2026-04-26';
+  const flags =
+    /^compatibility_flags\s*=\s*\[([^\]]*)\]/m
+      .exec(toml)?.[1]
+      ?.match(/"([^"]+)"/g)
+      ?.map((x) => x.slice(1, -1)) ?? [];
+  const keep = /^keep_names\s*=\s*(true|false)/m.exec(toml)?.[1];
+  return { date, flags, ...(keep ? { keepNames: keep === 'true' } : {}) };
 }

@@ -1,8 +1,9 @@
 // Runs the bare fan-out reference (load/fanout/worker.ts) in raw workerd, bundled by
 // wrangler (no dev proxy at run time), the same way the edge runs for benchmarks.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { edgeRuntimeSettings } from './edge-raw.ts';
 import { REPO } from './paths.ts';
 import { type Managed, start, waitHealthy } from './processes.ts';
 import { renderWorkerdConfig } from './workerd-config.ts';
@@ -73,17 +74,4 @@ export async function startFanoutReference(opts: {
   });
   await waitHealthy(`http://127.0.0.1:${opts.port}/healthz`, m, 15_000);
   return m;
-}
-
-/** The edge's compatibility date and flags and its keep_names setting, from the real wrangler.toml. */
-export function edgeRuntimeSettings(): { date: string; flags: string[]; keepNames?: boolean } {
-  const toml = readFileSync(join(REPO, 'wrangler.toml'), 'utf8');
-  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? '2026-04-26';
-  const flags =
-    /^compatibility_flags\s*=\s*\[([^\]]*)\]/m
-      .exec(toml)?.[1]
-      ?.match(/"([^"]+)"/g)
-      ?.map((x) => x.slice(1, -1)) ?? [];
-  const keep = /^keep_names\s*=\s*(true|false)/m.exec(toml)?.[1];
-  return { date, flags, ...(keep ? { keepNames: keep === 'true' } : {}) };
 }
