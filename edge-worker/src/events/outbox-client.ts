@@ -6,6 +6,7 @@
 // is none, as locally): a Durable Object lives near where it was first used, so per-colo names
 // keep it close, and a few per colo keep any one from being a bottleneck. An isolate always
 // writes to the same shard, so its batches are re-sent in the order it stored them.
+import { fnv1a } from '@edge-rtb/shared/auction/tie-break';
 import type { RtbEvent } from '@edge-rtb/shared/events';
 import {
   DEFAULT_FLUSH_MS,
@@ -58,9 +59,7 @@ export const outboxShards = (env: OutboxBindings): string[] =>
 
 /** FNV-1a of a per-isolate seed picks the isolate's shard. */
 export function outboxShard(place: string, seed: string, shards: number): string {
-  let h = 2166136261;
-  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619);
-  return `${place}:${(h >>> 0) % shards}`;
+  return `${place}:${fnv1a(seed) % shards}`;
 }
 
 /**
