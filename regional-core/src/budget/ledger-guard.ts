@@ -98,8 +98,8 @@ export function createLedgerGuard(opts: LedgerGuardOptions) {
     }
   };
 
-  async function compare(): Promise<LedgerState> {
-    if (!registry) return 'ok';
+  async function compare(): Promise<{ next: LedgerState; info: Record<string, unknown> }> {
+    if (!registry) return { next: 'ok', info: {} };
     let rec = await registry.get(name);
     const marker = await ledger.marker();
     if (!rec) {
@@ -108,10 +108,9 @@ export function createLedgerGuard(opts: LedgerGuardOptions) {
       const placed = marker ?? (await ledger.writeMarker(newId(), 'if_absent'));
       rec = await registry.create(name, placed);
       ledgerId = rec.ledgerId;
-      return rec.ledgerId === placed ? 'ok' : 'replaced';
+      return { next: rec.ledgerId === placed ? 'ok' : 'replaced', info: {} };
     }
     ledgerId = rec.ledgerId;
-    const info = { expected: rec.ledgerId, found: marker, pending: rec.pendingLedgerId };
     const next: LedgerState =
       marker === rec.ledgerId
         ? 'ok'
@@ -120,18 +119,16 @@ export function createLedgerGuard(opts: LedgerGuardOptions) {
           : marker === rec.pendingLedgerId
             ? 'reseed_incomplete'
             : 'replaced';
-    if (next !== 'ok') lastInfo = info;
-    return next;
+    return { next, info: { expected: rec.ledgerId, found: marker, pending: rec.pendingLedgerId } };
   }
-  let lastInfo: Record<string, unknown> = {};
 
   /** Compares ledger and catalog; concurrent callers share one comparison. Never throws. */
   function check(): Promise<LedgerState> {
     if (reseeding) return Promise.resolve(state);
     running ??= (async () => {
       try {
-        const next = await compare();
-        await setState(next, lastInfo);
+        const { next, info } = await compare();
+        await setState(next, info);
       } catch (e) {
         // Backend unreachable: a verdict we had stays (the grant itself fails on a dead backend);
         // only a never-verified ledger stays unchecked.
