@@ -1,6 +1,5 @@
 // The lost-ledger check on real Redis and real PostgreSQL (cluster mode): a wipe deletes every
 // key of the run's prefix, as a Redis restarted without its AOF or a flush would.
-import { Redis } from 'ioredis';
 import { afterAll, describe } from 'vitest';
 import { createLedgerRegistry } from '../catalog/budget-source.ts';
 import { type CatalogDbHandle, openCatalogDb } from '../catalog/db.ts';
@@ -8,25 +7,14 @@ import { migrateCatalog } from '../catalog/migrate.ts';
 import { scratchDatabase } from '../catalog/scratch-database.ts';
 import { loadConfig } from '../config.ts';
 import { ledgerGuardScenario } from './ledger-guard.scenario.ts';
+import { deleteKeysWithPrefix } from './testing/redis-cleanup.ts';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:16379';
 const db = scratchDatabase('ledger_guard');
 const prefix = `t${Date.now().toString(36)}g:`;
 const handles: CatalogDbHandle[] = [];
 
-async function dropPrefix(): Promise<void> {
-  const r = new Redis(redisUrl);
-  try {
-    for (let cursor = '0'; ; ) {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await r.del(...keys);
-      cursor = next;
-      if (cursor === '0') break;
-    }
-  } finally {
-    await r.quit();
-  }
-}
+const dropPrefix = () => deleteKeysWithPrefix(redisUrl, prefix);
 
 afterAll(async () => {
   await Promise.all(handles.map((h) => h.close()));

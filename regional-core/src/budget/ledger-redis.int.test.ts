@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { describeLedgerConformance, grantInput } from './ledger.conformance.ts';
 import { DEFAULT_TIMING } from './ledger.ts';
 import { createRedisLedger, redisKeys } from './ledger-redis.ts';
+import { deleteKeysWithPrefix } from './testing/redis-cleanup.ts';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:16379';
 const run = `t${Date.now().toString(36)}:`;
@@ -10,15 +11,7 @@ const clients: Redis[] = [];
 let n = 0;
 
 afterAll(async () => {
-  // Leave the shared Redis as we found it: drop this run's keys.
-  const r = new Redis(url);
-  for (let cursor = '0'; ; ) {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${run}*`, 'COUNT', 1000);
-    if (keys.length) await r.del(...keys);
-    cursor = next;
-    if (cursor === '0') break;
-  }
-  await r.quit();
+  await deleteKeysWithPrefix(url, run);
   await Promise.all(clients.map((c) => c.quit()));
 });
 

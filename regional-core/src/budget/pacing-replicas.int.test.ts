@@ -12,19 +12,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CampaignBudget } from './campaign-budget.ts';
 import { createLeaseService, type LeaseService } from './lease-service.ts';
 import { createRedisLedger } from './ledger-redis.ts';
+import { deleteKeysWithPrefix } from './testing/redis-cleanup.ts';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:16379';
 const run = `t${Date.now().toString(36)}r:`;
 const clients: Redis[] = [];
 afterAll(async () => {
-  const r = new Redis(url);
-  for (let cursor = '0'; ; ) {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${run}*`, 'COUNT', 1000);
-    if (keys.length) await r.del(...keys);
-    cursor = next;
-    if (cursor === '0') break;
-  }
-  await r.quit();
+  await deleteKeysWithPrefix(url, run);
   await Promise.all(clients.map((c) => c.quit()));
 });
 
