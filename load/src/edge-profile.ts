@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { instantProfile } from './dsp-behavior.ts';
 import { runPhase } from './load-phase.ts';
-import { DSP_DELAY_MS } from './overhead.ts';
+import { DSP_DELAY_MS, OVERHEAD_MIX } from './overhead.ts';
 import { RESULTS } from './paths.ts';
 import { summarize } from './percentiles.ts';
 import { stopAll } from './processes.ts';
@@ -35,16 +35,7 @@ const { values } = parseArgs({
 const INSPECTOR = '127.0.0.1:9239';
 process.env.EDGE_RAW_INSPECTOR = INSPECTOR;
 
-const MIX: MixOptions = values.baseline
-  ? { ...DEFAULT_MIX, tmaxMs: 200 }
-  : {
-      ...DEFAULT_MIX,
-      tmaxMs: 300,
-      botShare: 0,
-      malformedShare: 0,
-      deals: [],
-      formats: { banner: 1, video: 0, native: 0, multi: 0 },
-    };
+const MIX: MixOptions = values.baseline ? { ...DEFAULT_MIX, tmaxMs: 200 } : OVERHEAD_MIX;
 
 interface ProfileNode {
   id: number;

@@ -148,7 +148,9 @@ export function overheadFigures(
     unmatched,
   };
 }
-const MIX: MixOptions = {
+
+/** The overhead bench's traffic: single-imp banner requests, no bots, malformed requests or deals. */
+export const OVERHEAD_MIX: MixOptions = {
   ...DEFAULT_MIX,
   tmaxMs: 300,
   botShare: 0,
@@ -179,7 +181,7 @@ async function steps(
       seed,
       rate: constantRate(qps),
       durationS: stepS,
-      mix: MIX,
+      mix: OVERHEAD_MIX,
       users: false,
       cpuRoots: roots,
       otherRoots: { 'DSP fleet': [fleetPid], ...(corePid ? { core: [corePid] } : {}) },
@@ -288,7 +290,7 @@ export async function runOverhead(opts: {
             seed: opts.seed + 1,
             rate: constantRate(50),
             durationS: 3,
-            mix: MIX,
+            mix: OVERHEAD_MIX,
             users: false,
             cpuRoots: [stack.edge.pid],
             quiet: true,
@@ -329,7 +331,7 @@ export async function runOverhead(opts: {
         const ref = await startFanoutReference({
           port: 8790,
           dspUrls: dsps.map((d) => `http://127.0.0.1:${d.port}/openrtb2/bid`),
-          deadlineMs: MIX.tmaxMs - 20,
+          deadlineMs: OVERHEAD_MIX.tmaxMs - 20,
           workDir: runDir,
           runtime,
         });
@@ -341,7 +343,7 @@ export async function runOverhead(opts: {
           seed: opts.seed + 1,
           rate: constantRate(50),
           durationS: 3,
-          mix: MIX,
+          mix: OVERHEAD_MIX,
           users: false,
           cpuRoots: [ref.pid],
           quiet: true,
