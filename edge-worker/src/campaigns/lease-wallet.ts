@@ -157,11 +157,7 @@ export function createLeaseWallet({
       if (t - lastSweep < 1_000) return;
       lastSweep = t;
       for (const p of purses.values()) {
-        if (p.current && !usable(p.current)) {
-          retire(p, p.current, waitUntil);
-          p.current = p.next && usable(p.next) ? p.next : undefined;
-          if (p.current === p.next) p.next = undefined;
-        }
+        rotate(p, 0, waitUntil); // an ended current out, the prefetched one in if still usable
         if (p.next && !usable(p.next)) {
           retire(p, p.next, waitUntil);
           p.next = undefined;
