@@ -170,6 +170,19 @@ async function steps(
   tap?: CoreTap,
   corePid?: number,
 ): Promise<OverheadStep[]> {
+  // A short warm-up so snapshot fetch, isolate start and JIT are not in the first step.
+  await runPhase({
+    label: 'warm-up',
+    url,
+    apiKey: DEV_SSP_KEY,
+    seed: seed + 1,
+    rate: constantRate(50),
+    durationS: 3,
+    mix: OVERHEAD_MIX,
+    users: false,
+    cpuRoots: roots,
+    quiet: true,
+  });
   const out: OverheadStep[] = [];
   for (const qps of rates) {
     const tapBefore = tap?.counts();
@@ -282,19 +295,6 @@ export async function runOverhead(opts: {
           ...(edgeEnv ? { edgeEnv } : {}),
         });
         try {
-          // A short warm-up so snapshot fetch, isolate start and JIT are not in the first step.
-          await runPhase({
-            label: 'warm-up',
-            url: stack.edgeUrl,
-            apiKey: DEV_SSP_KEY,
-            seed: opts.seed + 1,
-            rate: constantRate(50),
-            durationS: 3,
-            mix: OVERHEAD_MIX,
-            users: false,
-            cpuRoots: [stack.edge.pid],
-            quiet: true,
-          });
           rows.push(
             ...(await steps(
               target,
@@ -336,18 +336,6 @@ export async function runOverhead(opts: {
           runtime,
         });
         const url = 'http://127.0.0.1:8790';
-        await runPhase({
-          label: 'warm-up',
-          url,
-          apiKey: DEV_SSP_KEY,
-          seed: opts.seed + 1,
-          rate: constantRate(50),
-          durationS: 3,
-          mix: OVERHEAD_MIX,
-          users: false,
-          cpuRoots: [ref.pid],
-          quiet: true,
-        });
         const target = runtime === 'miniflare' ? 'bare-fanout (miniflare)' : 'bare-fanout (raw workerd)';
         rows.push(...(await steps(target, url, [ref.pid], fleet.pid, opts.rates, opts.stepS, opts.seed)));
         await ref.stop();
