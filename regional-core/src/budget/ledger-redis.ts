@@ -69,6 +69,7 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
   const { redis, prefix = 'rtb:', timing = DEFAULT_TIMING, ownsClient = false } = opts;
   const campaignsKey = `${prefix}budget:campaigns`;
   const markerKey = `${prefix}budget:ledger`;
+  const idemKey = (key: string) => `${prefix}budget:idem:${key}`;
   for (const [name, def] of Object.entries(SCRIPTS)) {
     // defineCommand sends EVALSHA and falls back to EVAL once when the script cache is cold.
     if (!(name in redis)) redis.defineCommand(name, def);
@@ -84,7 +85,7 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
    * it first grants under that one lease id, the other finds the lease.
    */
   const claimKey = async (i: GrantInput, key: string): Promise<string | null> => {
-    const slot = `${prefix}budget:idem:${key}`;
+    const slot = idemKey(key);
     for (let attempt = 0; attempt < 3; attempt++) {
       const mine = JSON.stringify([i.campaignId, i.holder, i.leaseId]);
       if ((await redis.set(slot, mine, 'PXAT', i.expiresAt + timing.retentionMs, 'NX')) === 'OK')
@@ -226,7 +227,7 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
     },
 
     async keyedLease(key) {
-      const got = await redis.get(`${prefix}budget:idem:${key}`);
+      const got = await redis.get(idemKey(key));
       if (got === null) return null;
       const [campaignId, , leaseId] = JSON.parse(got) as [string, string, string];
       const h = await redis.hgetall(redisKeys(prefix, campaignId).lease(leaseId));
