@@ -2,6 +2,11 @@
 export function b64urlEncode(bytes: Uint8Array): string {
   let bin = '';
   for (const b of bytes) bin += String.fromCharCode(b);
+  return b64urlOfBinary(bin);
+}
+
+/** base64url of a binary string (one char per byte, all under 256), as btoa takes it. */
+export function b64urlOfBinary(bin: string): string {
   return btoa(bin).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 

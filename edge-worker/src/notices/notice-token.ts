@@ -5,7 +5,7 @@
 // Rotation: NOTICE_KEYS lists `kid:secret` pairs; the first signs, every listed key verifies,
 // so a new key goes first and the old one stays listed until its tokens have expired.
 import { err, ok, type Result } from '@edge-rtb/shared/result';
-import { b64urlDecode, b64urlEncode } from './b64url.ts';
+import { b64urlDecode, b64urlEncode, b64urlOfBinary } from './b64url.ts';
 
 export const NOTICE_KINDS = ['win', 'bill', 'loss', 'imp', 'click', 'conv'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
@@ -98,7 +98,7 @@ function fromWire(w: Record<string, unknown>): Record<string, unknown> {
 /** base64url of a string's UTF-8; ASCII (the usual case) goes straight through btoa. */
 function encodeText(s: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
-  if (/^[\x00-\x7f]*$/.test(s)) return btoa(s).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  if (/^[\x00-\x7f]*$/.test(s)) return b64urlOfBinary(s);
   return b64urlEncode(enc.encode(s));
 }
 const KID_RE = /^[A-Za-z0-9_-]{1,32}$/;
