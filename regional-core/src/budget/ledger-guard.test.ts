@@ -22,15 +22,21 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/** The catalog's ledger records in a fresh, migrated PGlite (closed after the file). */
+async function catalogRegistry() {
+  const handle = await openCatalogDb({ kind: 'pglite' });
+  handles.push(handle);
+  await migrateCatalog(handle);
+  return createLedgerRegistry(handle.db);
+}
+
 describe('budget ledger guard: embedded ledger, PGlite catalog', () => {
   ledgerGuardScenario(async () => {
-    const handle = await openCatalogDb({ kind: 'pglite' });
-    handles.push(handle);
-    await migrateCatalog(handle);
+    const registry = await catalogRegistry();
     const dataDir = join(root, 'core');
     return {
       config: { ...loadConfig({}), dataDir },
-      registry: createLedgerRegistry(handle.db),
+      registry,
       partOptions: { backend: 'embedded' },
       wipe: async () => rmSync(join(dataDir, 'budget'), { recursive: true, force: true }),
       wipesLive: false,
@@ -52,10 +58,7 @@ describe('budget ledger guard: replaced ledgers and an interrupted re-seed', () 
   });
 
   it('refuses a ledger carrying another ledger id, and will not re-seed over its books', async () => {
-    const handle = await openCatalogDb({ kind: 'pglite' });
-    handles.push(handle);
-    await migrateCatalog(handle);
-    const registry = createLedgerRegistry(handle.db);
+    const registry = await catalogRegistry();
     await registry.create('embedded', 'the-catalogs-ledger');
     const ledger = await openEmbeddedLedger({ dir: join(root, 'other') });
     await ledger.writeMarker('some-other-ledger', 'if_absent');
@@ -79,10 +82,7 @@ describe('budget ledger guard: replaced ledgers and an interrupted re-seed', () 
   }, 30_000);
 
   it('resumes a re-seed that stopped half way, booking each spend once', async () => {
-    const handle = await openCatalogDb({ kind: 'pglite' });
-    handles.push(handle);
-    await migrateCatalog(handle);
-    const registry = createLedgerRegistry(handle.db);
+    const registry = await catalogRegistry();
     await registry.create('embedded', 'old');
     const dir = join(root, 'resume');
     const budgets = [camp('c1', 100_000), camp('c2', 50_000)];
