@@ -20,6 +20,7 @@ import { sampleAuction } from '@edge-rtb/shared/events/sample';
 import { createLogger } from '@edge-rtb/shared/log';
 import { serve } from '@hono/node-server';
 import { Registry } from 'prom-client';
+import { processCpuMs } from '../src/proc-cpu.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -258,14 +259,8 @@ async function main() {
  * shared with other work, so events/s alone says little: CPU per event of each stage does.
  */
 function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return 0;
-  }
+  const ms = pid ? processCpuMs(pid) : 0;
+  return Number.isNaN(ms) ? 0 : ms / 1000;
 }
 
 /** The pid of program `exe` whose command line contains `needle` (the broker, the ClickHouse server). */

@@ -4,7 +4,6 @@
 // auto-pipelined connection, direct ledger calls and the in-process lease service.
 //   node load/bench/lease-grants-keyed.ts      (REDIS_URL, default redis://127.0.0.1:16379)
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { CampaignBudget } from '@edge-rtb/regional-core/budget/campaign-budget';
 import { createLeaseService } from '@edge-rtb/regional-core/budget/lease-service';
@@ -12,6 +11,7 @@ import { createRedisLedger } from '@edge-rtb/regional-core/budget/ledger-redis';
 import { loadConfig } from '@edge-rtb/regional-core/config';
 import { createLeaseTokenCodec } from '@edge-rtb/shared/lease-token';
 import { Redis } from 'ioredis';
+import { processCpuMs as cpuMs } from '../src/proc-cpu.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:16379';
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 4_000);
@@ -71,11 +71,6 @@ const viaService = (keyed: boolean) => async () => {
     ...(keyed ? { idempotencyKey: key(n) } : {}),
   });
   if (!r.lease) throw new Error(`denied: ${r.reason}`);
-};
-
-const cpuMs = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, 100 Hz ticks
 };
 
 async function phase(name: string, op: () => Promise<unknown>) {

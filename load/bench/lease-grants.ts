@@ -24,6 +24,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
+import { processCpuMs as cpuMs } from '../src/proc-cpu.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:16379';
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 5_000);
@@ -222,16 +223,6 @@ async function phase(
       `CPU per 1k grants: ${coreName} ${r.coreCpuPer1k.toFixed(0)} ms, redis ${r.redisCpuPer1k.toFixed(0)} ms`,
   );
   return r;
-}
-
-/** utime + stime of a process, ms (Linux /proc; clock ticks are 100/s here). */
-function cpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 async function cleanup(redis: Redis, prefix: string) {

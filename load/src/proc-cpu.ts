@@ -88,3 +88,13 @@ export function cpuBetween(a: CpuSample, b: CpuSample): { totalMs: number; byCom
   }
   return { totalMs: total, byComm };
 }
+
+/** utime + stime of one process so far, ms; NaN when it cannot be read (ended, not Linux). */
+export function processCpuMs(pid: number): number {
+  try {
+    const s = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return s ? (s.ticks * 1000) / CLOCK_TICKS_PER_S : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
