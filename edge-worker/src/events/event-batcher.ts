@@ -97,12 +97,14 @@ export async function eventsBody(parts: EventJson[]): Promise<Blob> {
   return new Blob(pieces);
 }
 
-/** The events as one JSON array text (what the outbox stores). */
-export const eventsArrayText = (parts: EventJson[]): string =>
-  `[${parts
+/** The events as one JSON array text (brackets included) and their count: what the outbox stores. */
+export const eventsArray = (parts: EventJson[]): { json: string; n: number } => ({
+  json: `[${parts
     .filter((p) => p.n > 0)
     .map((p) => p.json)
-    .join(',')}]`;
+    .join(',')}]`,
+  n: count(parts),
+});
 
 export interface BatcherOptions {
   flushMs?: number;

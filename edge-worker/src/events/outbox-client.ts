@@ -12,7 +12,7 @@ import {
   DEFAULT_FLUSH_MS,
   DEFAULT_POST_TIMEOUT_MS,
   type EventJson,
-  eventsArrayText,
+  eventsArray,
   type Receipt,
 } from './event-batcher.ts';
 import type { EventOutbox } from './outbox.ts';
@@ -93,10 +93,7 @@ export async function storeInOutbox(
     const first = events[0] as Partial<EventJson>;
     const batch =
       typeof first.json === 'string' && typeof first.n === 'number'
-        ? {
-            json: eventsArrayText(events as EventJson[]),
-            n: (events as EventJson[]).reduce((a, p) => a + p.n, 0),
-          }
+        ? eventsArray(events as EventJson[])
         : (events as RtbEvent[]);
     const r = await env.EVENTS_OUTBOX.getByName(shard).enqueue(env.CORE_URL, batch, sendAfterMs);
     return r.ok ? { shard, seq: r.seq, core: env.CORE_URL } : null;
