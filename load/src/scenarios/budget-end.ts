@@ -30,12 +30,12 @@ export const overspendZero: Invariant = (f) => {
   const over: string[] = [];
   for (const [id, budget] of Object.entries(BUDGET_END_BUDGETS)) {
     const ledger = f.spend.find((c) => c.campaignId === id);
-    const impressions = sold[id] ?? 0;
+    const wins = sold[id] ?? 0;
     if (!ledger) over.push(`${id}: not in the ledger`);
     else if (ledger.budgetMicros !== budget)
       over.push(`${id}: budget ${ledger.budgetMicros}, expected ${budget}`);
     else if (ledger.spentMicros > budget) over.push(`${id}: ledger spent ${ledger.spentMicros} > ${budget}`);
-    if (impressions > budget) over.push(`${id}: wins cost ${impressions} > ${budget}`);
+    if (wins > budget) over.push(`${id}: wins cost ${wins} > ${budget}`);
     if ((shown[id] ?? 0) > budget) over.push(`${id}: impressions cost ${shown[id]} > ${budget}`);
   }
   return {
