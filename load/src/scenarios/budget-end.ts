@@ -1,8 +1,9 @@
 // Budget end: the three own campaigns get small ASAP budgets at the start of the load, so
 // each runs out during the run with demand still there. Money is checked twice: nothing
 // beyond a budget (the ledger, the wins and the impressions), and little left unbought:
-// budget minus the cost of the campaign's wins (what the edge's wallet spends, at the win)
-// under 1% of the budget once the run has settled. Money still parked in leases at the end,
+// budget minus the cost of the campaign's impressions under 1% of the budget once the run has
+// settled (stricter than the wins the wallet spends at: a win whose pixel never fired counts as
+// unbought too). Money still parked in leases at the end,
 // or counted as spent by the expiry sweep without a win behind it, counts as under-delivery:
 // it is what lease sizing near the end of a budget is meant to keep small
 // (shared/src/pacing/lease-size.ts).
