@@ -152,7 +152,7 @@ describe('event batches', () => {
     expect(rec.events).toEqual(events);
     expect(b.stats()).toMatchObject({ posts: 1, sent: 3, buffered: 0, held: 0, failedPosts: 0 }); // The body is byte for byte what stringifying the batch at flush gave (the core's format).
     expect(await (await eventsBody([eventJson(events)])).text()).toBe(JSON.stringify({ events }));
-    // Also across slices (a body is joined ~250 events at a time), from auctions of 1 to 7 events.
+    // Also from many auctions of 1 to 7 events (each part carries its separator).
     const many = Array.from({ length: 601 }, (_, i) => lossEvent(i));
     const parts = [];
     for (let i = 0; i < many.length; i += 1 + (i % 7)) parts.push(eventJson(many.slice(i, i + 1 + (i % 7))));

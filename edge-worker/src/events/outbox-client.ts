@@ -92,8 +92,8 @@ export async function storeInOutbox(
     // as they are; the tracker route's are objects, stringified in the outbox.
     const first = events[0] as Partial<EventJson>;
     const batch =
-      typeof first.json === 'string' && typeof first.n === 'number'
-        ? eventsArray(events as EventJson[])
+      first.bytes instanceof Uint8Array && typeof first.n === 'number'
+        ? await eventsArray(events as EventJson[])
         : (events as RtbEvent[]);
     const r = await env.EVENTS_OUTBOX.getByName(shard).enqueue(env.CORE_URL, batch, sendAfterMs);
     return r.ok ? { shard, seq: r.seq, core: env.CORE_URL } : null;
