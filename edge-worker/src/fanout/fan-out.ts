@@ -45,16 +45,27 @@ export function fanOut(calls: DspCall[], deadlineAt: number, deps: FanOutDeps): 
     return text;
   };
   // DSPs with the same time budget share one timer: usually all of them (the auction deadline).
-  const signals = new Map<number, AbortSignal>();
+  // The timers are cleared once every call is done: a pending AbortSignal.timeout() kept each
+  // auction's signal, its listeners and the fetches they hold alive until the deadline (~tmax),
+  // long enough to be promoted out of the young generation; the old generation then filled at
+  // ~1.4 MB/s at 200 auctions/s and a full mark-compact stopped the isolate for ~140 ms.
+  const timers = new Map<number, { signal: AbortSignal; timer: ReturnType<typeof setTimeout> }>();
   const signalFor = (ms: number) => {
-    let s = signals.get(ms);
-    if (!s) {
-      s = AbortSignal.timeout(ms);
-      signals.set(ms, s);
+    let t = timers.get(ms);
+    if (!t) {
+      const controller = new AbortController();
+      const timer = setTimeout(
+        () => controller.abort(new DOMException('deadline passed', 'TimeoutError')),
+        ms,
+      );
+      t = { signal: controller.signal, timer };
+      timers.set(ms, t);
     }
-    return s;
+    return t.signal;
   };
-  return Promise.all(calls.map((call) => callDsp(call, deadlineAt, deps, signalFor, encode)));
+  return Promise.all(calls.map((call) => callDsp(call, deadlineAt, deps, signalFor, encode))).finally(() => {
+    for (const t of timers.values()) clearTimeout(t.timer);
+  });
 }
 
 async function callDsp(
