@@ -4,7 +4,7 @@
 // edge, its CPU per auction is the runtime's floor, so edge minus this = the edge's own cost.
 // It times each DSP call and its handler the way the edge does (Date.now() from before the
 // fetch to after the answer is parsed; from the request's start to the answer) and reports
-// them in x-slowest-dsp-ms / x-handler-ms, since it has no events to carry them: the overhead
+// them in x-slowest-dsp-ms / x-handler-ms (and its start, x-handler-start), since it has no events to carry them: the overhead
 // bench subtracts the same per-request measurement from both targets.
 import { Hono } from 'hono';
 
@@ -49,6 +49,7 @@ app.post('/openrtb2/auction', async (c) => {
   for (const a of answers.flat()) if (!best || a.bid.price > best.bid.price) best = a;
   c.header('x-slowest-dsp-ms', String(slowest));
   c.header('x-handler-ms', String(Date.now() - t0));
+  c.header('x-handler-start', String(t0));
   if (!best) return c.body(null, 204);
   return c.json({ id: request.id, cur: 'USD', seatbid: [{ seat: best.seat, bid: [best.bid] }] });
 });

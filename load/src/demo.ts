@@ -78,7 +78,7 @@ async function main(): Promise<number> {
     say(
       `users: ${u.wins} ads shown, impressions ${u.ok.impression}/${u.sent.impression}, clicks ${u.ok.click}/${u.sent.click}, conversions ${u.ok.conversion}/${u.sent.conversion}`,
     );
-  const tap = stack.tap.counts();
+  const tap = await stack.tap.counts();
   say(`events the edge delivered to the core: ${JSON.stringify(tap.eventsByType)}`);
   say(
     `events landed in the store: ${landed.counts ? JSON.stringify(landed.counts) : `not available (${landed.why})`}`,

@@ -71,7 +71,7 @@ export async function runScenario(
     });
     try {
       const before = await budgets(stack.coreUrl).catch((e) => ({ view: undefined, why: String(e) }));
-      const tapBefore = stack.tap.counts();
+      const tapBefore = await stack.tap.counts();
       const loadStart = Date.now();
       const loadBefore = loadavg()[0] ?? 0;
       const ctx: ScenarioContext = {
@@ -114,7 +114,7 @@ export async function runScenario(
       // Let batched events reach the core and the store, then count.
       await new Promise((r) => setTimeout(r, (s.settleS ?? 5) * 1000));
       const after = await budgets(stack.coreUrl).catch((e) => ({ view: undefined, why: String(e) }));
-      const tapAfter = stack.tap.counts();
+      const tapAfter = await stack.tap.counts();
       // A surprise in the core's answers must cost one invariant, not the whole run's results.
       const landed = await landedEvents(stack.coreUrl, loadStart).catch((e) => ({
         counts: undefined,

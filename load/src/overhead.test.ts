@@ -102,6 +102,31 @@ describe('overhead per request', () => {
     expect([f.slowestDspP50, f.slowestDspP99]).toEqual([6, 35]);
   });
 
+  it('splits the slowest 1% by where the time went, on the two clocks', () => {
+    // 200 quick requests and two slow ones (the worst 1% is 3 requests, their medians the slow ones'): sent 2 ms late, handler started 30 ms after the send
+    // (a queue before the handler), 1 ms of its own work, answer read 1 ms after the handler ended.
+    const quick: TimedAnswer[] = Array.from({ length: 200 }, (_, i) => ({
+      latencyMs: 9,
+      sendLagMs: 0,
+      sentAtMs: 1000 + i,
+      answeredAtMs: 1009 + i,
+      timing: { slowestDspMs: 7, handlerMs: 8, startedAtMs: 1000 + i },
+    }));
+    const slow: TimedAnswer = {
+      latencyMs: 42,
+      sendLagMs: 2,
+      sentAtMs: 5000,
+      answeredAtMs: 5040,
+      timing: { slowestDspMs: 8, handlerMs: 9, startedAtMs: 5030 },
+    };
+    const f = overheadFigures([...quick, slow, slow], () => undefined);
+    expect(f.tail).toEqual({ requests: 3, sendLagMs: 2, toHandlerMs: 30, inHandlerMs: 1, afterHandlerMs: 1 });
+    // Without the load generator's clock readings there is no split.
+    expect(
+      overheadFigures([{ latencyMs: 9, timing: { slowestDspMs: 7, handlerMs: 8 } }], () => undefined).tail,
+    ).toBeUndefined();
+  });
+
   it('gives NaN, not zero, when nothing matched', () => {
     const f = overheadFigures([{ latencyMs: 5 }], () => undefined);
     expect(f.overheadP99).toBeNaN();

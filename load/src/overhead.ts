@@ -20,6 +20,7 @@ import { stopAll } from './processes.ts';
 import { constantRate } from './schedule.ts';
 import type { Answer } from './ssp-simulator.ts';
 import { DEV_SSP_KEY, startStack } from './stack.ts';
+import type { AuctionTiming } from './tap-ledger.ts';
 import { DEFAULT_MIX, type MixOptions } from './traffic-mix.ts';
 
 export interface OverheadStep {
@@ -45,6 +46,8 @@ export interface OverheadStep {
    * no-bid answer carries no bidid) / its auction event not delivered in time.
    */
   unmatched: { noId: number; notFound: number };
+  /** Where the slowest 1% spent their overhead (medians, ms). */
+  tail?: TailBreakdown;
   e2eP99: number;
   timeouts: number;
   errors: number;
@@ -64,11 +67,17 @@ export const DSP_DELAY_MS = 5;
 export interface TargetTiming {
   slowestDspMs: number;
   handlerMs: number;
+  /** When the target's handler started, by its own clock (Date.now(), ms); NaN when unknown. */
+  startedAtMs?: number;
 }
 
 /** One answered request: its end-to-end latency and how to find the target's timing for it. */
 export interface TimedAnswer {
   latencyMs: number;
+  /** Load generator's side: how late it sent, and when it sent and read the answer (wall clock, ms). */
+  sendLagMs?: number;
+  sentAtMs?: number;
+  answeredAtMs?: number;
   /** Timing the answer carried itself (bare fan-out headers). */
   timing?: TargetTiming;
   /** Otherwise the auction id to look up in the target's events (edge). */
@@ -82,17 +91,46 @@ export function timingFromHeaders(h: Answer['headers']): TargetTiming | undefine
   const slowest = Number(h['x-slowest-dsp-ms']);
   const handler = Number(h['x-handler-ms']);
   if (h['x-slowest-dsp-ms'] === undefined || h['x-handler-ms'] === undefined) return undefined;
+  const started = Number(h['x-handler-start'] ?? Number.NaN);
   return Number.isFinite(slowest) && Number.isFinite(handler)
-    ? { slowestDspMs: slowest, handlerMs: handler }
+    ? {
+        slowestDspMs: slowest,
+        handlerMs: handler,
+        ...(Number.isFinite(started) ? { startedAtMs: started } : {}),
+      }
     : undefined;
 }
 
 /** Reads an answer for the overhead columns: its timing headers, or the edge's auction id (bidid). */
-export function timedAnswer(a: Pick<Answer, 'latencyMs' | 'headers' | 'body'>): TimedAnswer {
+export function timedAnswer(
+  a: Pick<Answer, 'latencyMs' | 'headers' | 'body'> &
+    Partial<Pick<Answer, 'sendLagMs' | 'sentAtMs' | 'answeredAtMs'>>,
+): TimedAnswer {
+  const base: TimedAnswer = {
+    latencyMs: a.latencyMs,
+    ...(a.sendLagMs === undefined ? {} : { sendLagMs: a.sendLagMs }),
+    ...(a.sentAtMs === undefined ? {} : { sentAtMs: a.sentAtMs }),
+    ...(a.answeredAtMs === undefined ? {} : { answeredAtMs: a.answeredAtMs }),
+  };
   const timing = timingFromHeaders(a.headers);
-  if (timing) return { latencyMs: a.latencyMs, timing };
+  if (timing) return { ...base, timing };
   const id = BIDID.exec(a.body)?.[1];
-  return id ? { latencyMs: a.latencyMs, auctionId: id } : { latencyMs: a.latencyMs };
+  return id ? { ...base, auctionId: id } : base;
+}
+
+/**
+ * Where the slowest 1% of requests (by overhead) spent the time that is not the DSPs', medians in
+ * ms: the load generator sending late, the wait between its send and the target's handler starting
+ * (connection, the runtime's queue, a busy or collecting isolate), the handler's own work outside the
+ * slowest DSP call, and the wait between the handler's end and the answer read at the load
+ * generator. The two clocks are the same machine's; the target's reads whole ms.
+ */
+export interface TailBreakdown {
+  requests: number;
+  sendLagMs: number;
+  toHandlerMs: number;
+  inHandlerMs: number;
+  afterHandlerMs: number;
 }
 
 export interface OverheadFigures {
@@ -104,6 +142,7 @@ export interface OverheadFigures {
   slowestDspP99: number;
   matched: number;
   unmatched: { noId: number; notFound: number };
+  tail?: TailBreakdown;
 }
 
 /**
@@ -119,6 +158,7 @@ export function overheadFigures(
   const internal: number[] = [];
   const slowest: number[] = [];
   const unmatched = { noId: 0, notFound: 0 };
+  const timed: Timed[] = [];
   for (const a of answers) {
     if (!a.timing && a.auctionId === undefined) {
       unmatched.noId++;
@@ -132,7 +172,9 @@ export function overheadFigures(
     e2e.push(a.latencyMs - t.slowestDspMs);
     internal.push(t.handlerMs - t.slowestDspMs);
     slowest.push(t.slowestDspMs);
+    timed.push({ a, t, overhead: a.latencyMs - t.slowestDspMs });
   }
+  const tail = tailBreakdown(timed);
   const asc = (x: number[]) => x.sort((p, q) => p - q);
   asc(e2e);
   asc(internal);
@@ -146,6 +188,40 @@ export function overheadFigures(
     slowestDspP99: percentile(slowest, 99),
     matched: e2e.length,
     unmatched,
+    ...(tail ? { tail } : {}),
+  };
+}
+
+interface Timed {
+  a: TimedAnswer;
+  t: TargetTiming;
+  overhead: number;
+}
+
+function tailBreakdown(timed: Timed[]): TailBreakdown | undefined {
+  const worst = [...timed]
+    .sort((p, q) => q.overhead - p.overhead)
+    .slice(0, Math.max(1, Math.ceil(timed.length / 100)))
+    .filter(
+      (x) =>
+        x.a.sentAtMs !== undefined &&
+        x.a.answeredAtMs !== undefined &&
+        Number.isFinite(x.t.startedAtMs ?? Number.NaN),
+    );
+  if (worst.length === 0) return undefined;
+  const median = (xs: number[]) =>
+    percentile(
+      xs.sort((p, q) => p - q),
+      50,
+    );
+  return {
+    requests: worst.length,
+    sendLagMs: median(worst.map((x) => x.a.sendLagMs ?? 0)),
+    toHandlerMs: median(worst.map((x) => (x.t.startedAtMs as number) - (x.a.sentAtMs as number))),
+    inHandlerMs: median(worst.map((x) => x.t.handlerMs - x.t.slowestDspMs)),
+    afterHandlerMs: median(
+      worst.map((x) => (x.a.answeredAtMs as number) - ((x.t.startedAtMs as number) + x.t.handlerMs)),
+    ),
   };
 }
 
@@ -185,7 +261,7 @@ async function steps(
   });
   const out: OverheadStep[] = [];
   for (const qps of rates) {
-    const tapBefore = tap?.counts();
+    const tapBefore = await tap?.counts();
     const answers: TimedAnswer[] = [];
     const p = await runPhase({
       label: `${target} @${qps}/s`,
@@ -206,11 +282,12 @@ async function steps(
     // Auction events arrive in batches after the answers (flushed about once a second, slower on a
     // busy edge, and the slow answers' events are the likeliest late): wait until every answered
     // auction's event is in, or none arrived for 3 s (at most 20 s), before matching.
-    const timings = tap?.auctionTimings();
-    if (timings) await eventsIn(answers, timings);
+    const timings = tap ? await eventsIn(answers, () => tap.auctionTimings()) : undefined;
     const o = overheadFigures(answers, (id) => {
       const t = timings?.get(id);
-      return t ? { slowestDspMs: t.slowestDspMs, handlerMs: t.durationMs } : undefined;
+      return t
+        ? { slowestDspMs: t.slowestDspMs, handlerMs: t.durationMs, startedAtMs: t.startedAtMs }
+        : undefined;
     });
     out.push({
       target,
@@ -226,6 +303,7 @@ async function steps(
       slowestDspP50: o.slowestDspP50,
       slowestDspP99: o.slowestDspP99,
       unmatched: o.unmatched,
+      ...(o.tail ? { tail: o.tail } : {}),
       e2eP99: v.p99,
       timeouts: p.ssp.statuses.valid[-1] ?? 0,
       errors: p.ssp.timeline.reduce((n, x) => n + x.errors, 0),
@@ -233,7 +311,7 @@ async function steps(
       otherCpuMs: p.otherCpuMs,
     });
     if (tap && tapBefore) {
-      const after = tap.counts().dspOutcomes;
+      const after = (await tap.counts()).dspOutcomes;
       (out[out.length - 1] as OverheadStep).dspOutcomes = Object.fromEntries(
         Object.entries(after).map(([k, v]) => [k, v - (tapBefore.dspOutcomes[k] ?? 0)]),
       );
@@ -242,18 +320,25 @@ async function steps(
   return out;
 }
 
-async function eventsIn(answers: readonly TimedAnswer[], timings: ReadonlyMap<string, unknown>) {
-  const missing = () => answers.filter((a) => a.auctionId !== undefined && !timings.has(a.auctionId)).length;
-  let left = missing();
+async function eventsIn(
+  answers: readonly TimedAnswer[],
+  read: () => Promise<ReadonlyMap<string, AuctionTiming>>,
+): Promise<ReadonlyMap<string, AuctionTiming>> {
+  const missing = (t: ReadonlyMap<string, unknown>) =>
+    answers.filter((a) => a.auctionId !== undefined && !t.has(a.auctionId)).length;
+  await new Promise((r) => setTimeout(r, 1500));
+  let timings = await read();
+  let left = missing(timings);
   let quietSince = Date.now();
   const until = Date.now() + 20_000;
-  await new Promise((r) => setTimeout(r, 1500));
   while (left > 0 && Date.now() < until && Date.now() - quietSince < 3000) {
     await new Promise((r) => setTimeout(r, 250));
-    const now = missing();
+    timings = await read();
+    const now = missing(timings);
     if (now < left) quietSince = Date.now();
     left = now;
   }
+  return timings;
 }
 
 export async function runOverhead(opts: {
@@ -312,7 +397,7 @@ export async function runOverhead(opts: {
           // sending them they land about one event flush after the auction, so wait a moment.
           await new Promise((r) => setTimeout(r, 2500));
           const dspStats = await stack.fleet.stats();
-          const byType = stack.tap.counts().eventsByType;
+          const byType = (await stack.tap.counts()).eventsByType;
           const lossNotices = dspStats.reduce((n, d) => n + d.notices.loss, 0);
           notes.push(
             `${target}: DSP requests received: ${dspStats.map((d) => `${d.id} ${d.received}`).join(', ')}`,
@@ -396,5 +481,17 @@ export function overheadTable(rows: OverheadStep[], stepS: number): string {
         `| ${r.target} | ${r.qps} | ${f(r.answeredPerS, 0)} | ${f(r.overheadP50)} / ${f(r.overheadP99)} | ${f(r.internalP50)} / ${f(r.internalP99)} | ${f(r.nominalP50)} / ${f(r.nominalP99)} | ${f(r.slowestDspP50)} / ${f(r.slowestDspP99)} | ${f(r.e2eP99)} | ${r.unmatched.noId} / ${r.unmatched.notFound} | ${r.timeouts} | ${r.errors} | ${f(r.cpuMsPerAuction, 3)} | ${f((r.otherCpuMs['DSP fleet'] ?? 0) / stepS / 10, 0)} / ${f((r.otherCpuMs['load generator'] ?? 0) / stepS / 10, 0)} | ${r.otherCpuMs.core === undefined ? '-' : f(r.otherCpuMs.core / r.auctions, 3)} |`,
     ),
     ...(outcomes.length ? ['', ...outcomes] : []),
+    ...tails(rows),
   ].join('\n');
+}
+
+function tails(rows: OverheadStep[]): string[] {
+  const f = (x: number) => x.toFixed(1);
+  const lines = rows
+    .filter((r) => r.tail)
+    .map((r) => {
+      const t = r.tail as TailBreakdown;
+      return `- ${r.target} @${r.qps}/s, slowest 1% (${t.requests} requests), medians: load generator late ${f(t.sendLagMs)} ms, sent to handler start ${f(t.toHandlerMs)} ms, in handler beside the slowest DSP ${f(t.inHandlerMs)} ms, handler end to answer read ${f(t.afterHandlerMs)} ms`;
+    });
+  return lines.length ? ['', ...lines] : [];
 }

@@ -37,6 +37,11 @@ export interface Answer {
   kind: RequestKind;
   status: number;
   latencyMs: number;
+  /** How late the load generator sent it after its scheduled time (counted in latencyMs), ms. */
+  sendLagMs: number;
+  /** Wall clock (Date.now()) when it was sent and when its answer was read: to line up with the target's own clock. */
+  sentAtMs: number;
+  answeredAtMs: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
 }
@@ -189,6 +194,8 @@ export async function runSsp(opts: SspOptions): Promise<SspResult> {
     }
     inFlight++;
     result.sent++;
+    const sendLagMs = performance.now() - dueAt;
+    const sentAtMs = Date.now();
     const p = pool
       .request({
         path: opts.path,
@@ -208,6 +215,9 @@ export async function runSsp(opts: SspOptions): Promise<SspResult> {
           kind: req.kind,
           status: r.statusCode,
           latencyMs,
+          sendLagMs,
+          sentAtMs,
+          answeredAtMs: Date.now(),
           headers: r.headers,
           body: text,
         });

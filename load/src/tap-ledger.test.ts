@@ -24,7 +24,7 @@ describe('tap ledger', () => {
     expect(l.deliveries).toBe(6);
   });
 
-  it('hands each distinct auction its slowest DSP call and handler time', () => {
+  it('hands each distinct auction its slowest DSP call, handler time and start', () => {
     const l = emptyLedger();
     const got: Array<[string, unknown]> = [];
     const evs = [
@@ -32,6 +32,7 @@ describe('tap ledger', () => {
         type: 'auction',
         id: 'a1:auction',
         auctionId: 'a1',
+        ts: 1_000,
         durationMs: 9,
         dsps: [
           { outcome: 'bid', latencyMs: 6 },
@@ -44,8 +45,8 @@ describe('tap ledger', () => {
     recordEventBatch(l, batch(evs), (id, t) => got.push([id, t]));
     recordEventBatch(l, batch(evs), (id, t) => got.push([id, t])); // a retried batch: no repeats
     expect(got).toEqual([
-      ['a1', { slowestDspMs: 7, durationMs: 9 }],
-      ['a2', { slowestDspMs: 0, durationMs: 1 }],
+      ['a1', { slowestDspMs: 7, durationMs: 9, startedAtMs: 1_000 }],
+      ['a2', { slowestDspMs: 0, durationMs: 1, startedAtMs: Number.NaN }],
     ]);
   });
 

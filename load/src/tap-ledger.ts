@@ -45,6 +45,7 @@ interface WireEvent {
   clearingCpmMicros?: number;
   lurl?: string;
   durationMs?: number;
+  ts?: number;
   dsps?: Array<{ outcome?: string; reason?: string; latencyMs?: number }>;
 }
 
@@ -52,6 +53,8 @@ interface WireEvent {
 export interface AuctionTiming {
   slowestDspMs: number;
   durationMs: number;
+  /** When the edge's handler started (its Date.now(), ms). */
+  startedAtMs: number;
 }
 
 const bump = (m: Record<string, number>, k: string, by = 1) => {
@@ -93,7 +96,11 @@ export function recordEventBatch(
         let slowestDspMs = 0;
         for (const d of e.dsps ?? [])
           if (typeof d.latencyMs === 'number' && d.latencyMs > slowestDspMs) slowestDspMs = d.latencyMs;
-        onAuction(e.auctionId, { slowestDspMs, durationMs: Number(e.durationMs ?? Number.NaN) });
+        onAuction(e.auctionId, {
+          slowestDspMs,
+          durationMs: Number(e.durationMs ?? Number.NaN),
+          startedAtMs: Number(e.ts ?? Number.NaN),
+        });
       }
     }
     // The wallet spends at the win (not at the impression pixel, which a user may never fire).
