@@ -7,6 +7,9 @@
 // malformed requests, the baseline DSP fleet, simulated users firing notices and trackers), since
 // that mix costs the edge about twice the overhead bench's CPU per auction; CPU is then also split
 // by what the isolate was serving (auction, notice route, each Durable Object, event batcher).
+// --heap samples allocations instead, keeping only those that outlived the young generation
+// (promoted to the old one, whether they died there later or not): what fills the old generation
+// and so brings the full mark-compact GCs that stop the isolate for tens of ms.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     analyse: { type: 'string' },
     auctions: { type: 'string', default: '1000' },
     baseline: { type: 'boolean', default: false },
+    heap: { type: 'boolean', default: false },
   },
 });
 const INSPECTOR = '127.0.0.1:9239';
@@ -170,6 +174,46 @@ function analyse(p: Profile, auctions: number, interval: number): string {
   return lines.join('\n');
 }
 
+interface HeapNode {
+  callFrame: ProfileNode['callFrame'];
+  selfSize: number;
+  children: HeapNode[];
+}
+
+/** Sampled bytes that reached the old generation, by allocating function and by its 4 innermost frames. */
+function promoted(head: HeapNode, auctions: number): string {
+  const byFn = new Map<string, number>();
+  const byStack = new Map<string, number>();
+  let total = 0;
+  const walk = (n: HeapNode, stack: string[]) => {
+    const here = [...stack, label(n as unknown as ProfileNode)];
+    if (n.selfSize > 0) {
+      total += n.selfSize;
+      const l = here[here.length - 1]!;
+      byFn.set(l, (byFn.get(l) ?? 0) + n.selfSize);
+      const k = here.slice(-4).reverse().join(' < ');
+      byStack.set(k, (byStack.get(k) ?? 0) + n.selfSize);
+    }
+    for (const c of n.children) walk(c, here);
+  };
+  walk(head, []);
+  const top = (m: Map<string, number>, k: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k)
+      .map(
+        ([l, b]) =>
+          `  ${(b / 1024).toFixed(0).padStart(8)} KB  ${((b / total) * 100).toFixed(1).padStart(5)} %  ${l}`,
+      );
+  return [
+    `promoted (sampled, estimated): ${(total / 1024 / 1024).toFixed(1)} MB over ${auctions} auctions, ${(total / auctions).toFixed(0)} bytes per auction`,
+    'by allocating function:',
+    ...top(byFn, 25),
+    'by stack (innermost first):',
+    ...top(byStack, 25),
+  ].join('\n');
+}
+
 if (values.analyse) {
   // Re-read a saved profile: --analyse FILE --auctions N
   const prof = JSON.parse(readFileSync(values.analyse, 'utf8')) as Profile;
@@ -210,6 +254,23 @@ try {
   const target = targets[0];
   if (!target) throw new Error('the inspector lists no isolate');
   const c = await cdp(target.webSocketDebuggerUrl.replace('localhost', '127.0.0.1'));
+  if (values.heap) {
+    await c.send('HeapProfiler.enable');
+    await c.send('HeapProfiler.startSampling', {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: false,
+    });
+    const p = await phase(seconds, false);
+    const { profile } = (await c.send('HeapProfiler.getSamplingProfile')) as { profile: { head: HeapNode } };
+    await c.send('HeapProfiler.stopSampling');
+    c.close();
+    writeFileSync(join(runDir, 'edge.heapprofile'), JSON.stringify(profile));
+    process.stdout.write(
+      `${promoted(profile.head, p.auctions)}\nprofile: ${join(runDir, 'edge.heapprofile')}\n`,
+    );
+    process.exit(0);
+  }
   await c.send('Profiler.enable');
   await c.send('Profiler.setSamplingInterval', { interval: Number(values.interval) });
   await c.send('Profiler.start');

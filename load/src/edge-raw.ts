@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './paths.ts';
 import { type Managed, start } from './processes.ts';
-import { renderWorkerdConfig } from './workerd-config.ts';
+import { renderWorkerdConfig, workerdCommand } from './workerd-config.ts';
 
 export function startEdgeRaw(opts: {
   port: number;
@@ -44,7 +44,8 @@ export function startEdgeRaw(opts: {
   // EDGE_RAW_INSPECTOR=127.0.0.1:9229 opens workerd's inspector (CPU profiles: load/src/edge-profile.ts).
   const inspector = process.env.EDGE_RAW_INSPECTOR;
   const args = ['serve', configPath, ...(inspector ? [`--inspector-addr=${inspector}`] : [])];
-  return start('edge', join(REPO, 'node_modules/workerd/bin/workerd'), args, {
+  const [cmd, argv] = workerdCommand(join(REPO, 'node_modules/workerd/bin/workerd'), args);
+  return start('edge', cmd, argv, {
     cwd: dir,
     logDir: opts.workDir,
   });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { edgeRuntimeSettings } from './edge-raw.ts';
 import { REPO } from './paths.ts';
 import { type Managed, start, waitHealthy } from './processes.ts';
-import { renderWorkerdConfig } from './workerd-config.ts';
+import { renderWorkerdConfig, workerdCommand } from './workerd-config.ts';
 
 /** 'miniflare' runs it the way serve.ts runs the edge; 'workerd' is raw workerd with our own config. */
 export type FanoutRuntime = 'miniflare' | 'workerd';
@@ -68,7 +68,8 @@ export async function startFanoutReference(opts: {
       bindings: { DSP_URLS: opts.dspUrls.join(','), DEADLINE_MS: String(opts.deadlineMs) },
     }),
   );
-  const m = start('bare-fanout', join(REPO, 'node_modules/workerd/bin/workerd'), ['serve', configPath], {
+  const [cmd, argv] = workerdCommand(join(REPO, 'node_modules/workerd/bin/workerd'), ['serve', configPath]);
+  const m = start('bare-fanout', cmd, argv, {
     cwd: dir,
     logDir: opts.workDir,
   });

@@ -14,6 +14,18 @@ export interface WorkerdConfig {
   storageDir?: string;
 }
 
+/**
+ * WORKERD_V8_FLAGS="--trace-gc" (space-separated) gives both raw workerd targets (edge, bare
+ * fan-out) extra V8 flags, for diagnosis only: Cloudflare runs its own. Traces land in the target's log.
+ */
+export const v8FlagsFromEnv = (): string[] =>
+  (process.env.WORKERD_V8_FLAGS ?? '').split(/\s+/).filter(Boolean);
+
+/** workerd's command line; with V8 flags, under stdbuf, since their traces (stdout, a pipe) are lost at exit otherwise. */
+export function workerdCommand(bin: string, args: string[]): [string, string[]] {
+  return v8FlagsFromEnv().length > 0 ? ['stdbuf', ['-oL', bin, ...args]] : [bin, args];
+}
+
 const q = (s: string) => JSON.stringify(s); // capnp text strings use the same escapes as JSON
 
 export function renderWorkerdConfig(c: WorkerdConfig): string {
@@ -22,6 +34,7 @@ export function renderWorkerdConfig(c: WorkerdConfig): string {
     .join(',\n      ');
   const flags = (c.compatibilityFlags ?? []).map(q).join(', ');
   const dos = c.durableObjects ?? [];
+  const v8Flags = v8FlagsFromEnv();
   const doBindings = dos.map(
     (d) => `(name = ${q(d.binding)}, durableObjectNamespace = (className = ${q(d.className)}))`,
   );
@@ -45,7 +58,9 @@ const config :Workerd.Config = (
     (name = "main", worker = .mainWorker),
     (name = "loopback", network = (allow = ["local", "private", "public"])),${disk}
   ],
-  sockets = [ (name = "http", address = ${q(c.address)}, http = (), service = "main") ],
+  sockets = [ (name = "http", address = ${q(c.address)}, http = (), service = "main") ],${
+    v8Flags.length ? `\n  v8Flags = [${v8Flags.map(q).join(', ')}],` : ''
+  }
 );
 const mainWorker :Workerd.Worker = (
   modules = [ (name = "worker.js", esModule = embed ${q(c.modulePath)}) ],
