@@ -9,7 +9,8 @@
 // by what the isolate was serving (auction, notice route, each Durable Object, event batcher).
 // --heap samples allocations instead, keeping only those that outlived the young generation
 // (promoted to the old one, whether they died there later or not): what fills the old generation
-// and so brings the full mark-compact GCs that stop the isolate for tens of ms.
+// and so brings the full mark-compact GCs that stop the isolate for tens of ms. --alloc samples every
+// allocation (what makes young-generation collections frequent).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     auctions: { type: 'string', default: '1000' },
     baseline: { type: 'boolean', default: false },
     heap: { type: 'boolean', default: false },
+    alloc: { type: 'boolean', default: false },
   },
 });
 const INSPECTOR = '127.0.0.1:9239';
@@ -206,7 +208,7 @@ function promoted(head: HeapNode, auctions: number): string {
           `  ${(b / 1024).toFixed(0).padStart(8)} KB  ${((b / total) * 100).toFixed(1).padStart(5)} %  ${l}`,
       );
   return [
-    `promoted (sampled, estimated): ${(total / 1024 / 1024).toFixed(1)} MB over ${auctions} auctions, ${(total / auctions).toFixed(0)} bytes per auction`,
+    `sampled, estimated: ${(total / 1024 / 1024).toFixed(1)} MB over ${auctions} auctions, ${(total / auctions).toFixed(0)} bytes per auction`,
     'by allocating function:',
     ...top(byFn, 25),
     'by stack (innermost first):',
@@ -254,12 +256,12 @@ try {
   const target = targets[0];
   if (!target) throw new Error('the inspector lists no isolate');
   const c = await cdp(target.webSocketDebuggerUrl.replace('localhost', '127.0.0.1'));
-  if (values.heap) {
+  if (values.heap || values.alloc) {
     await c.send('HeapProfiler.enable');
     await c.send('HeapProfiler.startSampling', {
       samplingInterval: 4096,
       includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: false,
+      includeObjectsCollectedByMinorGC: values.alloc,
     });
     const p = await phase(seconds, false);
     const { profile } = (await c.send('HeapProfiler.getSamplingProfile')) as { profile: { head: HeapNode } };
