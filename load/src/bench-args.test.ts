@@ -9,9 +9,10 @@ describe('parseBenchArgs', () => {
       durationS: 30,
       breakInvariant: true,
     });
-    expect(parseBenchArgs(['overhead', '--rates', '100,200', '--step', '5'])).toMatchObject({
+    expect(parseBenchArgs(['overhead', '--rates', '100,200', '--step', '5', '--warmup', '2'])).toMatchObject({
       rates: [100, 200],
       stepS: 5,
+      warmupS: 2,
     });
   });
 

@@ -8,11 +8,13 @@ export interface BenchArgs {
   /** overhead/fanout: rates of the steps and seconds per step. */
   rates?: number[];
   stepS?: number;
+  /** overhead/fanout: seconds of warm-up per target at the top rate (default in overhead.ts). */
+  warmupS?: number;
 }
 
 export const USAGE = `usage: npm run bench -- <scenario> [--seed N] [--duration S] [--qps N] [--break]
-       npm run bench -- overhead [--rates 100,200,400] [--step S]   (edge vs bare fan-out)
-       npm run bench -- fanout   [--rates 100,200,400] [--step S]   (bare fan-out reference alone)
+       npm run bench -- overhead [--rates 100,200,400] [--step S] [--warmup S]   (edge vs bare fan-out)
+       npm run bench -- fanout   [--rates 100,200,400] [--step S] [--warmup S]   (bare fan-out reference alone)
   --break adds an invariant that always fails (shows a broken invariant fails the run)`;
 
 export function parseBenchArgs(argv: string[]): BenchArgs | { error: string } {
@@ -55,6 +57,11 @@ export function parseBenchArgs(argv: string[]): BenchArgs | { error: string } {
         r = num('--step');
         if (typeof r !== 'number') return r;
         out.stepS = r;
+        break;
+      case '--warmup':
+        r = num('--warmup');
+        if (typeof r !== 'number') return r;
+        out.warmupS = r;
         break;
       case '--rates': {
         i++;

@@ -27,6 +27,7 @@ if (args.scenario === 'overhead' || args.scenario === 'fanout') {
       seed: args.seed,
       rates: args.rates ?? [100, 200, 300, 400, 600],
       stepS: args.stepS ?? 15,
+      ...(args.warmupS ? { warmupS: args.warmupS } : {}),
       withEdge: args.scenario === 'overhead',
       runDir: join(dir, 'run'),
       log,

@@ -63,6 +63,9 @@ export interface OverheadStep {
 
 export const DSP_DELAY_MS = 5;
 
+/** Seconds of warm-up per target: past the first full GC at 200 req/s (~20 s), see steps(). */
+export const DEFAULT_WARMUP_S = 25;
+
 /** What the target timed itself for one request, ms. */
 export interface TargetTiming {
   slowestDspMs: number;
@@ -243,17 +246,23 @@ async function steps(
   rates: number[],
   stepS: number,
   seed: number,
+  warmupS: number,
   tap?: CoreTap,
   corePid?: number,
 ): Promise<OverheadStep[]> {
-  // A short warm-up so snapshot fetch, isolate start and JIT are not in the first step.
+  // Warm-up at the top rate, so the steps see the isolate in its steady state: snapshot loaded,
+  // JIT done, and past the runtime's first full GC. workerd runs V8 without incremental or
+  // concurrent marking, and every request and fetch leaves ~1-1.5 KB of runtime wrappers that only
+  // a full mark-compact frees; the first one in a fresh isolate waits for ~32 MB of them (130-170 ms
+  // stopped, at ~20 s of 200 req/s), the later ones for 10-20 MB (40-70 ms). Without the warm-up,
+  // whether that first one fell inside a step decided the step's P99 (docs/benchmarks.md).
   await runPhase({
     label: 'warm-up',
     url,
     apiKey: DEV_SSP_KEY,
     seed: seed + 1,
-    rate: constantRate(50),
-    durationS: 3,
+    rate: constantRate(Math.max(...rates)),
+    durationS: warmupS,
     mix: OVERHEAD_MIX,
     users: false,
     cpuRoots: roots,
@@ -346,11 +355,14 @@ export async function runOverhead(opts: {
   rates: number[];
   stepS: number;
   withEdge: boolean;
+  /** Seconds of warm-up per target at the top rate (default DEFAULT_WARMUP_S). */
+  warmupS?: number;
   runDir: string;
   log: (m: string) => void;
 }): Promise<{ rows: OverheadStep[]; notes: string[] }> {
   const dsps = [0, 1, 2, 3, 4].map((i) => instantProfile(i, DSP_DELAY_MS));
   const runDir = opts.runDir;
+  const warmupS = opts.warmupS ?? DEFAULT_WARMUP_S;
   const rows: OverheadStep[] = [];
   // For A/B work: OVERHEAD_TARGETS=raw,bare-raw runs only those targets (default all four), and
   // OVERHEAD_EDGE_ENV='{"LOSS_NOTICES":"off"}' adds bindings to the edge.
@@ -363,6 +375,7 @@ export async function runOverhead(opts: {
   const notes: string[] = [
     ...(process.env.OVERHEAD_TARGETS ? [`targets: ${process.env.OVERHEAD_TARGETS}`] : []),
     ...(edgeEnv ? [`extra edge bindings: ${JSON.stringify(edgeEnv)}`] : []),
+    `warm-up ${warmupS} s per target at ${Math.max(...opts.rates)} req/s before the steps`,
     `machine load average (1 min) at start ${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParallelism()} cores`,
   ];
   try {
@@ -389,6 +402,7 @@ export async function runOverhead(opts: {
               opts.rates,
               opts.stepS,
               opts.seed,
+              warmupS,
               stack.tap,
               stack.core?.pid,
             )),
@@ -422,7 +436,9 @@ export async function runOverhead(opts: {
         });
         const url = 'http://127.0.0.1:8790';
         const target = runtime === 'miniflare' ? 'bare-fanout (miniflare)' : 'bare-fanout (raw workerd)';
-        rows.push(...(await steps(target, url, [ref.pid], fleet.pid, opts.rates, opts.stepS, opts.seed)));
+        rows.push(
+          ...(await steps(target, url, [ref.pid], fleet.pid, opts.rates, opts.stepS, opts.seed, warmupS)),
+        );
         await ref.stop();
       }
     } finally {
