@@ -143,6 +143,12 @@ function bidError(
   return e;
 }
 
+// Per-bid constants hoisted: every DSP bid is checked, and fresh literals per call were garbage.
+const BID_STRINGS = ['adm', 'nurl', 'burl', 'lurl', 'adid', 'cid', 'bundle', 'dealid'] as const;
+const BID_SIZES = ['w', 'h'] as const;
+const NON_NEGATIVE = { min: 0 };
+const MTYPE = { min: 1, max: 4 };
+
 function checkBid(
   b: unknown,
   p: string,
@@ -185,9 +191,9 @@ function checkBid(
   if (ctx.errors.length) return first(LossReason.InvalidAdvertiserDomain);
   strArr(ctx, b, 'cat', p, 50);
   intArr(ctx, b, 'attr', p, 50);
-  for (const k of ['adm', 'nurl', 'burl', 'lurl', 'adid', 'cid', 'bundle', 'dealid']) str(ctx, b, k, p);
-  for (const k of ['w', 'h']) int(ctx, b, k, p, { min: 0 });
-  int(ctx, b, 'mtype', p, { min: 1, max: 4 });
+  for (const k of BID_STRINGS) str(ctx, b, k, p);
+  for (const k of BID_SIZES) int(ctx, b, k, p, NON_NEGATIVE);
+  int(ctx, b, 'mtype', p, MTYPE);
   if (ctx.errors.length) return first(LossReason.InvalidBidResponse);
   const deals = imps.get(b.impid as string)?.pmp?.deals ?? [];
   if (typeof b.dealid === 'string' && !deals.some((d) => d.id === b.dealid))

@@ -36,21 +36,17 @@ function wrong(ctx: ReadCtx, path: string, want: string, v: unknown): void {
 
 /** A string field; `required` records 'missing' when absent or empty. */
 export function str(ctx: ReadCtx, o: Obj, key: string, path: string, required = false): string | undefined {
-  const p = at(path, key);
   const v = o[key];
+  if (typeof v === 'string' && (v.length > 0 || !required)) return v;
+  // Paths are built only for errors: valid fields (nearly all) make no garbage.
+  const p = at(path, key);
   if (v === undefined) {
     if (required) fail(ctx, 'missing', p, `${p} is required`);
     return undefined;
   }
-  if (typeof v !== 'string') {
-    wrong(ctx, p, 'a string', v);
-    return undefined;
-  }
-  if (required && v.length === 0) {
-    fail(ctx, 'missing', p, `${p} must not be empty`);
-    return undefined;
-  }
-  return v;
+  if (typeof v !== 'string') wrong(ctx, p, 'a string', v);
+  else fail(ctx, 'missing', p, `${p} must not be empty`);
+  return undefined;
 }
 
 export interface NumOpts {
@@ -60,34 +56,59 @@ export interface NumOpts {
   required?: boolean;
 }
 
-export function num(ctx: ReadCtx, o: Obj, key: string, path: string, opts: NumOpts = {}): number | undefined {
-  const p = at(path, key);
+const NO_OPTS: NumOpts = {};
+const ZERO_ONE: NumOpts = { min: 0, max: 1 };
+
+export function num(
+  ctx: ReadCtx,
+  o: Obj,
+  key: string,
+  path: string,
+  opts: NumOpts = NO_OPTS,
+): number | undefined {
+  return readNum(ctx, o, key, path, opts, opts.integer === true);
+}
+
+export const int = (ctx: ReadCtx, o: Obj, key: string, path: string, opts: NumOpts = NO_OPTS) =>
+  readNum(ctx, o, key, path, opts, true);
+
+function readNum(
+  ctx: ReadCtx,
+  o: Obj,
+  key: string,
+  path: string,
+  opts: NumOpts,
+  integer: boolean,
+): number | undefined {
   const v = o[key];
   if (v === undefined) {
-    if (opts.required) fail(ctx, 'missing', p, `${p} is required`);
+    if (opts.required) {
+      const p = at(path, key);
+      fail(ctx, 'missing', p, `${p} is required`);
+    }
     return undefined;
   }
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    wrong(ctx, p, opts.integer ? 'an integer' : 'a finite number', v);
+    wrong(ctx, at(path, key), integer ? 'an integer' : 'a finite number', v);
     return undefined;
   }
-  if (opts.integer && !Number.isSafeInteger(v)) {
+  if (integer && !Number.isSafeInteger(v)) {
+    const p = at(path, key);
     fail(ctx, 'invalid_value', p, `${p} must be an integer, got ${v}`);
     return undefined;
   }
   if (opts.min !== undefined && v < opts.min) {
+    const p = at(path, key);
     fail(ctx, 'invalid_value', p, `${p} must be >= ${opts.min}, got ${v}`);
     return undefined;
   }
   if (opts.max !== undefined && v > opts.max) {
+    const p = at(path, key);
     fail(ctx, 'invalid_value', p, `${p} must be <= ${opts.max}, got ${v}`);
     return undefined;
   }
   return v;
 }
-
-export const int = (ctx: ReadCtx, o: Obj, key: string, path: string, opts: NumOpts = {}) =>
-  num(ctx, o, key, path, { ...opts, integer: true });
 
 /**
  * OpenRTB's 0/1 integer booleans. Some senders write JSON true/false instead; those are
@@ -99,32 +120,28 @@ export function flag(ctx: ReadCtx, o: Obj, key: string, path: string): 0 | 1 | u
     o[key] = v ? 1 : 0;
     return v ? 1 : 0;
   }
-  return num(ctx, o, key, path, { integer: true, min: 0, max: 1 }) as 0 | 1 | undefined;
+  return readNum(ctx, o, key, path, ZERO_ONE, true) as 0 | 1 | undefined;
 }
 
 export function obj(ctx: ReadCtx, o: Obj, key: string, path: string, required = false): Obj | undefined {
-  const p = at(path, key);
   const v = o[key];
+  if (isObj(v)) return v;
+  const p = at(path, key);
   if (v === undefined) {
     if (required) fail(ctx, 'missing', p, `${p} is required`);
-    return undefined;
-  }
-  if (!isObj(v)) {
-    wrong(ctx, p, 'an object', v);
-    return undefined;
-  }
-  return v;
+  } else wrong(ctx, p, 'an object', v);
+  return undefined;
 }
 
 export function arr(ctx: ReadCtx, o: Obj, key: string, path: string, maxLen = 1000): unknown[] | undefined {
-  const p = at(path, key);
   const v = o[key];
   if (v === undefined) return undefined;
   if (!Array.isArray(v)) {
-    wrong(ctx, p, 'an array', v);
+    wrong(ctx, at(path, key), 'an array', v);
     return undefined;
   }
   if (v.length > maxLen) {
+    const p = at(path, key);
     fail(ctx, 'too_many', p, `${p} has ${v.length} items, at most ${maxLen} allowed`);
     return undefined;
   }
