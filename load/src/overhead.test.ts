@@ -7,6 +7,7 @@ import {
   type TimedAnswer,
   timedAnswer,
   timingFromHeaders,
+  warmupRate,
 } from './overhead.ts';
 
 const row = (target: OverheadStep['target'], qps: number, cpu: number): OverheadStep => ({
@@ -125,6 +126,11 @@ describe('overhead per request', () => {
     expect(
       overheadFigures([{ latencyMs: 9, timing: { slowestDspMs: 7, handlerMs: 8 } }], () => undefined).tail,
     ).toBeUndefined();
+  });
+
+  it('warms up at the top rate, and at no less than 200 req/s', () => {
+    expect(warmupRate([50, 100])).toBe(200);
+    expect(warmupRate([100, 400])).toBe(400);
   });
 
   it('gives NaN, not zero, when nothing matched', () => {

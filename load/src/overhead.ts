@@ -66,6 +66,12 @@ export const DSP_DELAY_MS = 5;
 /** Seconds of warm-up per target: past the first full GC at 200 req/s (~20 s), see steps(). */
 export const DEFAULT_WARMUP_S = 25;
 
+/**
+ * The warm-up's rate: the top step's, and at least 200 req/s, since the first full GC comes after
+ * a fixed amount of garbage (~32 MB, ~8 KB per auction): at 50 req/s it would take ~80 s.
+ */
+export const warmupRate = (rates: readonly number[]): number => Math.max(200, ...rates);
+
 /** What the target timed itself for one request, ms. */
 export interface TargetTiming {
   slowestDspMs: number;
@@ -261,7 +267,7 @@ async function steps(
     url,
     apiKey: DEV_SSP_KEY,
     seed: seed + 1,
-    rate: constantRate(Math.max(...rates)),
+    rate: constantRate(warmupRate(rates)),
     durationS: warmupS,
     mix: OVERHEAD_MIX,
     users: false,
@@ -375,7 +381,7 @@ export async function runOverhead(opts: {
   const notes: string[] = [
     ...(process.env.OVERHEAD_TARGETS ? [`targets: ${process.env.OVERHEAD_TARGETS}`] : []),
     ...(edgeEnv ? [`extra edge bindings: ${JSON.stringify(edgeEnv)}`] : []),
-    `warm-up ${warmupS} s per target at ${Math.max(...opts.rates)} req/s before the steps`,
+    `warm-up ${warmupS} s per target at ${warmupRate(opts.rates)} req/s before the steps`,
     `machine load average (1 min) at start ${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParallelism()} cores`,
   ];
   try {
