@@ -79,6 +79,14 @@ async function cdp(wsUrl: string) {
   };
 }
 
+/** The `k` largest entries of `m` as aligned lines: the value as `show` writes it, its share of `total`, the name. */
+function topLines(m: Map<string, number>, k: number, total: number, show: (v: number) => string): string[] {
+  return [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, k)
+    .map(([l, v]) => `  ${show(v)}  ${((v / total) * 100).toFixed(1).padStart(5)} %  ${l}`);
+}
+
 const label = (n: ProfileNode) =>
   `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}`;
 
@@ -131,13 +139,7 @@ function analyse(p: Profile, auctions: number, interval: number): string {
     selfByLabel.set(l, (selfByLabel.get(l) ?? 0) + us);
   }
   const top = (m: Map<string, number>, k: number) =>
-    [...m]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, k)
-      .map(
-        ([l, us]) =>
-          `  ${(us / 1000).toFixed(1).padStart(8)} ms  ${((us / busyUs) * 100).toFixed(1).padStart(5)} %  ${l}`,
-      );
+    topLines(m, k, busyUs, (us) => `${(us / 1000).toFixed(1).padStart(8)} ms`);
   const lines = [
     `profiled ${((p.endTime - p.startTime) / 1e6).toFixed(1)} s, JS busy ${(busyUs / 1000).toFixed(0)} ms, ${auctions} auctions: ${(busyUs / 1000 / auctions).toFixed(3)} ms JS per auction`,
     'self time:',
@@ -200,13 +202,7 @@ function promoted(head: HeapNode, auctions: number): string {
   };
   walk(head, []);
   const top = (m: Map<string, number>, k: number) =>
-    [...m]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, k)
-      .map(
-        ([l, b]) =>
-          `  ${(b / 1024).toFixed(0).padStart(8)} KB  ${((b / total) * 100).toFixed(1).padStart(5)} %  ${l}`,
-      );
+    topLines(m, k, total, (b) => `${(b / 1024).toFixed(0).padStart(8)} KB`);
   return [
     `sampled, estimated: ${(total / 1024 / 1024).toFixed(1)} MB over ${auctions} auctions, ${(total / auctions).toFixed(0)} bytes per auction`,
     'by allocating function:',
