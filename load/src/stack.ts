@@ -2,6 +2,7 @@
 // the counting tap in front of it and the edge in raw workerd (edge-worker/scripts/serve.ts,
 // 127.0.0.1:8787). Never a stand-in: when a part is missing, startStack fails and says which.
 import { existsSync, mkdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { type CoreTap, startCoreTap } from './core-tap.ts';
 import type { DspProfile } from './dsp-behavior.ts';
@@ -37,6 +38,11 @@ export interface StackOptions {
   edgeEnv?: Record<string, string>;
   /** 'serve' (default): edge-worker/scripts/serve.ts (Miniflare API); 'raw': plain workerd config (edge-raw.ts). */
   edgeRuntime?: 'serve' | 'raw';
+  /**
+   * The core's CPU priority (nice, 0-19). The overhead bench lowers it: in production the core is
+   * not on the edge's machine, and here its bursts (events, loss notices) preempt the edge.
+   */
+  coreNice?: number;
 }
 
 export interface Stack {
@@ -89,6 +95,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       logDir,
     });
     await waitHealthy(`${CORE_URL}/healthz`, core, 60_000);
+    if (o.coreNice) setPriority(core.pid, o.coreNice);
   };
   const stopCore = async () => {
     await core?.stop();
