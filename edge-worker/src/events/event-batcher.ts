@@ -20,12 +20,13 @@
 // (to ride in the next run's POST), so nothing rests on a later request arriving.
 //
 // Each auction's events are turned into JSON once (one stringify call), when they are handed in,
-// and held as UTF-8 bytes, not as a string: held for a whole window they outlive two young-generation
-// collections and were promoted, ~1.2 MB/s of old generation at 200 auctions/s, which brought a
-// major GC of 40-70 ms (every auction in flight waits) every 15-20 s. A byte array's contents live
-// outside the JS heap; only its small handle is promoted. At flush the body is a Blob of those
-// arrays (a native copy), so nothing joins or re-encodes ~1-2 MB of text on the isolate's thread.
-// The outbox is given the same bytes as one JSON array text, never re-parsed.
+// and held as UTF-8 bytes: at flush the body is a Blob of those arrays (a native copy), so nothing
+// joins or re-encodes ~1-2 MB of text on the isolate's thread (stringifying a whole batch at once
+// held it 3-10 ms; joining ready texts 2-3 ms). Held for a whole window, each auction's events
+// outlive two young-generation collections either way; as bytes only a small handle is promoted,
+// though GC traces show full GCs come no less often for it (the runtime's own request and fetch
+// wrappers fill the old generation, docs/benchmarks.md). The outbox is given the same bytes as one
+// JSON array text, never re-parsed.
 import type { RtbEvent } from '@edge-rtb/shared/events';
 import { drain } from '../drain.ts';
 
