@@ -68,7 +68,10 @@ export function startCoreTap(listenPort: number, target: { host: string; port: n
           close: async () => {
             const gone = new Promise<void>((r) => worker.once('exit', () => r()));
             worker.postMessage({ kind: 'close' } satisfies TapAsk);
+            // A connection that will not close must not hold a run's exit.
+            const stuck = setTimeout(() => void worker.terminate(), 3_000);
             await gone;
+            clearTimeout(stuck);
           },
         });
       else if (m.kind === 'error') reject(new Error(m.message));
