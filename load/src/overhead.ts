@@ -76,7 +76,7 @@ export const warmupRate = (rates: readonly number[]): number => Math.max(200, ..
 export interface TargetTiming {
   slowestDspMs: number;
   handlerMs: number;
-  /** When the target's handler started, by its own clock (Date.now(), ms); NaN when unknown. */
+  /** When the target's handler started, by its own clock (Date.now(), ms); absent or NaN when unknown. */
   startedAtMs?: number;
 }
 
