@@ -1,8 +1,6 @@
 // The budget part of the core: picks the ledger for the mode, follows the catalog's budgets,
 // serves the lease API and sweeps expired leases. main.ts creates it and mounts `routes`.
-import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
-import { createLeaseTokenCodec } from '@edge-rtb/shared/lease-token';
 import type { Logger } from '@edge-rtb/shared/log';
 import type { LeaseSizing } from '@edge-rtb/shared/pacing/lease-size';
 import { type Cluster, Redis } from 'ioredis';
@@ -12,6 +10,7 @@ import type { CampaignBudget, CampaignBudgetSource } from './campaign-budget.ts'
 import type { PublishLeaseEvents } from './lease-events.ts';
 import { createLeaseRoutes } from './lease-routes.ts';
 import { createLeaseService, type LeaseService } from './lease-service.ts';
+import { nodeLeaseTokenCodec } from './lease-token-codec.ts';
 import { type BudgetLedger, CAMPAIGN_ID_RE, DEFAULT_TIMING, type LedgerTiming } from './ledger.ts';
 import { openEmbeddedLedger } from './ledger-embedded.ts';
 import { createLedgerGuard, type LedgerGuard, LedgerNotVerifiedError } from './ledger-guard.ts';
@@ -78,9 +77,7 @@ export async function createBudgetPart(ctx: PartContext, opts: BudgetPartOptions
   const service = createLeaseService({
     ledger,
     guard,
-    codec: createLeaseTokenCodec(config.leaseKeys, (key, data) =>
-      createHmac('sha256', key).update(data).digest(),
-    ),
+    codec: nodeLeaseTokenCodec(config.leaseKeys),
     metrics,
     ...(opts.leaseTtlMs ? { leaseTtlMs: opts.leaseTtlMs } : {}),
     ...(opts.sizing ? { sizing: opts.sizing } : {}),
