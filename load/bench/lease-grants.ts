@@ -9,38 +9,28 @@
 // CPU per 1,000 grants is read from /proc for the core process and redis-server.
 // Figures go into the "Budget leases" section of docs/benchmarks.md.
 import { spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { createBudgetPart } from '@edge-rtb/regional-core/budget/budget-part';
-import type { CampaignBudget } from '@edge-rtb/regional-core/budget/campaign-budget';
 import { createLeaseService } from '@edge-rtb/regional-core/budget/lease-service';
+import { nodeLeaseTokenCodec } from '@edge-rtb/regional-core/budget/lease-token-codec';
 import { createRedisLedger } from '@edge-rtb/regional-core/budget/ledger-redis';
+import { deleteKeysWithPrefix } from '@edge-rtb/regional-core/budget/testing/redis-cleanup';
 import { loadConfig } from '@edge-rtb/regional-core/config';
-import { createLeaseTokenCodec } from '@edge-rtb/shared/lease-token';
 import { createLogger } from '@edge-rtb/shared/log';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { processCpuMs as cpuMs } from '../src/proc-cpu.ts';
+import { benchBudgets, benchGrant, BENCH_CAMPAIGNS as CAMPAIGNS } from './lease-bench-fixtures.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:16379';
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 5_000);
-const CAMPAIGNS = 100;
 const PORT = 18_099;
 const now = Date.now();
-const budgets: CampaignBudget[] = Array.from({ length: CAMPAIGNS }, (_, i) => ({
-  campaignId: `bench-${i}`,
-  status: 'active',
-  totalBudgetMicros: 1e15, // never runs out: we measure grants, not denials
-  dailyBudgetMicros: null,
-  startAt: now - 86_400_000,
-  endAt: now + 30 * 86_400_000,
-  timeZone: 'UTC',
-  pacing: 'asap',
-}));
+const budgets = benchBudgets(now);
 const source = { listBudgets: async () => budgets, onBudgetChange: () => () => undefined };
 const config = loadConfig({ REDIS_URL });
 let load0 = 0;
@@ -75,28 +65,13 @@ async function main() {
   );
   const results: Result[] = [];
   let seq = 0;
-  const grantDirect = () => {
-    const t = Date.now();
-    return ledger.grant({
-      campaignId: `bench-${seq % CAMPAIGNS}`,
-      leaseId: `b${seq++}`,
-      holder: 'bench',
-      requestedMicros: 1_000,
-      now: t,
-      expiresAt: t + 60_000,
-      day: '2026-11-25',
-      dailyCapMicros: null,
-      committedCapMicros: null,
-    });
-  };
+  const grantDirect = () => ledger.grant(benchGrant(seq++));
   results.push(await phase('ledger.grant direct, 1 in flight', 1, grantDirect, [process.pid, redisPid]));
   results.push(await phase('ledger.grant direct, 64 in flight', 64, grantDirect, [process.pid, redisPid]));
 
   const service = createLeaseService({
     ledger,
-    codec: createLeaseTokenCodec(config.leaseKeys, (key, data) =>
-      createHmac('sha256', key).update(data).digest(),
-    ),
+    codec: nodeLeaseTokenCodec(config.leaseKeys),
   });
   for (const b of budgets) await service.upsertBudget(b);
   const viaService = async () => {
@@ -157,7 +132,7 @@ async function main() {
   child.kill('SIGTERM');
   agent.destroy();
 
-  await cleanup(redis, prefix);
+  await deleteKeysWithPrefix(REDIS_URL, prefix);
   await redis.quit();
   writeSection(results);
 }
@@ -223,15 +198,6 @@ async function phase(
       `CPU per 1k grants: ${coreName} ${r.coreCpuPer1k.toFixed(0)} ms, redis ${r.redisCpuPer1k.toFixed(0)} ms`,
   );
   return r;
-}
-
-async function cleanup(redis: Redis, prefix: string) {
-  for (let cursor = '0'; ; ) {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-    if (keys.length) await redis.unlink(...keys);
-    cursor = next;
-    if (cursor === '0') break;
-  }
 }
 
 function writeSection(results: Result[]) {
