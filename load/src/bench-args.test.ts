@@ -9,10 +9,13 @@ describe('parseBenchArgs', () => {
       durationS: 30,
       breakInvariant: true,
     });
-    expect(parseBenchArgs(['overhead', '--rates', '100,200', '--step', '5', '--warmup', '2'])).toMatchObject({
+    expect(
+      parseBenchArgs(['overhead', '--rates', '100,200', '--step', '5', '--warmup', '2', '--pairs', '3']),
+    ).toMatchObject({
       rates: [100, 200],
       stepS: 5,
       warmupS: 2,
+      pairs: 3,
     });
   });
 
@@ -21,5 +24,7 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs(['baseline', '--duration', '999'])).toHaveProperty('error');
     expect(parseBenchArgs(['baseline', '--qps', 'fast'])).toHaveProperty('error');
     expect(parseBenchArgs(['baseline', '--what'])).toEqual({ error: 'unknown option --what' });
+    expect(parseBenchArgs(['overhead', '--pairs', '2.5'])).toHaveProperty('error');
+    expect(parseBenchArgs(['overhead', '--pairs', '50'])).toHaveProperty('error');
   });
 });

@@ -10,10 +10,12 @@ export interface BenchArgs {
   stepS?: number;
   /** overhead/fanout: seconds of warm-up per target at the top rate (default in overhead.ts). */
   warmupS?: number;
+  /** overhead: alternating edge/bare pairs of steps per rate (paired mode). */
+  pairs?: number;
 }
 
 export const USAGE = `usage: npm run bench -- <scenario> [--seed N] [--duration S] [--qps N] [--break]
-       npm run bench -- overhead [--rates 100,200,400] [--step S] [--warmup S]   (edge vs bare fan-out)
+       npm run bench -- overhead [--rates 100,200,400] [--step S] [--warmup S] [--pairs N]   (edge vs bare fan-out)
        npm run bench -- fanout   [--rates 100,200,400] [--step S] [--warmup S]   (bare fan-out reference alone)
   --break adds an invariant that always fails (shows a broken invariant fails the run)`;
 
@@ -62,6 +64,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs | { error: string } {
         r = num('--warmup');
         if (typeof r !== 'number') return r;
         out.warmupS = r;
+        break;
+      case '--pairs':
+        r = num('--pairs');
+        if (typeof r !== 'number') return r;
+        if (!Number.isInteger(r) || r > 20) return { error: '--pairs needs a whole number from 1 to 20' };
+        out.pairs = r;
         break;
       case '--rates': {
         i++;

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseBenchArgs, USAGE } from './bench-args.ts';
 import { runScenario } from './harness.ts';
-import { overheadChart, overheadTable, runOverhead } from './overhead.ts';
+import { overheadChart, overheadTable, pairedSummary, pairedTable, runOverhead } from './overhead.ts';
 import { RESULTS } from './paths.ts';
 import { SCENARIOS } from './scenarios/index.ts';
 
@@ -28,11 +28,13 @@ if (args.scenario === 'overhead' || args.scenario === 'fanout') {
       rates: args.rates ?? [100, 200, 300, 400, 600],
       stepS: args.stepS ?? 15,
       ...(args.warmupS ? { warmupS: args.warmupS } : {}),
+      ...(args.pairs ? { pairs: args.pairs } : {}),
       withEdge: args.scenario === 'overhead',
       runDir: join(dir, 'run'),
       log,
     });
-    const table = overheadTable(rows, args.stepS ?? 15);
+    const paired = pairedTable(pairedSummary(rows));
+    const table = `${paired ? `${paired}\n\nEach step:\n\n` : ''}${overheadTable(rows, args.stepS ?? 15)}`;
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       join(dir, 'result.json'),

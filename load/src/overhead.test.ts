@@ -4,6 +4,9 @@ import {
   overheadChart,
   overheadFigures,
   overheadTable,
+  pairedSummary,
+  pairedTable,
+  pairOrder,
   type TimedAnswer,
   timedAnswer,
   timingFromHeaders,
@@ -137,5 +140,66 @@ describe('overhead per request', () => {
     const f = overheadFigures([{ latencyMs: 5 }], () => undefined);
     expect(f.overheadP99).toBeNaN();
     expect(f.unmatched).toEqual({ noId: 1, notFound: 0 });
+  });
+});
+
+describe('paired runs', () => {
+  const step = (target: OverheadStep['target'], qps: number, pair: number, p99: number, cpu: number) => ({
+    ...row(target, qps, cpu),
+    overheadP99: p99,
+    pair,
+  });
+  const edge = 'edge (raw workerd)' as const;
+  const bare = 'bare-fanout (raw workerd)' as const;
+
+  it('alternates which side goes first, so a drifting machine favours neither', () => {
+    expect([0, 1, 2, 3].map(pairOrder)).toEqual([
+      ['edge', 'bare'],
+      ['bare', 'edge'],
+      ['edge', 'bare'],
+      ['bare', 'edge'],
+    ]);
+  });
+
+  it('takes the CPU difference within each pair, then the median and range over pairs', () => {
+    const rows = [
+      step(edge, 50, 1, 4.5, 2.4),
+      step(bare, 50, 1, 3.5, 2.0), // +0.4
+      step(bare, 50, 2, 3.9, 1.5),
+      step(edge, 50, 2, 6.0, 2.2), // +0.7
+      step(edge, 50, 3, 4.0, 1.9),
+      step(bare, 50, 3, 3.0, 1.8), // +0.1
+      step(edge, 100, 1, 9.0, 2.0),
+      step(bare, 100, 1, 8.0, 1.0), // +1.0
+      step(edge, 200, 1, 9.0, 2.0), // no bare step: not a pair
+    ];
+    const [r50, r100, ...rest] = pairedSummary(rows);
+    expect(rest).toEqual([]);
+    expect(r50).toMatchObject({ qps: 50, pairs: 3, p99UnderAim: 2, cpuUnderAim: 2 });
+    expect(r50?.cpuDelta.median).toBeCloseTo(0.4);
+    expect(r50?.cpuDelta.min).toBeCloseTo(0.1);
+    expect(r50?.cpuDelta.max).toBeCloseTo(0.7);
+    expect(r50?.edgeP99).toEqual({ median: 4.5, min: 4, max: 6 });
+    expect(r100).toMatchObject({ qps: 100, pairs: 1, p99UnderAim: 0, cpuUnderAim: 0 });
+    const t = pairedTable([r50!, r100!]).split('\n');
+    expect(t).toHaveLength(4);
+    expect(t[2]).toContain('| 50 | 3 | 4.50 [4.00-6.00] |');
+    expect(t[2]).toContain('| 2 of 3 | 2 of 3 |');
+  });
+
+  it('has no summary when no step belongs to a pair', () => {
+    expect(pairedSummary([row(edge, 50, 2)])).toEqual([]);
+    expect(pairedTable([])).toBe('');
+  });
+
+  it('an even number of pairs takes the middle two for the median', () => {
+    const rows = [
+      step(edge, 50, 1, 4, 2.2),
+      step(bare, 50, 1, 3, 2.0),
+      step(edge, 50, 2, 6, 2.6),
+      step(bare, 50, 2, 3, 2.0),
+    ];
+    expect(pairedSummary(rows)[0]?.cpuDelta.median).toBeCloseTo(0.4);
+    expect(pairedSummary(rows)[0]?.edgeP99.median).toBe(5);
   });
 });

@@ -13,13 +13,13 @@ import { panel, renderPage } from './chart.ts';
 import type { CoreTap } from './core-tap.ts';
 import { instantProfile } from './dsp-behavior.ts';
 import { startFleetProcess } from './dsp-fleet-process.ts';
-import { startFanoutReference } from './fanout-reference.ts';
+import { type FanoutRuntime, startFanoutReference } from './fanout-reference.ts';
 import { runPhase } from './load-phase.ts';
 import { percentile, summarize } from './percentiles.ts';
 import { stopAll } from './processes.ts';
 import { constantRate } from './schedule.ts';
 import type { Answer } from './ssp-simulator.ts';
-import { DEV_SSP_KEY, startStack } from './stack.ts';
+import { DEV_SSP_KEY, type Stack, startStack } from './stack.ts';
 import type { AuctionTiming } from './tap-ledger.ts';
 import { DEFAULT_MIX, type MixOptions } from './traffic-mix.ts';
 
@@ -59,6 +59,8 @@ export interface OverheadStep {
   otherCpuMs: Record<string, number>;
   /** Edge only: DSP call outcomes from its auction events over the step (bid, timeout, circuit_open...). */
   dspOutcomes?: Record<string, number>;
+  /** Paired mode: which pair of the rate this step belongs to (1-based). */
+  pair?: number;
 }
 
 export const DSP_DELAY_MS = 5;
@@ -244,95 +246,112 @@ export const OVERHEAD_MIX: MixOptions = {
   formats: { banner: 1, video: 0, native: 0, multi: 0 },
 };
 
-async function steps(
-  target: OverheadStep['target'],
-  url: string,
-  roots: number[],
-  fleetPid: number,
-  rates: number[],
-  stepS: number,
-  seed: number,
-  warmupS: number,
-  tap?: CoreTap,
-  corePid?: number,
-): Promise<OverheadStep[]> {
-  // Warm-up at the top rate, so the steps see the isolate in its steady state: snapshot loaded,
-  // JIT done, and past the runtime's first full GC. workerd runs V8 without incremental or
-  // concurrent marking, and every request and fetch leaves ~1-1.5 KB of runtime wrappers that only
-  // a full mark-compact frees; the first one in a fresh isolate waits for ~32 MB of them (130-170 ms
-  // stopped, at ~20 s of 200 req/s), the later ones for 10-20 MB (40-70 ms). Without the warm-up,
-  // whether that first one fell inside a step decided the step's P99 (docs/benchmarks.md).
+/** One target under test: where it answers, which processes are its CPU, what else to watch. */
+interface Target {
+  name: OverheadStep['target'];
+  url: string;
+  roots: number[];
+  fleetPid: number;
+  tap?: CoreTap;
+  corePid?: number;
+}
+
+// Warm-up at the top rate, so the steps see the isolate in its steady state: snapshot loaded,
+// JIT done, and past the runtime's first full GC. workerd runs V8 without incremental or
+// concurrent marking, and every request and fetch leaves ~1-1.5 KB of runtime wrappers that only
+// a full mark-compact frees; the first one in a fresh isolate waits for ~32 MB of them (130-170 ms
+// stopped, at ~20 s of 200 req/s), the later ones for 10-20 MB (40-70 ms). Without the warm-up,
+// whether that first one fell inside a step decided the step's P99 (docs/benchmarks.md).
+async function warmUp(t: Target, rates: number[], seed: number, warmupS: number): Promise<void> {
   await runPhase({
     label: 'warm-up',
-    url,
+    url: t.url,
     apiKey: DEV_SSP_KEY,
     seed: seed + 1,
     rate: constantRate(warmupRate(rates)),
     durationS: warmupS,
     mix: OVERHEAD_MIX,
     users: false,
-    cpuRoots: roots,
+    cpuRoots: t.roots,
     quiet: true,
   });
-  const out: OverheadStep[] = [];
-  for (const qps of rates) {
-    const tapBefore = await tap?.counts();
-    const answers: TimedAnswer[] = [];
-    const p = await runPhase({
-      label: `${target} @${qps}/s`,
-      url,
-      apiKey: DEV_SSP_KEY,
-      seed,
-      rate: constantRate(qps),
-      durationS: stepS,
-      mix: OVERHEAD_MIX,
-      users: false,
-      cpuRoots: roots,
-      otherRoots: { 'DSP fleet': [fleetPid], ...(corePid ? { core: [corePid] } : {}) },
-      onAnswer: (a) => {
-        if (a.kind === 'valid' && a.status === 200) answers.push(timedAnswer(a));
-      },
-    });
-    const v = summarize(p.ssp.validLatencies);
-    // Auction events arrive in batches after the answers (flushed about once a second, slower on a
-    // busy edge, and the slow answers' events are the likeliest late): wait until every answered
-    // auction's event is in, or none arrived for 3 s (at most 20 s), before matching.
-    const timings = tap ? await eventsIn(answers, () => tap.auctionTimings()) : undefined;
-    const o = overheadFigures(answers, (id) => {
-      const t = timings?.get(id);
-      return t
-        ? { slowestDspMs: t.slowestDspMs, handlerMs: t.durationMs, startedAtMs: t.startedAtMs }
-        : undefined;
-    });
-    out.push({
-      target,
-      qps,
-      auctions: p.auctions,
-      answeredPerS: p.ssp.allLatencies.length / stepS,
-      overheadP50: o.overheadP50,
-      overheadP99: o.overheadP99,
-      internalP50: o.internalP50,
-      internalP99: o.internalP99,
-      nominalP50: v.p50 - DSP_DELAY_MS,
-      nominalP99: v.p99 - DSP_DELAY_MS,
-      slowestDspP50: o.slowestDspP50,
-      slowestDspP99: o.slowestDspP99,
-      unmatched: o.unmatched,
-      ...(o.tail ? { tail: o.tail } : {}),
-      e2eP99: v.p99,
-      timeouts: p.ssp.statuses.valid[-1] ?? 0,
-      errors: p.ssp.timeline.reduce((n, x) => n + x.errors, 0),
-      cpuMsPerAuction: p.auctions ? p.cpuMs / p.auctions : Number.NaN,
-      otherCpuMs: p.otherCpuMs,
-    });
-    if (tap && tapBefore) {
-      const after = (await tap.counts()).dspOutcomes;
-      (out[out.length - 1] as OverheadStep).dspOutcomes = Object.fromEntries(
-        Object.entries(after).map(([k, v]) => [k, v - (tapBefore.dspOutcomes[k] ?? 0)]),
-      );
-    }
+}
+
+async function measureStep(t: Target, qps: number, stepS: number, seed: number): Promise<OverheadStep> {
+  const tapBefore = await t.tap?.counts();
+  const answers: TimedAnswer[] = [];
+  const p = await runPhase({
+    label: `${t.name} @${qps}/s`,
+    url: t.url,
+    apiKey: DEV_SSP_KEY,
+    seed,
+    rate: constantRate(qps),
+    durationS: stepS,
+    mix: OVERHEAD_MIX,
+    users: false,
+    cpuRoots: t.roots,
+    otherRoots: { 'DSP fleet': [t.fleetPid], ...(t.corePid ? { core: [t.corePid] } : {}) },
+    onAnswer: (a) => {
+      if (a.kind === 'valid' && a.status === 200) answers.push(timedAnswer(a));
+    },
+  });
+  const v = summarize(p.ssp.validLatencies);
+  // Auction events arrive in batches after the answers (flushed about once a second, slower on a
+  // busy edge, and the slow answers' events are the likeliest late): wait until every answered
+  // auction's event is in, or none arrived for 3 s (at most 20 s), before matching.
+  const tap = t.tap;
+  const timings = tap ? await eventsIn(answers, () => tap.auctionTimings()) : undefined;
+  const o = overheadFigures(answers, (id) => {
+    const x = timings?.get(id);
+    return x
+      ? { slowestDspMs: x.slowestDspMs, handlerMs: x.durationMs, startedAtMs: x.startedAtMs }
+      : undefined;
+  });
+  const step: OverheadStep = {
+    target: t.name,
+    qps,
+    auctions: p.auctions,
+    answeredPerS: p.ssp.allLatencies.length / stepS,
+    overheadP50: o.overheadP50,
+    overheadP99: o.overheadP99,
+    internalP50: o.internalP50,
+    internalP99: o.internalP99,
+    nominalP50: v.p50 - DSP_DELAY_MS,
+    nominalP99: v.p99 - DSP_DELAY_MS,
+    slowestDspP50: o.slowestDspP50,
+    slowestDspP99: o.slowestDspP99,
+    unmatched: o.unmatched,
+    ...(o.tail ? { tail: o.tail } : {}),
+    e2eP99: v.p99,
+    timeouts: p.ssp.statuses.valid[-1] ?? 0,
+    errors: p.ssp.timeline.reduce((n, x) => n + x.errors, 0),
+    cpuMsPerAuction: p.auctions ? p.cpuMs / p.auctions : Number.NaN,
+    otherCpuMs: p.otherCpuMs,
+  };
+  if (tap && tapBefore) {
+    const after = (await tap.counts()).dspOutcomes;
+    step.dspOutcomes = Object.fromEntries(
+      Object.entries(after).map(([k, n]) => [k, n - (tapBefore.dspOutcomes[k] ?? 0)]),
+    );
   }
+  return step;
+}
+
+async function steps(t: Target, rates: number[], stepS: number, seed: number, warmupS: number) {
+  await warmUp(t, rates, seed, warmupS);
+  const out: OverheadStep[] = [];
+  for (const qps of rates) out.push(await measureStep(t, qps, stepS, seed));
   return out;
+}
+
+/**
+ * Paired mode: the edge and the bare fan-out (both raw workerd) up side by side on one DSP fleet,
+ * and per rate `pairs` back-to-back pairs of steps, the order alternating (edge first, then bare
+ * first) so a drift of the machine does not always favour one side. Runs minutes apart differed by
+ * up to 0.5 ms of CPU per auction (docs/benchmarks.md); the two steps of a pair are a step apart.
+ */
+export function pairOrder(pair: number): ['edge', 'bare'] | ['bare', 'edge'] {
+  return pair % 2 === 0 ? ['edge', 'bare'] : ['bare', 'edge'];
 }
 
 async function eventsIn(
@@ -363,6 +382,8 @@ export async function runOverhead(opts: {
   withEdge: boolean;
   /** Seconds of warm-up per target at the top rate (default DEFAULT_WARMUP_S). */
   warmupS?: number;
+  /** Paired mode (edge only): this many alternating edge/bare pairs of steps per rate. */
+  pairs?: number;
   runDir: string;
   log: (m: string) => void;
 }): Promise<{ rows: OverheadStep[]; notes: string[] }> {
@@ -381,53 +402,85 @@ export async function runOverhead(opts: {
   const edgeEnv = process.env.OVERHEAD_EDGE_ENV
     ? (JSON.parse(process.env.OVERHEAD_EDGE_ENV) as Record<string, string>)
     : undefined;
+  const paired = opts.withEdge && (opts.pairs ?? 0) > 0;
   const notes: string[] = [
-    ...(process.env.OVERHEAD_TARGETS ? [`targets: ${process.env.OVERHEAD_TARGETS}`] : []),
+    ...(paired
+      ? [
+          `paired: edge and bare fan-out (raw workerd) side by side on one DSP fleet, ${opts.pairs} pairs per rate, order alternating`,
+        ]
+      : process.env.OVERHEAD_TARGETS
+        ? [`targets: ${process.env.OVERHEAD_TARGETS}`]
+        : []),
     ...(edgeEnv ? [`extra edge bindings: ${JSON.stringify(edgeEnv)}`] : []),
     `warm-up ${warmupS} s per target at ${warmupRate(opts.rates)} req/s before the steps`,
     `regional core at CPU priority nice ${coreNice} (OVERHEAD_CORE_NICE)`,
     `machine load average (1 min) at start ${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParallelism()} cores`,
   ];
+  const startEdge = (edgeRuntime: 'serve' | 'raw') =>
+    startStack({
+      runDir: join(runDir, edgeRuntime),
+      mode: 'single-node',
+      dsps,
+      seed: opts.seed,
+      edgeRuntime,
+      ...(edgeEnv ? { edgeEnv } : {}),
+      coreNice,
+    });
+  const edgeTarget = (stack: Stack, edgeRuntime: 'serve' | 'raw'): Target => ({
+    name: edgeRuntime === 'serve' ? 'edge (serve.ts)' : 'edge (raw workerd)',
+    url: stack.edgeUrl,
+    roots: [stack.edge.pid],
+    fleetPid: stack.fleet.pid,
+    tap: stack.tap,
+    ...(stack.core?.pid ? { corePid: stack.core.pid } : {}),
+  });
+  const startBare = async (runtime: FanoutRuntime, fleetPid: number) => {
+    opts.log(`starting the bare fan-out reference (${runtime})`);
+    const ref = await startFanoutReference({
+      port: 8790,
+      dspUrls: dsps.map((d) => `http://127.0.0.1:${d.port}/openrtb2/bid`),
+      deadlineMs: OVERHEAD_MIX.tmaxMs - 20,
+      workDir: runDir,
+      runtime,
+    });
+    const target: Target = {
+      name: runtime === 'miniflare' ? 'bare-fanout (miniflare)' : 'bare-fanout (raw workerd)',
+      url: 'http://127.0.0.1:8790',
+      roots: [ref.pid],
+      fleetPid,
+    };
+    return { ref, target };
+  };
   try {
+    if (paired) {
+      opts.log('starting core, edge (raw workerd), the bare fan-out and 5 fixed-delay DSPs');
+      const stack = await startEdge('raw');
+      try {
+        const edge = edgeTarget(stack, 'raw');
+        const { ref, target: bare } = await startBare('workerd', stack.fleet.pid);
+        const byName = { edge, bare };
+        await warmUp(edge, opts.rates, opts.seed, warmupS);
+        await warmUp(bare, opts.rates, opts.seed, warmupS);
+        for (const qps of opts.rates)
+          for (let pair = 0; pair < (opts.pairs as number); pair++)
+            for (const side of pairOrder(pair))
+              rows.push({ ...(await measureStep(byName[side], qps, opts.stepS, opts.seed)), pair: pair + 1 });
+        await ref.stop();
+        notes.push(...(await lossNoticeNotes(stack, 'edge and bare fan-out (one fleet)', edgeEnv)));
+      } finally {
+        await stack.stop();
+      }
+      return { rows, notes };
+    }
     if (opts.withEdge) {
       for (const edgeRuntime of ['serve', 'raw'] as const) {
-        const target = edgeRuntime === 'serve' ? 'edge (serve.ts)' : 'edge (raw workerd)';
         if (!wanted.has(edgeRuntime)) continue;
-        opts.log(`starting core, ${target} and 5 fixed-delay DSPs`);
-        const stack = await startStack({
-          runDir: join(runDir, edgeRuntime),
-          mode: 'single-node',
-          dsps,
-          seed: opts.seed,
-          edgeRuntime,
-          ...(edgeEnv ? { edgeEnv } : {}),
-          coreNice,
-        });
+        opts.log(`starting core, edge (${edgeRuntime}) and 5 fixed-delay DSPs`);
+        const stack = await startEdge(edgeRuntime);
+        const t = edgeTarget(stack, edgeRuntime);
         try {
-          rows.push(
-            ...(await steps(
-              target,
-              stack.edgeUrl,
-              [stack.edge.pid],
-              stack.fleet.pid,
-              opts.rates,
-              opts.stepS,
-              opts.seed,
-              warmupS,
-              stack.tap,
-              stack.core?.pid,
-            )),
-          );
-          // Loss notices are owed to every losing DSP bid (all carry an lurl here); with the core
-          // sending them they land about one event flush after the auction, so wait a moment.
-          await new Promise((r) => setTimeout(r, 2500));
-          const dspStats = await stack.fleet.stats();
-          const byType = (await stack.tap.counts()).eventsByType;
-          const lossNotices = dspStats.reduce((n, d) => n + d.notices.loss, 0);
-          notes.push(
-            `${target}: DSP requests received: ${dspStats.map((d) => `${d.id} ${d.received}`).join(', ')}`,
-            `${target}: loss notices the DSPs received ${lossNotices}; DSP loss events delivered to the core ${byType['loss(dsp)'] ?? 0}, of them carrying an lurl for the core to call ${byType['loss(lurl)'] ?? 0} (LOSS_NOTICES=${edgeEnv?.LOSS_NOTICES ?? 'core'})`,
-          );
+          rows.push(...(await steps(t, opts.rates, opts.stepS, opts.seed, warmupS)));
+          notes.push(...(await lossNoticeNotes(stack, t.name, edgeEnv)));
         } finally {
           await stack.stop();
         }
@@ -437,19 +490,8 @@ export async function runOverhead(opts: {
     try {
       for (const runtime of ['miniflare', 'workerd'] as const) {
         if (!wanted.has(runtime === 'miniflare' ? 'bare-miniflare' : 'bare-raw')) continue;
-        opts.log(`starting the bare fan-out reference (${runtime})`);
-        const ref = await startFanoutReference({
-          port: 8790,
-          dspUrls: dsps.map((d) => `http://127.0.0.1:${d.port}/openrtb2/bid`),
-          deadlineMs: OVERHEAD_MIX.tmaxMs - 20,
-          workDir: runDir,
-          runtime,
-        });
-        const url = 'http://127.0.0.1:8790';
-        const target = runtime === 'miniflare' ? 'bare-fanout (miniflare)' : 'bare-fanout (raw workerd)';
-        rows.push(
-          ...(await steps(target, url, [ref.pid], fleet.pid, opts.rates, opts.stepS, opts.seed, warmupS)),
-        );
+        const { ref, target } = await startBare(runtime, fleet.pid);
+        rows.push(...(await steps(target, opts.rates, opts.stepS, opts.seed, warmupS)));
         await ref.stop();
       }
     } finally {
@@ -457,9 +499,26 @@ export async function runOverhead(opts: {
     }
   } finally {
     await stopAll();
+    notes.push(`machine load average (1 min) at end ${(loadavg()[0] ?? 0).toFixed(1)}`);
   }
-  notes.push(`machine load average (1 min) at end ${(loadavg()[0] ?? 0).toFixed(1)}`);
   return { rows, notes };
+}
+
+/** Whether every loss notice owed reached its DSP (all bids carry an lurl here). */
+async function lossNoticeNotes(
+  stack: Stack,
+  target: string,
+  edgeEnv: Record<string, string> | undefined,
+): Promise<string[]> {
+  // With the core sending them they land about one event flush after the auction: wait a moment.
+  await new Promise((r) => setTimeout(r, 2500));
+  const dspStats = await stack.fleet.stats();
+  const byType = (await stack.tap.counts()).eventsByType;
+  const lossNotices = dspStats.reduce((n, d) => n + d.notices.loss, 0);
+  return [
+    `${target}: DSP requests received: ${dspStats.map((d) => `${d.id} ${d.received}`).join(', ')}`,
+    `${target}: loss notices the DSPs received ${lossNotices}; DSP loss events delivered to the core ${byType['loss(dsp)'] ?? 0}, of them carrying an lurl for the core to call ${byType['loss(lurl)'] ?? 0} (LOSS_NOTICES=${edgeEnv?.LOSS_NOTICES ?? 'core'})`,
+  ];
 }
 
 const COLORS = ['#06c', '#c60', '#393', '#909'];
@@ -472,24 +531,28 @@ export function overheadChart(rows: OverheadStep[]): string {
     targets.map((t, i) => ({
       label: t,
       color: COLORS[i % COLORS.length] as string,
-      pts: rows.filter((r) => r.target === t).map((r) => [rates.indexOf(r.qps), pick(r)] as [number, number]),
+      pts: rows.filter((r) => r.target === t).map((r) => [x(r), pick(r)] as [number, number]),
     }));
+  // Paired runs have several steps per rate: spread them over the rate's slot, in order.
+  const pairs = Math.max(1, ...rows.map((r) => r.pair ?? 1));
+  const x = (r: OverheadStep) => rates.indexOf(r.qps) + (((r.pair ?? 1) - 1) / pairs) * 0.8;
+  const xMax = rates.length - 1 + (pairs > 1 ? 0.8 : 0);
   const axis = `steps: ${rates.join(', ')} req/s`;
   return renderPage(`Edge overhead vs bare fan-out (${axis})`, [
     panel(
       `CPU per auction (ms), ${axis}`,
       series((r) => r.cpuMsPerAuction),
-      rates.length - 1,
+      xMax,
     ),
     panel(
       `Overhead P50 (ms, e2e − slowest DSP), ${axis}`,
       series((r) => r.overheadP50),
-      rates.length - 1,
+      xMax,
     ),
     panel(
       `Overhead P99 (ms, e2e − slowest DSP), ${axis}`,
       series((r) => r.overheadP99),
-      rates.length - 1,
+      xMax,
       { y: 5, label: 'aim 5 ms' },
     ),
   ]);
@@ -499,16 +562,87 @@ export function overheadTable(rows: OverheadStep[], stepS: number): string {
   const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
   const outcomes = rows
     .filter((r) => r.dspOutcomes)
-    .map((r) => `- ${r.target} @${r.qps}/s DSP calls: ${JSON.stringify(r.dspOutcomes)}`);
+    .map((r) => `- ${r.target}${r.pair ? ` #${r.pair}` : ''} @${r.qps}/s DSP calls: ${JSON.stringify(r.dspOutcomes)}`);
   return [
     '| target | rate (req/s) | answered/s | overhead P50 / P99 (ms): e2e − slowest DSP | in-handler P50 / P99 (ms): handler − slowest DSP | old P50 / P99 (ms): e2e − 5 ms | slowest DSP P50 / P99 (ms) | e2e P99 (ms) | unmatched: no id / no event | timeouts | errors | CPU/auction (ms) | DSP fleet / load gen CPU (% of a core) | core CPU/auction (ms) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.target} | ${r.qps} | ${f(r.answeredPerS, 0)} | ${f(r.overheadP50)} / ${f(r.overheadP99)} | ${f(r.internalP50)} / ${f(r.internalP99)} | ${f(r.nominalP50)} / ${f(r.nominalP99)} | ${f(r.slowestDspP50)} / ${f(r.slowestDspP99)} | ${f(r.e2eP99)} | ${r.unmatched.noId} / ${r.unmatched.notFound} | ${r.timeouts} | ${r.errors} | ${f(r.cpuMsPerAuction, 3)} | ${f((r.otherCpuMs['DSP fleet'] ?? 0) / stepS / 10, 0)} / ${f((r.otherCpuMs['load generator'] ?? 0) / stepS / 10, 0)} | ${r.otherCpuMs.core === undefined ? '-' : f(r.otherCpuMs.core / r.auctions, 3)} |`,
+        `| ${r.target}${r.pair ? ` #${r.pair}` : ''} | ${r.qps} | ${f(r.answeredPerS, 0)} | ${f(r.overheadP50)} / ${f(r.overheadP99)} | ${f(r.internalP50)} / ${f(r.internalP99)} | ${f(r.nominalP50)} / ${f(r.nominalP99)} | ${f(r.slowestDspP50)} / ${f(r.slowestDspP99)} | ${f(r.e2eP99)} | ${r.unmatched.noId} / ${r.unmatched.notFound} | ${r.timeouts} | ${r.errors} | ${f(r.cpuMsPerAuction, 3)} | ${f((r.otherCpuMs['DSP fleet'] ?? 0) / stepS / 10, 0)} / ${f((r.otherCpuMs['load generator'] ?? 0) / stepS / 10, 0)} | ${r.otherCpuMs.core === undefined ? '-' : f(r.otherCpuMs.core / r.auctions, 3)} |`,
     ),
     ...(outcomes.length ? ['', ...outcomes] : []),
     ...tails(rows),
+  ].join('\n');
+}
+
+/** Per rate, over the pairs of a paired run: the figures issue 3 aims at, as median [min-max]. */
+export interface PairedRate {
+  qps: number;
+  pairs: number;
+  edgeP99: Spread;
+  bareP99: Spread;
+  edgeP50: Spread;
+  bareP50: Spread;
+  /** Edge minus bare CPU per auction, each pair's two steps taken together. */
+  cpuDelta: Spread;
+  /** Pairs where the edge met the aims: overhead P99 < 5 ms, CPU over the bare fan-out < 0.5 ms. */
+  p99UnderAim: number;
+  cpuUnderAim: number;
+}
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export const AIM = { overheadP99Ms: 5, cpuOverBareMs: 0.5 };
+
+const spread = (xs: number[]): Spread => {
+  const s = [...xs].sort((p, q) => p - q);
+  const mid = s.length / 2;
+  const median =
+    s.length % 2 ? (s[Math.floor(mid)] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+  return { median, min: s[0] as number, max: s[s.length - 1] as number };
+};
+
+export function pairedSummary(rows: readonly OverheadStep[]): PairedRate[] {
+  const out: PairedRate[] = [];
+  for (const qps of [...new Set(rows.filter((r) => r.pair).map((r) => r.qps))]) {
+    const pairs: Array<{ edge: OverheadStep; bare: OverheadStep }> = [];
+    for (const pair of [...new Set(rows.filter((r) => r.qps === qps && r.pair).map((r) => r.pair))]) {
+      const of = (t: string) => rows.find((r) => r.qps === qps && r.pair === pair && r.target.startsWith(t));
+      const edge = of('edge');
+      const bare = of('bare');
+      if (edge && bare) pairs.push({ edge, bare });
+    }
+    if (pairs.length === 0) continue;
+    const delta = pairs.map((p) => p.edge.cpuMsPerAuction - p.bare.cpuMsPerAuction);
+    out.push({
+      qps,
+      pairs: pairs.length,
+      edgeP99: spread(pairs.map((p) => p.edge.overheadP99)),
+      bareP99: spread(pairs.map((p) => p.bare.overheadP99)),
+      edgeP50: spread(pairs.map((p) => p.edge.overheadP50)),
+      bareP50: spread(pairs.map((p) => p.bare.overheadP50)),
+      cpuDelta: spread(delta),
+      p99UnderAim: pairs.filter((p) => p.edge.overheadP99 < AIM.overheadP99Ms).length,
+      cpuUnderAim: delta.filter((d) => d < AIM.cpuOverBareMs).length,
+    });
+  }
+  return out;
+}
+
+export function pairedTable(summary: readonly PairedRate[]): string {
+  if (summary.length === 0) return '';
+  const f = (x: Spread, d = 2) => `${x.median.toFixed(d)} [${x.min.toFixed(d)}-${x.max.toFixed(d)}]`;
+  return [
+    '| rate (req/s) | pairs | edge overhead P99 (ms), median [min-max] | bare P99 (ms) | edge P50 | bare P50 | CPU edge − bare per auction (ms), per pair | pairs with edge P99 < 5 ms | pairs with CPU over bare < 0.5 ms |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...summary.map(
+      (r) =>
+        `| ${r.qps} | ${r.pairs} | ${f(r.edgeP99)} | ${f(r.bareP99)} | ${f(r.edgeP50)} | ${f(r.bareP50)} | ${f(r.cpuDelta, 3)} | ${r.p99UnderAim} of ${r.pairs} | ${r.cpuUnderAim} of ${r.pairs} |`,
+    ),
   ].join('\n');
 }
 
@@ -518,7 +652,7 @@ function tails(rows: OverheadStep[]): string[] {
     .filter((r) => r.tail)
     .map((r) => {
       const t = r.tail as TailBreakdown;
-      return `- ${r.target} @${r.qps}/s, slowest 1% (${t.requests} requests), medians: load generator late ${f(t.sendLagMs)} ms, sent to handler start ${f(t.toHandlerMs)} ms, in handler beside the slowest DSP ${f(t.inHandlerMs)} ms, handler end to answer read ${f(t.afterHandlerMs)} ms`;
+      return `- ${r.target}${r.pair ? ` #${r.pair}` : ''} @${r.qps}/s, slowest 1% (${t.requests} requests), medians: load generator late ${f(t.sendLagMs)} ms, sent to handler start ${f(t.toHandlerMs)} ms, in handler beside the slowest DSP ${f(t.inHandlerMs)} ms, handler end to answer read ${f(t.afterHandlerMs)} ms`;
     });
   return lines.length ? ['', ...lines] : [];
 }
