@@ -10,11 +10,15 @@
 // --heap samples allocations instead, keeping only those that outlived the young generation
 // (promoted to the old one, whether they died there later or not): what fills the old generation
 // and so brings the full mark-compact GCs that stop the isolate for tens of ms. --alloc samples every
-// allocation (what makes young-generation collections frequent).
+// allocation (what makes young-generation collections frequent). --bare profiles the bare fan-out
+// reference (raw workerd, the same DSPs and traffic) instead: the runtime's floor, so the edge's own
+// JS per auction is the difference.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { instantProfile } from './dsp-behavior.ts';
+import { startFleetProcess } from './dsp-fleet-process.ts';
+import { startFanoutReference } from './fanout-reference.ts';
 import { runPhase } from './load-phase.ts';
 import { DSP_DELAY_MS, OVERHEAD_MIX } from './overhead.ts';
 import { RESULTS } from './paths.ts';
@@ -36,6 +40,7 @@ const { values } = parseArgs({
     baseline: { type: 'boolean', default: false },
     heap: { type: 'boolean', default: false },
     alloc: { type: 'boolean', default: false },
+    bare: { type: 'boolean', default: false },
   },
 });
 const INSPECTOR = '127.0.0.1:9239';
@@ -222,36 +227,61 @@ const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const runDir = join(RESULTS, `edge-profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 const dsps = values.baseline ? fleet() : [0, 1, 2, 3, 4].map((i) => instantProfile(i, DSP_DELAY_MS));
-const stack = await startStack({
-  runDir,
-  mode: 'single-node',
-  dsps,
-  seed: 1,
-  edgeRuntime: 'raw',
-  ...(values.env ? { edgeEnv: JSON.parse(values.env) as Record<string, string> } : {}),
-});
+// The target: the edge with its core, or (--bare) the bare fan-out on its own DSP fleet.
+const target = values.bare
+  ? await (async () => {
+      const fleetProc = await startFleetProcess(dsps, 1);
+      const ref = await startFanoutReference({
+        port: 8790,
+        dspUrls: dsps.map((d) => `http://127.0.0.1:${d.port}/openrtb2/bid`),
+        deadlineMs: OVERHEAD_MIX.tmaxMs - 20,
+        workDir: runDir,
+        runtime: 'workerd',
+        inspector: INSPECTOR,
+      });
+      return {
+        name: 'bare-fanout',
+        url: 'http://127.0.0.1:8790',
+        pid: ref.pid,
+        stop: async () => {
+          await ref.stop();
+          await fleetProc.close();
+        },
+      };
+    })()
+  : await (async () => {
+      const stack = await startStack({
+        runDir,
+        mode: 'single-node',
+        dsps,
+        seed: 1,
+        edgeRuntime: 'raw',
+        ...(values.env ? { edgeEnv: JSON.parse(values.env) as Record<string, string> } : {}),
+      });
+      return { name: 'edge', url: stack.edgeUrl, pid: stack.edge.pid, stop: () => stack.stop() };
+    })();
 try {
   const phase = (durationS: number, quiet: boolean) =>
     runPhase({
-      label: `edge @${rate}/s`,
-      url: stack.edgeUrl,
+      label: `${target.name} @${rate}/s`,
+      url: target.url,
       apiKey: DEV_SSP_KEY,
       seed: 1,
       rate: constantRate(rate),
       durationS,
       mix: MIX,
       users: values.baseline,
-      cpuRoots: [stack.edge.pid],
+      cpuRoots: [target.pid],
       quiet,
     });
   await phase(3, true);
-  const targets = (await (await fetch(`http://${INSPECTOR}/json/list`)).json()) as Array<{
+  const isolates = (await (await fetch(`http://${INSPECTOR}/json/list`)).json()) as Array<{
     webSocketDebuggerUrl: string;
     title?: string;
   }>;
-  const target = targets[0];
-  if (!target) throw new Error('the inspector lists no isolate');
-  const c = await cdp(target.webSocketDebuggerUrl.replace('localhost', '127.0.0.1'));
+  const isolate = isolates[0];
+  if (!isolate) throw new Error('the inspector lists no isolate');
+  const c = await cdp(isolate.webSocketDebuggerUrl.replace('localhost', '127.0.0.1'));
   if (values.heap || values.alloc) {
     await c.send('HeapProfiler.enable');
     await c.send('HeapProfiler.startSampling', {
@@ -263,9 +293,9 @@ try {
     const { profile } = (await c.send('HeapProfiler.getSamplingProfile')) as { profile: { head: HeapNode } };
     await c.send('HeapProfiler.stopSampling');
     c.close();
-    writeFileSync(join(runDir, 'edge.heapprofile'), JSON.stringify(profile));
+    writeFileSync(join(runDir, `${target.name}.heapprofile`), JSON.stringify(profile));
     process.stdout.write(
-      `${promoted(profile.head, p.auctions)}\nprofile: ${join(runDir, 'edge.heapprofile')}\n`,
+      `${promoted(profile.head, p.auctions)}\nprofile: ${join(runDir, `${target.name}.heapprofile`)}\n`,
     );
     process.exit(0);
   }
@@ -275,16 +305,16 @@ try {
   const p = await phase(seconds, false);
   const { profile } = (await c.send('Profiler.stop')) as { profile: Profile };
   c.close();
-  writeFileSync(join(runDir, 'edge.cpuprofile'), JSON.stringify(profile));
+  writeFileSync(join(runDir, `${target.name}.cpuprofile`), JSON.stringify(profile));
   const v = summarize(p.ssp.validLatencies);
   process.stdout.write(
     `rate ${rate}/s for ${seconds} s (profiling on): overhead P50 ${(v.p50 - DSP_DELAY_MS).toFixed(2)} P99 ${(v.p99 - DSP_DELAY_MS).toFixed(2)} ms, workerd CPU ${(p.cpuMs / p.auctions).toFixed(3)} ms/auction\n`,
   );
   process.stdout.write(
-    `workerd CPU ${p.cpuMs.toFixed(0)} ms for ${p.auctions} auctions${p.users ? `, user calls ${JSON.stringify(p.users.sent)}` : ''}\n${analyse(profile, p.auctions, Number(values.interval))}\nprofile: ${join(runDir, 'edge.cpuprofile')}\n`,
+    `workerd CPU ${p.cpuMs.toFixed(0)} ms for ${p.auctions} auctions${p.users ? `, user calls ${JSON.stringify(p.users.sent)}` : ''}\n${analyse(profile, p.auctions, Number(values.interval))}\nprofile: ${join(runDir, `${target.name}.cpuprofile`)}\n`,
   );
 } finally {
-  await stack.stop();
+  await target.stop();
   await stopAll();
 }
 process.exit(0);

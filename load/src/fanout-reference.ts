@@ -17,6 +17,8 @@ export async function startFanoutReference(opts: {
   deadlineMs: number;
   workDir: string;
   runtime?: FanoutRuntime;
+  /** Raw workerd only: open its inspector here (CPU profiles, load/src/edge-profile.ts --bare). */
+  inspector?: string;
 }): Promise<Managed> {
   const dir = join(opts.workDir, 'bare-fanout');
   mkdirSync(dir, { recursive: true });
@@ -68,7 +70,11 @@ export async function startFanoutReference(opts: {
       bindings: { DSP_URLS: opts.dspUrls.join(','), DEADLINE_MS: String(opts.deadlineMs) },
     }),
   );
-  const [cmd, argv] = workerdCommand(join(REPO, 'node_modules/workerd/bin/workerd'), ['serve', configPath]);
+  const [cmd, argv] = workerdCommand(join(REPO, 'node_modules/workerd/bin/workerd'), [
+    'serve',
+    configPath,
+    ...(opts.inspector ? [`--inspector-addr=${opts.inspector}`] : []),
+  ]);
   const m = start('bare-fanout', cmd, argv, {
     cwd: dir,
     logDir: opts.workDir,
