@@ -1,0 +1,119 @@
+// Benchmark: what one request's JS costs in raw workerd depending on how warm the machine is.
+//   node load/bench/request-cost.ts [--requests 2000]
+// One isolate (load/bench/request-cost-worker.ts, bundled by wrangler with the edge's
+// compatibility settings) is sent sequential requests with bodies from the overhead bench's
+// traffic; per request it parses the body as a BidRequest N times and allocates K KB. Each case is
+// run back to back (the next request as soon as the answer is read) and with a 20 ms pause between
+// requests (50 req/s, the overhead bench's first step). Printed: workerd's CPU (utime+stime from
+// /proc) per request, and each case's cost over the empty request. It explains why the edge's
+// CPU per auction depends on rate and on how much code and memory an auction touches (the
+// "Request cost" section of docs/benchmarks.md). Bounded: 10 cases, ~2 minutes.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { edgeRuntimeSettings } from '../src/edge-raw.ts';
+import { OVERHEAD_MIX } from '../src/overhead.ts';
+import { REPO } from '../src/paths.ts';
+import { createRng } from '../src/prng.ts';
+import { cpuBetween, sampleTree } from '../src/proc-cpu.ts';
+import { start, stopAll, waitHealthy } from '../src/processes.ts';
+import { makeRequest } from '../src/traffic-mix.ts';
+import { renderWorkerdConfig, workerdCommand } from '../src/workerd-config.ts';
+
+const { values } = parseArgs({ options: { requests: { type: 'string', default: '2000' } } });
+const REQUESTS = Math.min(Math.max(Number(values.requests) || 2000, 100), 20_000);
+const PORT = 8795;
+const dir = mkdtempSync(join(tmpdir(), 'request-cost-'));
+const edge = edgeRuntimeSettings();
+writeFileSync(
+  join(dir, 'wrangler.toml'),
+  [
+    'name = "request-cost"',
+    `main = ${JSON.stringify(join(REPO, 'load/bench/request-cost-worker.ts'))}`,
+    `compatibility_date = "${edge.date}"`,
+    `compatibility_flags = ${JSON.stringify(edge.flags)}`,
+    '',
+  ].join('\n'),
+);
+const bundle = spawnSync(
+  join(REPO, 'node_modules/.bin/wrangler'),
+  ['deploy', '--dry-run', '--outdir', join(dir, 'out'), '-c', join(dir, 'wrangler.toml')],
+  { cwd: dir, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+);
+if (bundle.status !== 0) {
+  process.stderr.write(`bundling failed:\n${bundle.stderr}${bundle.stdout}\n`);
+  process.exit(2);
+}
+mkdirSync(join(dir, 'logs'), { recursive: true });
+writeFileSync(
+  join(dir, 'workerd.capnp'),
+  renderWorkerdConfig({
+    modulePath: 'out/request-cost-worker.js',
+    address: `127.0.0.1:${PORT}`,
+    compatibilityDate: edge.date,
+    compatibilityFlags: edge.flags,
+    bindings: {},
+  }),
+);
+const [cmd, argv] = workerdCommand(join(REPO, 'node_modules/workerd/bin/workerd'), [
+  'serve',
+  join(dir, 'workerd.capnp'),
+]);
+const w = start('request-cost', cmd, argv, { cwd: dir, logDir: join(dir, 'logs') });
+
+const rng = createRng(1);
+const bodies = Array.from({ length: 500 }, (_, i) => makeRequest(rng, i, OVERHEAD_MIX).body);
+
+async function run(parse: number, kb: number, gapMs: number, n: number): Promise<number> {
+  const a = sampleTree([w.pid]);
+  for (let i = 0; i < n; i++) {
+    const r = await fetch(`http://127.0.0.1:${PORT}/?parse=${parse}&kb=${kb}`, {
+      method: 'POST',
+      body: bodies[i % bodies.length],
+    });
+    await r.text();
+    if (gapMs) await new Promise((res) => setTimeout(res, gapMs));
+  }
+  return (cpuBetween(a, sampleTree([w.pid])).totalMs * 1000) / n;
+}
+
+try {
+  // Any GET answers (the worker ignores the path), so waitHealthy works on it.
+  await waitHealthy(`http://127.0.0.1:${PORT}/`, w, 15_000);
+  process.stderr.write('warming up (JIT)...\n');
+  await run(2, 50, 0, 3000);
+  const cases: Array<[string, number, number]> = [
+    ['empty request', 0, 0],
+    ['parse once', 1, 0],
+    ['parse twice', 2, 0],
+    ['parse 5 times', 5, 0],
+    ['allocate 100 KB', 0, 100],
+  ];
+  const rows: string[] = [];
+  for (const gap of [0, 20]) {
+    // Fewer requests with the pause, so the run stays near 2 minutes.
+    const n = gap ? Math.max(100, Math.floor(REQUESTS / 4)) : REQUESTS;
+    let base = Number.NaN;
+    for (const [label, parse, kb] of cases) {
+      const us = await run(parse, kb, gap, n);
+      if (parse === 0 && kb === 0) base = us;
+      const line = `| ${label} | ${gap ? `${gap} ms pause` : 'back to back'} | ${n} | ${us.toFixed(0)} | ${parse || kb ? `+${(us - base).toFixed(0)}` : '-'} |`;
+      rows.push(line);
+      process.stderr.write(`${line}\n`);
+    }
+  }
+  process.stdout.write(
+    [
+      `request cost in raw workerd, load average ${loadavg()[0]?.toFixed(1)}; CPU resolution 10 ms over each case`,
+      '| per request | spacing | requests | workerd CPU per request (us) | over the empty request (us) |',
+      '|---|---|---|---|---|',
+      ...rows,
+      '',
+    ].join('\n'),
+  );
+} finally {
+  await stopAll();
+}
+process.exit(0);
