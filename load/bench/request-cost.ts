@@ -8,42 +8,28 @@
 // /proc) per request, and each case's cost over the empty request. It explains why the edge's
 // CPU per auction depends on rate and on how much code and memory an auction touches (the
 // "Request cost" section of docs/benchmarks.md). Bounded: 10 cases, ~2 minutes.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { edgeRuntimeSettings } from '../src/edge-raw.ts';
 import { OVERHEAD_MIX } from '../src/overhead.ts';
 import { REPO } from '../src/paths.ts';
 import { createRng } from '../src/prng.ts';
 import { cpuBetween, sampleTree } from '../src/proc-cpu.ts';
 import { start, stopAll, waitHealthy } from '../src/processes.ts';
 import { makeRequest } from '../src/traffic-mix.ts';
+import { bundleLikeEdge } from '../src/worker-bundle.ts';
 import { renderWorkerdConfig, workerdCommand } from '../src/workerd-config.ts';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '2000' } } });
 const REQUESTS = Math.min(Math.max(Number(values.requests) || 2000, 100), 20_000);
 const PORT = 8795;
 const dir = mkdtempSync(join(tmpdir(), 'request-cost-'));
-const edge = edgeRuntimeSettings();
-writeFileSync(
-  join(dir, 'wrangler.toml'),
-  [
-    'name = "request-cost"',
-    `main = ${JSON.stringify(join(REPO, 'load/bench/request-cost-worker.ts'))}`,
-    `compatibility_date = "${edge.date}"`,
-    `compatibility_flags = ${JSON.stringify(edge.flags)}`,
-    '',
-  ].join('\n'),
-);
-const bundle = spawnSync(
-  join(REPO, 'node_modules/.bin/wrangler'),
-  ['deploy', '--dry-run', '--outdir', join(dir, 'out'), '-c', join(dir, 'wrangler.toml')],
-  { cwd: dir, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
-);
-if (bundle.status !== 0) {
-  process.stderr.write(`bundling failed:\n${bundle.stderr}${bundle.stdout}\n`);
+let edge: ReturnType<typeof bundleLikeEdge>;
+try {
+  edge = bundleLikeEdge('request-cost', join(REPO, 'load/bench/request-cost-worker.ts'), dir);
+} catch (e) {
+  process.stderr.write(`${(e as Error).message}\n`);
   process.exit(2);
 }
 mkdirSync(join(dir, 'logs'), { recursive: true });

@@ -1,11 +1,10 @@
 // Runs the bare fan-out reference (load/fanout/worker.ts) in raw workerd, bundled by
 // wrangler (no dev proxy at run time), the same way the edge runs for benchmarks.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { edgeRuntimeSettings } from './edge-raw.ts';
 import { REPO } from './paths.ts';
 import { type Managed, start, waitHealthy } from './processes.ts';
+import { bundleLikeEdge } from './worker-bundle.ts';
 import { renderWorkerdConfig, workerdCommand } from './workerd-config.ts';
 
 /** 'miniflare' runs it the way serve.ts runs the edge; 'workerd' is raw workerd with our own config. */
@@ -21,28 +20,8 @@ export async function startFanoutReference(opts: {
   inspector?: string;
 }): Promise<Managed> {
   const dir = join(opts.workDir, 'bare-fanout');
-  mkdirSync(dir, { recursive: true });
-  // Like-for-like with the edge: the same compatibility date, flags and bundling options as the
-  // edge's wrangler.toml, so runtime behaviour (fetch, streams) and bundle shape match.
-  const edge = edgeRuntimeSettings();
-  writeFileSync(
-    join(dir, 'wrangler.toml'),
-    [
-      'name = "bare-fanout"',
-      `main = ${JSON.stringify(join(REPO, 'load/fanout/worker.ts'))}`,
-      `compatibility_date = "${edge.date}"`,
-      `compatibility_flags = ${JSON.stringify(edge.flags)}`,
-      ...(edge.keepNames === undefined ? [] : [`keep_names = ${edge.keepNames}`]),
-      '',
-    ].join('\n'),
-  );
-  const bundle = spawnSync(
-    join(REPO, 'node_modules/.bin/wrangler'),
-    ['deploy', '--dry-run', '--outdir', join(dir, 'out'), '-c', join(dir, 'wrangler.toml')],
-    { cwd: dir, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
-  );
-  if (bundle.status !== 0)
-    throw new Error(`bundling the bare fan-out failed:\n${bundle.stderr}${bundle.stdout}`);
+  // Like-for-like with the edge: the same compatibility date, flags and bundling options.
+  const edge = bundleLikeEdge('bare-fanout', join(REPO, 'load/fanout/worker.ts'), dir);
   if ((opts.runtime ?? 'miniflare') === 'miniflare') {
     const m = start('bare-fanout', process.execPath, [join(REPO, 'load/fanout/serve.ts')], {
       cwd: dir,
