@@ -562,7 +562,10 @@ export function overheadTable(rows: OverheadStep[], stepS: number): string {
   const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
   const outcomes = rows
     .filter((r) => r.dspOutcomes)
-    .map((r) => `- ${r.target}${r.pair ? ` #${r.pair}` : ''} @${r.qps}/s DSP calls: ${JSON.stringify(r.dspOutcomes)}`);
+    .map(
+      (r) =>
+        `- ${r.target}${r.pair ? ` #${r.pair}` : ''} @${r.qps}/s DSP calls: ${JSON.stringify(r.dspOutcomes)}`,
+    );
   return [
     '| target | rate (req/s) | answered/s | overhead P50 / P99 (ms): e2e − slowest DSP | in-handler P50 / P99 (ms): handler − slowest DSP | old P50 / P99 (ms): e2e − 5 ms | slowest DSP P50 / P99 (ms) | e2e P99 (ms) | unmatched: no id / no event | timeouts | errors | CPU/auction (ms) | DSP fleet / load gen CPU (% of a core) | core CPU/auction (ms) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
