@@ -24,14 +24,14 @@ const domainBlocked = (d: string, blocked: readonly string[]) => {
   });
 };
 
-export function impBattr(imp: Imp): number[] {
-  return [
-    ...(imp.banner?.battr ?? []),
-    ...(imp.video?.battr ?? []),
-    ...(imp.audio?.battr ?? []),
-    ...(imp.native?.battr ?? []),
-  ];
-}
+/** Is the creative attribute blocked by any of the imp's media objects? (No merged list is built: this runs per bid.) */
+const battrBlocks = (imp: Imp, attr: number) =>
+  !!(
+    imp.banner?.battr?.includes(attr) ||
+    imp.video?.battr?.includes(attr) ||
+    imp.audio?.battr?.includes(attr) ||
+    imp.native?.battr?.includes(attr)
+  );
 
 const MEDIA_BY_MTYPE = { 1: 'banner', 2: 'video', 3: 'audio', 4: 'native' } as const;
 
@@ -54,8 +54,11 @@ export function creativeFit(imp: Imp, bid: Bid): Block | undefined {
   if (!isBanner || !banner || bid.w === undefined || bid.h === undefined) return undefined;
   const formats = banner.format ?? [];
   if (formats.some((f) => f.wratio !== undefined || f.hratio !== undefined)) return undefined;
-  const sizes = [...formats, ...(banner.w !== undefined && banner.h !== undefined ? [banner] : [])];
-  if (sizes.length === 0 || sizes.some((f) => f.w === bid.w && f.h === bid.h)) return undefined;
+  // The imp's fixed sizes are its formats plus banner w x h when both are set; none means any fits.
+  const ownSize = banner.w !== undefined && banner.h !== undefined;
+  if (formats.length === 0 && !ownSize) return undefined;
+  if (ownSize && banner.w === bid.w && banner.h === bid.h) return undefined;
+  if (formats.some((f) => f.w === bid.w && f.h === bid.h)) return undefined;
   return {
     reason: LossReason.CreativeSizeNotAllowed,
     detail: `${bid.w}x${bid.h} not a size of imp ${imp.id}`,
@@ -82,8 +85,7 @@ export function requestBlock(
   if (cat !== undefined) return { reason: LossReason.CategoryExclusions, detail: `cat ${cat} in bcat` };
   if (bid.bundle !== undefined && request.bapp?.includes(bid.bundle))
     return { reason: LossReason.AppStoreIdExclusions, detail: `bundle ${bid.bundle} in bapp` };
-  const battr = impBattr(imp);
-  const attr = bid.attr?.find((a) => battr.includes(a));
+  const attr = bid.attr?.find((a) => battrBlocks(imp, a));
   if (attr !== undefined)
     return { reason: LossReason.CreativeAttributeExclusions, detail: `attr ${attr} in battr` };
   return creativeFit(imp, bid);

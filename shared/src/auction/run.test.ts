@@ -143,6 +143,34 @@ describe('runAuction: creative fit', () => {
   });
 });
 
+describe('runAuction: creative fit and battr across media objects', () => {
+  it('takes banner w x h as a size of its own, and battr from every media object', () => {
+    const req = request({
+      imp: [imp('1', { banner: { w: 300, h: 250 }, video: { mimes: ['video/mp4'], battr: [6] } })],
+    });
+    const o = runAuction(
+      input(req, [
+        bid(5_000_000, { bidderId: 'size', bid: { mtype: 1, w: 728, h: 90 } }),
+        bid(5_000_000, { bidderId: 'attr', bid: { mtype: 2, attr: [6] } }),
+        bid(1_000_000, { bidderId: 'ok', bid: { mtype: 1, w: 300, h: 250 } }),
+      ]),
+    );
+    expect(winnerOf(o)?.candidate.bidderId).toBe('ok');
+    expect(reasons(o)).toEqual({
+      size: LossReason.CreativeSizeNotAllowed,
+      attr: LossReason.CreativeAttributeExclusions,
+    });
+  });
+  it('a banner with no fixed size takes any size', () => {
+    const o = runAuction(
+      input(request({ imp: [imp('1', { banner: {} })] }), [
+        bid(1_000_000, { bidderId: 'any', bid: { mtype: 1, w: 728, h: 90 } }),
+      ]),
+    );
+    expect(winnerOf(o)?.candidate.bidderId).toBe('any');
+  });
+});
+
 describe('runAuction: deals (3.2.11 Pmp, 3.2.12 Deal)', () => {
   const pmpReq = (privateAuction: 0 | 1) =>
     request({
