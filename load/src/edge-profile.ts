@@ -18,9 +18,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { instantProfile } from './dsp-behavior.ts';
 import { startFleetProcess } from './dsp-fleet-process.ts';
-import { startFanoutReference } from './fanout-reference.ts';
 import { runPhase } from './load-phase.ts';
-import { DSP_DELAY_MS, OVERHEAD_MIX } from './overhead.ts';
+import { DSP_DELAY_MS, OVERHEAD_MIX, startBareFanout } from './overhead.ts';
 import { RESULTS } from './paths.ts';
 import { summarize } from './percentiles.ts';
 import { stopAll } from './processes.ts';
@@ -231,17 +230,10 @@ const dsps = values.baseline ? fleet() : [0, 1, 2, 3, 4].map((i) => instantProfi
 const target = values.bare
   ? await (async () => {
       const fleetProc = await startFleetProcess(dsps, 1);
-      const ref = await startFanoutReference({
-        port: 8790,
-        dspUrls: dsps.map((d) => `http://127.0.0.1:${d.port}/openrtb2/bid`),
-        deadlineMs: OVERHEAD_MIX.tmaxMs - 20,
-        workDir: runDir,
-        runtime: 'workerd',
-        inspector: INSPECTOR,
-      });
+      const { ref, url } = await startBareFanout(dsps, runDir, 'workerd', INSPECTOR);
       return {
         name: 'bare-fanout',
-        url: 'http://127.0.0.1:8790',
+        url,
         pid: ref.pid,
         stop: async () => {
           await ref.stop();
