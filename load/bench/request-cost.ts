@@ -52,10 +52,10 @@ const w = start('request-cost', cmd, argv, { cwd: dir, logDir: join(dir, 'logs')
 const rng = createRng(1);
 const bodies = Array.from({ length: 500 }, (_, i) => makeRequest(rng, i, OVERHEAD_MIX).body);
 
-async function run(parse: number, kb: number, gapMs: number, n: number): Promise<number> {
+async function run(parse: number, kb: number, gapMs: number, n: number, hop = 0): Promise<number> {
   const a = sampleTree([w.pid]);
   for (let i = 0; i < n; i++) {
-    const r = await fetch(`http://127.0.0.1:${PORT}/?parse=${parse}&kb=${kb}`, {
+    const r = await fetch(`http://127.0.0.1:${PORT}/?parse=${parse}&kb=${kb}&hop=${hop}`, {
       method: 'POST',
       body: bodies[i % bodies.length],
     });
@@ -70,22 +70,24 @@ try {
   await waitHealthy(`http://127.0.0.1:${PORT}/`, w, 15_000);
   process.stderr.write('warming up (JIT)...\n');
   await run(2, 50, 0, 3000);
-  const cases: Array<[string, number, number]> = [
+  const cases: Array<[string, number, number, number?]> = [
     ['empty request', 0, 0],
     ['parse once', 1, 0],
     ['parse twice', 2, 0],
     ['parse 5 times', 5, 0],
     ['allocate 100 KB', 0, 100],
+    ['timer hop after the answer', 0, 0, 1],
   ];
   const rows: string[] = [];
   for (const gap of [0, 20]) {
     // Fewer requests with the pause, so the run stays near 2 minutes.
     const n = gap ? Math.max(100, Math.floor(REQUESTS / 4)) : REQUESTS;
     let base = Number.NaN;
-    for (const [label, parse, kb] of cases) {
-      const us = await run(parse, kb, gap, n);
-      if (parse === 0 && kb === 0) base = us;
-      const line = `| ${label} | ${gap ? `${gap} ms pause` : 'back to back'} | ${n} | ${us.toFixed(0)} | ${parse || kb ? `+${(us - base).toFixed(0)}` : '-'} |`;
+    for (const [label, parse, kb, hop = 0] of cases) {
+      const us = await run(parse, kb, gap, n, hop);
+      const isBase = parse === 0 && kb === 0 && hop === 0;
+      if (isBase) base = us;
+      const line = `| ${label} | ${gap ? `${gap} ms pause` : 'back to back'} | ${n} | ${us.toFixed(0)} | ${isBase ? '-' : `+${(us - base).toFixed(0)}`} |`;
       rows.push(line);
       process.stderr.write(`${line}\n`);
     }
