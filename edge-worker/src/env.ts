@@ -1,10 +1,8 @@
 // The one Env type of the edge worker: bindings (wrangler.toml vars, secrets, the notice ledger
-// Durable Object) and the per-request variables middleware puts on the context.
+// Durable Object).
 
-import type { SspConfig } from '@edge-rtb/shared/snapshot';
 import type { EventOutbox } from './events/outbox.ts';
 import type { NoticeLedger } from './notices/ledger.ts';
-import type { SnapshotView } from './snapshot/view.ts';
 
 export interface Bindings {
   /** Base URL of the regional core (snapshot, leases, events). Never awaited in the auction path. */
@@ -43,13 +41,4 @@ export interface Bindings {
   TRACKER_WRITE_THROUGH?: string;
 }
 
-export interface Variables {
-  snapshot: SnapshotView;
-  ssp: SspConfig;
-  /** Raw request body text, read once under the size cap. */
-  body: string;
-  /** performance.now()-style epoch ms when the request arrived, for the tmax budget. */
-  startedAt: number;
-}
-
-export type EdgeEnv = { Bindings: Bindings; Variables: Variables };
+export type EdgeEnv = { Bindings: Bindings };

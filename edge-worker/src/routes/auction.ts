@@ -15,141 +15,130 @@ import { ownBids } from '../campaigns/own-bidder.ts';
 import type { EdgeEnv } from '../env.ts';
 import { type AuctionFacts, auctionEvents } from '../events/auction-events.ts';
 import { fanOut } from '../fanout/fan-out.ts';
-import { sspAuth } from '../middleware/auth.ts';
-import { bodyLimit } from '../middleware/body-limit.ts';
-import { withSnapshot } from '../middleware/snapshot.ts';
 import { type EdgeOutcome, mapOutcome, problem } from '../outcomes.ts';
 import { eligibleDsps } from '../policy/eligibility.ts';
 import { checkRequestPolicy } from '../policy/request-policy.ts';
 import { withExchangeNode } from '../policy/schain.ts';
+import { admit } from '../request-gate/gate.ts';
 import type { EdgeState } from '../state.ts';
 import { flushMs, sinkOf } from './notices.ts';
 
 export function auctionRoutes(state: EdgeState) {
   const app = new Hono<EdgeEnv>();
-  app.post(
-    '/openrtb2/auction',
-    async (c, next) => {
-      c.set('startedAt', Date.now());
-      await next();
-    },
-    withSnapshot({ cache: state.snapshots }),
-    sspAuth(),
-    bodyLimit(),
-    async (c) => {
-      const t0 = c.get('startedAt');
-      const signer = state.signer(c.env);
-      if (!signer) return problem(c, { reason: 'misconfigured', detail: 'NOTICE_KEYS missing or unusable' });
-      const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
-      const parsed = parseBidRequest(c.get('body'));
-      if (!parsed.ok) {
-        const first = parsed.error[0]!;
-        return c.json(
-          {
-            error: 'invalid_request',
-            field: first.field,
-            message: first.message,
-            errors: parsed.error.slice(0, 10),
-          },
-          400,
-        );
-      }
-      const view = c.get('snapshot');
-      const snap = view.raw;
-      const ssp = c.get('ssp');
-      const auctionId = crypto.randomUUID();
-      const original = parsed.value.request;
-      const tmaxMs = original.tmax ?? snap.exchange.defaultTmaxMs;
-      const privacy = planPrivacy(original);
-      const facts: AuctionFacts = {
-        auctionId,
-        ts: t0,
-        ...(c.env.POP ? { pop: c.env.POP } : {}),
-        sspId: ssp.id,
-        request: original,
-        tmaxMs,
-        durationMs: 0,
-        dsps: [],
-        privacy: privacy.summary,
-        accepted: [],
-        own: new Map(),
-        rejected: [],
-      };
-      // Loss notices owed by this auction that ride on its loss events to the core.
-      let toCore: LossNotice[] = [];
-      // The events are built after the answer has been written (some 10-15 KB and 40-80 us a
-      // won auction), so they delay neither this answer nor one arriving meanwhile by more.
-      const emit = () => {
-        facts.durationMs = Date.now() - t0;
-        afterResponse(waitUntil, 'auction events', () => {
-          const events = auctionEvents(facts);
-          const left = attachLossNotices(events, toCore);
-          if (left.length > 0)
-            sendLossNotices(
-              left.map((n) => n.url),
-              waitUntil,
-            );
-          state.events.add(events, sinkOf(c.env), waitUntil, flushMs(c.env));
-        });
-      };
-      const endWith = (o: EdgeOutcome) => {
-        facts.noBidReason = o.reason === 'no_bids' ? 'no_bids' : `${o.reason}:${mapOutcome(o).nbr ?? ''}`;
-        emit();
-        return problem(c, o);
-      };
-
-      const refused = checkRequestPolicy(original, ssp, view);
-      if (refused) return endWith(refused);
-      const deadlineAt = t0 + tmaxMs - snap.exchange.tmaxMarginMs;
-      if (deadlineAt <= Date.now())
-        return endWith({
-          reason: 'tmax_exhausted',
-          requestId: original.id,
-          remainingMs: deadlineAt - Date.now(),
-        });
-
-      const req = withExchangeNode(original, snap.exchange.asi, ssp.id);
-      const { eligible, filtered } = eligibleDsps(req, snap.dsps, state.limiter(c.env));
-      const wallet = state.wallet(c.env);
-      const results = await fanOut(
-        eligible.map((dsp) => ({ dsp, request: privacy.requestFor(dsp, req) })),
-        deadlineAt,
-        { breakers: state.breakers },
+  app.post('/openrtb2/auction', async (c) => {
+    const t0 = Date.now();
+    const gate = await admit(c, state.snapshots);
+    if (!gate.ok) return problem(c, gate.error);
+    const { view, ssp, body: text } = gate.value;
+    const signer = state.signer(c.env);
+    if (!signer) return problem(c, { reason: 'misconfigured', detail: 'NOTICE_KEYS missing or unusable' });
+    const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+    const parsed = parseBidRequest(text);
+    if (!parsed.ok) {
+      const first = parsed.error[0]!;
+      return c.json(
+        {
+          error: 'invalid_request',
+          field: first.field,
+          message: first.message,
+          errors: parsed.error.slice(0, 10),
+        },
+        400,
       );
-      // Own campaigns bid after the fan-out: any lease fetch they trigger then never competes
-      // with a DSP call for the invocation's outbound connections (6 on Cloudflare).
-      const own = ownBids(req, snap.campaigns, state.scorer, wallet, waitUntil);
-      wallet.sweep(waitUntil);
-
-      const { candidates, own: ownIndex } = collectCandidates(req, snap, own, results, filtered, facts);
-      if (candidates.length === 0) return endWith({ reason: 'no_bids', requestId: req.id });
-
-      const outcome = runAuction({ request: req, bids: candidates, snapshot: snap, ssp });
-      facts.outcome = outcome;
-      settleHolds(outcome, ownIndex, wallet, waitUntil);
-      // Losing DSPs are told by the core from the loss events (default), or by the edge itself
-      // with LOSS_NOTICES=edge (one outbound request per losing bid on this isolate's thread).
-      const lossMode = c.env.LOSS_NOTICES ?? 'core';
-      if (lossMode === 'edge')
-        sendLossNotices(
-          lossNotices(outcome, req.id).map((n) => n.url),
-          waitUntil,
-        );
-      else if (lossMode !== 'off') toCore = lossNotices(outcome, req.id);
-
-      const body = await respond(req, outcome, signer, {
-        auctionId,
-        base: c.env.PUBLIC_URL ?? originOf(c.req.url),
-        currencyRates: snap.currencyRates,
-        noticeTtlMs: (Number(c.env.NOTICE_TTL_S) || 3600) * 1000,
-        now: Date.now(),
-        own: ownIndex,
+    }
+    const snap = view.raw;
+    const auctionId = crypto.randomUUID();
+    const original = parsed.value.request;
+    const tmaxMs = original.tmax ?? snap.exchange.defaultTmaxMs;
+    const privacy = planPrivacy(original);
+    const facts: AuctionFacts = {
+      auctionId,
+      ts: t0,
+      ...(c.env.POP ? { pop: c.env.POP } : {}),
+      sspId: ssp.id,
+      request: original,
+      tmaxMs,
+      durationMs: 0,
+      dsps: [],
+      privacy: privacy.summary,
+      accepted: [],
+      own: new Map(),
+      rejected: [],
+    };
+    // Loss notices owed by this auction that ride on its loss events to the core.
+    let toCore: LossNotice[] = [];
+    // The events are built after the answer has been written (some 10-15 KB and 40-80 us a
+    // won auction), so they delay neither this answer nor one arriving meanwhile by more.
+    const emit = () => {
+      facts.durationMs = Date.now() - t0;
+      afterResponse(waitUntil, 'auction events', () => {
+        const events = auctionEvents(facts);
+        const left = attachLossNotices(events, toCore);
+        if (left.length > 0)
+          sendLossNotices(
+            left.map((n) => n.url),
+            waitUntil,
+          );
+        state.events.add(events, sinkOf(c.env), waitUntil, flushMs(c.env));
       });
-      if (body.nbr !== undefined) facts.noBidReason = `nbr:${body.nbr}`;
+    };
+    const endWith = (o: EdgeOutcome) => {
+      facts.noBidReason = o.reason === 'no_bids' ? 'no_bids' : `${o.reason}:${mapOutcome(o).nbr ?? ''}`;
       emit();
-      return c.json(body, 200);
-    },
-  );
+      return problem(c, o);
+    };
+
+    const refused = checkRequestPolicy(original, ssp, view);
+    if (refused) return endWith(refused);
+    const deadlineAt = t0 + tmaxMs - snap.exchange.tmaxMarginMs;
+    if (deadlineAt <= Date.now())
+      return endWith({
+        reason: 'tmax_exhausted',
+        requestId: original.id,
+        remainingMs: deadlineAt - Date.now(),
+      });
+
+    const req = withExchangeNode(original, snap.exchange.asi, ssp.id);
+    const { eligible, filtered } = eligibleDsps(req, snap.dsps, state.limiter(c.env));
+    const wallet = state.wallet(c.env);
+    const results = await fanOut(
+      eligible.map((dsp) => ({ dsp, request: privacy.requestFor(dsp, req) })),
+      deadlineAt,
+      { breakers: state.breakers },
+    );
+    // Own campaigns bid after the fan-out: any lease fetch they trigger then never competes
+    // with a DSP call for the invocation's outbound connections (6 on Cloudflare).
+    const own = ownBids(req, snap.campaigns, state.scorer, wallet, waitUntil);
+    wallet.sweep(waitUntil);
+
+    const { candidates, own: ownIndex } = collectCandidates(req, snap, own, results, filtered, facts);
+    if (candidates.length === 0) return endWith({ reason: 'no_bids', requestId: req.id });
+
+    const outcome = runAuction({ request: req, bids: candidates, snapshot: snap, ssp });
+    facts.outcome = outcome;
+    settleHolds(outcome, ownIndex, wallet, waitUntil);
+    // Losing DSPs are told by the core from the loss events (default), or by the edge itself
+    // with LOSS_NOTICES=edge (one outbound request per losing bid on this isolate's thread).
+    const lossMode = c.env.LOSS_NOTICES ?? 'core';
+    if (lossMode === 'edge')
+      sendLossNotices(
+        lossNotices(outcome, req.id).map((n) => n.url),
+        waitUntil,
+      );
+    else if (lossMode !== 'off') toCore = lossNotices(outcome, req.id);
+
+    const body = await respond(req, outcome, signer, {
+      auctionId,
+      base: c.env.PUBLIC_URL ?? originOf(c.req.url),
+      currencyRates: snap.currencyRates,
+      noticeTtlMs: (Number(c.env.NOTICE_TTL_S) || 3600) * 1000,
+      now: Date.now(),
+      own: ownIndex,
+    });
+    if (body.nbr !== undefined) facts.noBidReason = `nbr:${body.nbr}`;
+    emit();
+    return c.json(body, 200);
+  });
   return app;
 }
 
