@@ -132,6 +132,39 @@ describe('event batches', () => {
     expect(ids).toEqual([0, 1, 2, 3, 4].map((i) => `hand:loss:${i}`));
   });
 
+  it('an auction hands in a builder: built after the handler, one bad builder loses only its own events', async () => {
+    const t = await tenant('ev-later', {});
+    const b = createEventBatcher({ flushMs: 250 });
+    const sink = sinkOf(t.env);
+    const ctx = createExecutionContext();
+    const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
+    const built: number[] = [];
+    for (const i of [0, 1, 2, 3]) {
+      b.addLater(
+        (later) => {
+          built.push(i);
+          expect(typeof later).toBe('function');
+          if (i === 2) throw new Error('bad facts');
+          return [{ ...lossEvent(i), id: `later:loss:${i}`, auctionId: 'later' }];
+        },
+        sink,
+        waitUntil,
+      );
+    }
+    // Nothing is built while the handlers that handed them in are still running.
+    expect(built).toEqual([]);
+    expect(b.stats().buffered).toBe(4);
+    // Built on the run's first tick, long before the window closes.
+    await new Promise((r) => setTimeout(r, 150));
+    expect(built).toEqual([0, 1, 2, 3]);
+    expect(b.stats()).toMatchObject({ buffered: 3, posts: 0 });
+    await waitOnExecutionContext(ctx);
+    const rec = await t.recorded();
+    expect(rec.eventPosts).toBe(1);
+    expect(rec.events.map((e) => e.id)).toEqual([0, 1, 3].map((i) => `later:loss:${i}`));
+    expect(b.stats()).toMatchObject({ posts: 1, sent: 3, buffered: 0, dropped: 0 });
+  });
+
   it('events are JSON once, when handed in: the core gets each of them, once, as it was', async () => {
     const t = await tenant('ev-text', {});
     const b = createEventBatcher({ flushMs: 10 });

@@ -5,7 +5,6 @@
 import { runAuction } from '@edge-rtb/shared/auction/run';
 import { parseBidRequest } from '@edge-rtb/shared/openrtb/parse';
 import { Hono } from 'hono';
-import { afterResponse } from '../after-response.ts';
 import { attachLossNotices, type LossNotice, lossNotices, settleHolds } from '../auction/after-auction.ts';
 import { collectCandidates } from '../auction/collect.ts';
 import { sendLossNotices } from '../auction/loss-notices.ts';
@@ -67,20 +66,26 @@ export function auctionRoutes(state: EdgeState) {
     };
     // Loss notices owed by this auction that ride on its loss events to the core.
     let toCore: LossNotice[] = [];
-    // The events are built after the answer has been written (some 10-15 KB and 40-80 us a
-    // won auction), so they delay neither this answer nor one arriving meanwhile by more.
+    // The events are built after the answer has gone, by the event batcher's next tick (some
+    // 10-15 KB and 40-80 us a won auction), so they delay neither this answer nor one arriving
+    // meanwhile by more.
     const emit = () => {
       facts.durationMs = Date.now() - t0;
-      afterResponse(waitUntil, 'auction events', () => {
-        const events = auctionEvents(facts);
-        const left = attachLossNotices(events, toCore);
-        if (left.length > 0)
-          sendLossNotices(
-            left.map((n) => n.url),
-            waitUntil,
-          );
-        state.events.add(events, sinkOf(c.env), waitUntil, flushMs(c.env));
-      });
+      state.events.addLater(
+        (later) => {
+          const events = auctionEvents(facts);
+          const left = attachLossNotices(events, toCore);
+          if (left.length > 0)
+            sendLossNotices(
+              left.map((n) => n.url),
+              later,
+            );
+          return events;
+        },
+        sinkOf(c.env),
+        waitUntil,
+        flushMs(c.env),
+      );
     };
     const endWith = (o: EdgeOutcome) => {
       facts.noBidReason = o.reason === 'no_bids' ? 'no_bids' : `${o.reason}:${mapOutcome(o).nbr ?? ''}`;
