@@ -21,6 +21,8 @@ export interface Bindings {
   /** An event POST slower than this (ms, default 10000) counts as failed and goes to the outbox. */
   EVENTS_POST_TIMEOUT_MS?: string;
   MAX_BODY_BYTES?: string;
+  /** Largest DSP answer taken, bytes once inflated (default 1 MiB); past it the DSP's outcome is 'invalid'. */
+  MAX_DSP_ANSWER_BYTES?: string;
   NOTICE_TTL_S?: string;
   /**
    * Who calls losing DSPs' lurl: 'core' (default: the loss event carries it and the regional

@@ -7,6 +7,7 @@ import type { BidRequest } from '@edge-rtb/shared/openrtb/bid-request';
 import type { DspConfig } from '@edge-rtb/shared/snapshot';
 import { adapterFor } from '../adapters/registry.ts';
 import type { AdapterBid, OutgoingRequest } from '../adapters/types.ts';
+import { cappedText } from '../capped-body.ts';
 import type { CircuitBreakers } from './circuit-breaker.ts';
 
 export interface DspCall {
@@ -29,7 +30,15 @@ export interface DspResult {
 export interface FanOutDeps {
   breakers: CircuitBreakers;
   now?: () => number;
+  /** Largest DSP answer taken, in bytes once inflated (default MAX_DSP_ANSWER_BYTES). */
+  maxAnswerBytes?: number;
 }
+
+/**
+ * 1 MiB: a BidResponse with VAST markup for a few imps is tens of KB; past this an answer is
+ * refused unread (or as soon as it passes the cap), so one DSP cannot fill the isolate's memory.
+ */
+export const MAX_DSP_ANSWER_BYTES = 1024 * 1024;
 
 export function fanOut(calls: DspCall[], deadlineAt: number, deps: FanOutDeps): Promise<DspResult[]> {
   // DSPs that get the same request object (same privacy decision, plain OpenRTB) share one
@@ -103,7 +112,8 @@ async function callDsp(
   if (!deps.breakers.allow(dsp.id)) return done('circuit_open', [], 'circuit open');
 
   const signal = signalFor(budgetMs);
-  const answers = await Promise.all(made.requests.map((r) => send(r, dsp.gzip, signal, encode)));
+  const cap = deps.maxAnswerBytes ?? MAX_DSP_ANSWER_BYTES;
+  const answers = await Promise.all(made.requests.map((r) => send(r, dsp.gzip, signal, encode, cap)));
   const bids: AdapterBid[] = [];
   const problems: string[] = made.errors.map((e) => e.message);
   let timeouts = 0;
@@ -111,6 +121,7 @@ async function callDsp(
   answers.forEach((a, i) => {
     const sent = made.requests[i]!;
     if (a.kind === 'timeout') timeouts++;
+    // An oversized answer is the DSP misbehaving, not failing: 'invalid', breaker untouched.
     if (a.kind === 'error') failures++;
     if (a.kind !== 'ok') {
       problems.push(a.message);
@@ -158,13 +169,15 @@ async function callDsp(
 type Answer =
   | { kind: 'ok'; status: number; body: string }
   | { kind: 'timeout'; message: string }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string }
+  | { kind: 'refused'; message: string };
 
 async function send(
   r: OutgoingRequest,
   gzip: boolean,
   signal: AbortSignal,
   encode: (body: unknown) => string,
+  cap: number,
 ): Promise<Answer> {
   try {
     const json = encode(r.body);
@@ -178,7 +191,12 @@ async function send(
     }
     const res = await fetch(r.url, { method: r.method, headers, body, signal });
     // The body read is under the same signal: a DSP trickling bytes past the deadline is late.
-    const text = res.status === 204 ? '' : await res.text();
+    const text = res.status === 204 ? '' : await cappedText(res, cap);
+    if (text === 'too_large') return { kind: 'refused', message: `answer over the ${cap}-byte cap` };
+    if (text === 'corrupt')
+      return signal.aborted
+        ? { kind: 'timeout', message: 'deadline passed' }
+        : { kind: 'error', message: 'answer body could not be read' };
     return { kind: 'ok', status: res.status, body: text };
   } catch (e) {
     if (signal.aborted) return { kind: 'timeout', message: 'deadline passed' };

@@ -60,6 +60,34 @@ describe('fan-out to real DSPs', () => {
     expect(mine.some((e) => e.type === 'loss' && e.bidderId === 'mx-fast')).toBe(true);
   });
 
+  it('refuses oversized answers however they are framed; a deep ext cannot break the auction', async () => {
+    const t = await tenant('fan-big', {
+      dsps: [
+        testDsp(DSP, 'big-ok', 'price=1'),
+        testDsp(DSP, 'big-length', 'price=5&mode=huge&kb=200'),
+        testDsp(DSP, 'big-chunked', 'price=5&mode=hugechunked&kb=200'),
+        testDsp(DSP, 'big-gzip', 'price=5&mode=hugegzip&kb=2048'),
+        testDsp(DSP, 'big-small', 'price=2&mode=huge&kb=8'),
+        testDsp(DSP, 'big-deep', 'price=0.5&mode=dupdeep'),
+      ],
+    });
+    const env = { ...t.env, MAX_DSP_ANSWER_BYTES: String(64 * 1024) };
+    const res = await edge().auction(env, bannerRequest({ tmax: 1000 }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { seatbid: Array<{ seat: string }> };
+    // The padded answer under the cap still bids and wins; the oversized ones never compete.
+    expect(body.seatbid[0]!.seat).toBe('big-small');
+    const { byDsp } = await lastAuction(t);
+    for (const id of ['big-length', 'big-chunked', 'big-gzip']) {
+      expect(byDsp[id]).toMatchObject({ outcome: 'invalid', bids: 0 });
+      expect(byDsp[id]!.reason).toContain('over the 65536-byte cap');
+    }
+    expect(byDsp['big-ok']).toMatchObject({ outcome: 'bid', bids: 1 });
+    expect(byDsp['big-small']).toMatchObject({ outcome: 'bid', bids: 1 });
+    // Its deep ext travels with its bids through validation, auction and events without harm.
+    expect(byDsp['big-deep']).toMatchObject({ outcome: 'bid' });
+  });
+
   it('gzips for DSPs that accept it, speaks 2.5 to 2.5 partners, appends the schain node', async () => {
     const t = await tenant('fan-wire', {
       dsps: [

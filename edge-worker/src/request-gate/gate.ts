@@ -9,10 +9,12 @@
 // - The key arrives as `X-Api-Key` or `Authorization: Bearer`; the snapshot holds only SHA-256
 //   hashes, so an unseen key is hashed and looked up (matches are remembered, bounded).
 // - The body is read once, as text, under a byte cap (413 past it) whatever Content-Length
-//   claims; a gzip body is inflated under the same cap, so a zip bomb stops at the cap.
+//   claims; a gzip body is inflated under the same cap, so a zip bomb stops at the cap
+//   (capped-body.ts).
 import { err, ok, type Result } from '@edge-rtb/shared/result';
 import type { SspConfig } from '@edge-rtb/shared/snapshot';
 import type { Context } from 'hono';
+import { cappedText } from '../capped-body.ts';
 import type { EdgeEnv } from '../env.ts';
 import type { EdgeOutcome } from '../outcomes.ts';
 import type { SnapshotCache } from '../snapshot/snapshot-cache.ts';
@@ -72,45 +74,15 @@ async function sha256Hex(text: string): Promise<string> {
 }
 
 async function readBody(raw: Request, limit: number): Promise<string | EdgeOutcome> {
-  const lengthHeader = raw.headers.get('content-length');
-  const declared = Number(lengthHeader);
-  if (declared > limit) return { reason: 'body_too_large', limit };
   let stream = raw.body;
-  if (!stream) return { reason: 'invalid_request', field: '', message: 'empty body' };
+  if (!stream && !(Number(raw.headers.get('content-length')) > limit))
+    return { reason: 'invalid_request', field: '', message: 'empty body' };
   const encoding = (raw.headers.get('content-encoding') ?? 'identity').toLowerCase();
-  if (encoding === 'gzip') stream = stream.pipeThrough(new DecompressionStream('gzip'));
+  if (encoding === 'gzip') stream = stream?.pipeThrough(new DecompressionStream('gzip')) ?? null;
   else if (encoding !== 'identity')
     return { reason: 'unsupported_encoding', encoding: encoding.slice(0, 32) };
-  // A declared length within the cap bounds the body already (the runtime reads exactly that
-  // many bytes), so the native text() path is safe and cheaper than reading chunk by chunk.
-  if (encoding === 'identity' && lengthHeader !== null && declared <= limit) return await raw.text();
-  const read = await readCapped(stream, limit);
+  const read = await cappedText(raw, limit, stream);
   if (read === 'too_large') return { reason: 'body_too_large', limit };
   if (read === 'corrupt') return { reason: 'invalid_request', field: '', message: 'body is not valid gzip' };
   return read;
-}
-
-async function readCapped(
-  stream: ReadableStream<Uint8Array>,
-  limit: number,
-): Promise<string | 'too_large' | 'corrupt'> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let size = 0;
-  let text = '';
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        return 'too_large';
-      }
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch {
-    return 'corrupt';
-  }
-  return text + decoder.decode();
 }

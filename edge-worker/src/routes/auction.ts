@@ -109,7 +109,7 @@ export function auctionRoutes(state: EdgeState) {
     const results = await fanOut(
       eligible.map((dsp) => ({ dsp, request: privacy.requestFor(dsp, req) })),
       deadlineAt,
-      { breakers: state.breakers },
+      { breakers: state.breakers, maxAnswerBytes: Number(c.env.MAX_DSP_ANSWER_BYTES) || undefined },
     );
     // Own campaigns bid after the fan-out: any lease fetch they trigger then never competes
     // with a DSP call for the invocation's outbound connections (6 on Cloudflare).

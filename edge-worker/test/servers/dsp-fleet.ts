@@ -3,7 +3,7 @@
 // behaviour: fast, slow, hanging past the deadline, erroring, malformed, invalid or blocked bids,
 // a partner with its own wire format, and a flaky one the tests switch on and off.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 
 interface Received {
   headers: Record<string, string | string[] | undefined>;
@@ -58,7 +58,11 @@ export async function startDspFleet(): Promise<DspFleet> {
       if (mode === 'malformed') return end(res, 200, '{"id": "x", "seatbid": [', 'application/json');
       if (mode === 'nobid') return end(res, 204);
       if (mode === 'pulse') return json(res, 200, pulseBids(dsp, body, q, `http://${req.headers.host}`));
-      return json(res, 200, openrtbBids(dsp, body, q, mode, `http://${req.headers.host}`));
+      const answer = openrtbBids(dsp, body, q, mode, `http://${req.headers.host}`);
+      if (mode.startsWith('huge')) return oversized(res, answer, mode, Number(q.get('kb') ?? 256));
+      if (mode === 'dupdeep')
+        return end(res, 200, JSON.stringify(answer).replaceAll(`"${DEEP}"`, DEEP_JSON), 'application/json');
+      return json(res, 200, answer);
     } catch (e) {
       return end(res, 400, String(e));
     }
@@ -115,6 +119,25 @@ function openrtbBids(
     ...(q.get('attr') ? { attr: [Number(q.get('attr'))] } : {}),
     ...(q.get('bundle') ? { bundle: q.get('bundle') } : {}),
   }));
+  if (mode === 'dupdeep') {
+    // The same bid twice (both rejected as duplicates, so their order is decided on their whole
+    // content), its ext nested far past what a recursive JSON.stringify survives: spliced in as
+    // text, since stringifying it here would fail the same way.
+    const bid = bids[0]!;
+    return {
+      id: req.id,
+      cur: 'USD',
+      seatbid: [
+        {
+          seat: dsp,
+          bid: [
+            { ...bid, ext: DEEP },
+            { ...bid, ext: DEEP },
+          ],
+        },
+      ],
+    };
+  }
   if (mode === 'invalid') {
     const first = imps[0]?.id ?? '1';
     return {
@@ -173,6 +196,28 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 function end(res: ServerResponse, status: number, body?: string, type = 'text/plain') {
   res.writeHead(status, body === undefined ? {} : { 'content-type': type });
   res.end(body);
+}
+
+const DEEP = '__deep__';
+const DEEP_JSON = `${'['.repeat(15_000)}1${']'.repeat(15_000)}`;
+
+/**
+ * A valid answer padded past `kb` KB: with Content-Length ('huge'), streamed in chunks without it
+ * ('hugechunked'), or gzip-encoded so it is small on the wire and big once inflated ('hugegzip').
+ */
+function oversized(res: ServerResponse, answer: unknown, mode: string, kb: number) {
+  const text = JSON.stringify({ ...(answer as object), ext: { pad: 'x'.repeat(kb * 1024) } });
+  if (mode === 'hugegzip') {
+    const zipped = gzipSync(text);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    return res.end(zipped);
+  }
+  if (mode === 'hugechunked') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    for (let i = 0; i < text.length; i += 16_384) res.write(text.slice(i, i + 16_384));
+    return res.end();
+  }
+  return end(res, 200, text, 'application/json');
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {
