@@ -315,6 +315,14 @@ describe('runAuction: tie-break, multi-imp, bad input', () => {
     expect(o.noBidReason).toBe(NoBidReason.NoBids);
   });
 
+  it('repeated bids that differ only deep inside (an ext nested past stringify) are still ordered', () => {
+    const deep = JSON.parse(`${'['.repeat(200_000)}1${']'.repeat(200_000)}`) as unknown;
+    const same = { bidderId: 'D', seat: 'S', bid: { id: 'same', crid: 'c', ext: { deep } } };
+    const o = runAuction(input(request(), [bid(2_000_000, same), bid(2_000_000, same)]));
+    expect(o.unmatched).toHaveLength(2);
+    expect(o.unmatched.every((l) => l.detail === 'duplicate bid id')).toBe(true);
+  });
+
   it('no bids at all: nbr says so', () => {
     expect(runAuction(input(request(), [])).noBidReason).toBe(NoBidReason.NoBids);
   });

@@ -84,8 +84,20 @@ function sortLosers(auctionId: string, losers: Loser[]): Loser[] {
       a.reason - b.reason ||
       a.candidate.priceCpmMicros - b.candidate.priceCpmMicros ||
       cmp(a.candidate.cur, b.candidate.cur) ||
-      cmp(JSON.stringify(a.candidate), JSON.stringify(b.candidate)),
+      cmp(contentKey(a.candidate), contentKey(b.candidate)),
   );
+}
+
+/**
+ * A candidate's whole content as text, for ordering exact repeats. A bid is DSP input: one nested
+ * past what a recursive stringify survives orders as '' (by arrival) instead of failing the auction.
+ */
+function contentKey(c: CandidateBid): string {
+  try {
+    return JSON.stringify(c);
+  } catch {
+    return '';
+  }
 }
 
 function overallNoBid(imps: ImpOutcome[]): NoBidReason {
