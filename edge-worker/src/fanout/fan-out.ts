@@ -191,7 +191,7 @@ async function send(
     }
     const res = await fetch(r.url, { method: r.method, headers, body, signal });
     // The body read is under the same signal: a DSP trickling bytes past the deadline is late.
-    const text = res.status === 204 ? '' : await cappedText(res, cap);
+    const text = res.status === 204 ? '' : await cappedText(res, cap, { chunked: 'native' });
     if (text === 'too_large') return { kind: 'refused', message: `answer over the ${cap}-byte cap` };
     if (text === 'corrupt')
       return signal.aborted

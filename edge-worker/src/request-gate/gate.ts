@@ -81,7 +81,7 @@ async function readBody(raw: Request, limit: number): Promise<string | EdgeOutco
   if (encoding === 'gzip') stream = stream?.pipeThrough(new DecompressionStream('gzip')) ?? null;
   else if (encoding !== 'identity')
     return { reason: 'unsupported_encoding', encoding: encoding.slice(0, 32) };
-  const read = await cappedText(raw, limit, stream);
+  const read = await cappedText(raw, limit, { stream });
   if (read === 'too_large') return { reason: 'body_too_large', limit };
   if (read === 'corrupt') return { reason: 'invalid_request', field: '', message: 'body is not valid gzip' };
   return read;
