@@ -3,7 +3,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { ADAPTERS } from './adapters/registry.ts';
 import type { Adapter, AdapterBid, OutgoingRequest } from './adapters/types.ts';
-import type { Bindings, EdgeEnv, Variables } from './env.ts';
+import type { Bindings, EdgeEnv } from './env.ts';
 
 describe('contracts', () => {
   it('adapters are pure pairs returning values, never promises', () => {
@@ -16,7 +16,7 @@ describe('contracts', () => {
   });
 
   it('the one Env: secrets are strings, the ledger is a Durable Object namespace', () => {
-    expectTypeOf<EdgeEnv>().toEqualTypeOf<{ Bindings: Bindings; Variables: Variables }>();
+    expectTypeOf<EdgeEnv>().toEqualTypeOf<{ Bindings: Bindings }>();
     expectTypeOf<Bindings['EDGE_TOKEN']>().toBeString();
     expectTypeOf<Bindings['NOTICE_KEYS']>().toBeString();
     expectTypeOf<Bindings['NOTICE_LEDGER']>().toMatchTypeOf<DurableObjectNamespace>();
