@@ -13,9 +13,10 @@
 // allocation (what makes young-generation collections frequent). --bare profiles the bare fan-out
 // reference (raw workerd, the same DSPs and traffic) instead: the runtime's floor, so the edge's own
 // JS per auction is the difference.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { bundleModules } from './bundle-modules.ts';
 import { instantProfile } from './dsp-behavior.ts';
 import { startFleetProcess } from './dsp-fleet-process.ts';
 import { runPhase } from './load-phase.ts';
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     env: { type: 'string' },
     interval: { type: 'string', default: '100' },
     analyse: { type: 'string' },
+    bundle: { type: 'string' },
     auctions: { type: 'string', default: '1000' },
     baseline: { type: 'boolean', default: false },
     heap: { type: 'boolean', default: false },
@@ -94,7 +96,12 @@ function topLines(m: Map<string, number>, k: number, total: number, show: (v: nu
 const label = (n: ProfileNode) =>
   `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}`;
 
-function analyse(p: Profile, auctions: number, interval: number): string {
+function analyse(
+  p: Profile,
+  auctions: number,
+  interval: number,
+  moduleOf?: (line: number) => string,
+): string {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -161,6 +168,22 @@ function analyse(p: Profile, auctions: number, interval: number): string {
     entry.set(l, (entry.get(l) ?? 0) + us);
   }
   lines.push('by entry (outermost JS frame):', ...top(entry, 15));
+  if (moduleOf) {
+    // Self time by source file: where the edge's own JS goes, beside the runtime's native calls.
+    const byModule = new Map<string, number>();
+    for (const [id, us] of self) {
+      const cf = byId.get(id)!.callFrame;
+      const k = cf.url ? moduleOf(cf.lineNumber + 1) : `(native) ${cf.functionName || '(anonymous)'}`;
+      byModule.set(k, (byModule.get(k) ?? 0) + us);
+    }
+    lines.push(
+      'self time by source file (us per auction):',
+      ...[...byModule]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 30)
+        .map(([k, us]) => `${(us / auctions).toFixed(1).padStart(8)} us  ${k}`),
+    );
+  }
   stretches.sort((a, b) => b.us - a.us);
   const hist = [1, 2, 5, 10, 20, 50].map(
     (ms) => `>=${ms} ms: ${stretches.filter((s) => s.us >= ms * 1000).length}`,
@@ -217,9 +240,10 @@ function promoted(head: HeapNode, auctions: number): string {
 }
 
 if (values.analyse) {
-  // Re-read a saved profile: --analyse FILE --auctions N
+  // Re-read a saved profile: --analyse FILE --auctions N [--bundle the worker bundle it ran]
   const prof = JSON.parse(readFileSync(values.analyse, 'utf8')) as Profile;
-  process.stdout.write(`${analyse(prof, Number(values.auctions), Number(values.interval))}\n`);
+  const moduleOf = values.bundle ? bundleModules(readFileSync(values.bundle, 'utf8')) : undefined;
+  process.stdout.write(`${analyse(prof, Number(values.auctions), Number(values.interval), moduleOf)}\n`);
   process.exit(0);
 }
 const rate = Number(values.rate);
@@ -235,6 +259,7 @@ const target = values.bare
         name: 'bare-fanout',
         url,
         pid: ref.pid,
+        bundle: join(runDir, 'bare-fanout/out/worker.js'),
         stop: async () => {
           await ref.stop();
           await fleetProc.close();
@@ -250,7 +275,13 @@ const target = values.bare
         edgeRuntime: 'raw',
         ...(values.env ? { edgeEnv: JSON.parse(values.env) as Record<string, string> } : {}),
       });
-      return { name: 'edge', url: stack.edgeUrl, pid: stack.edge.pid, stop: () => stack.stop() };
+      return {
+        name: 'edge',
+        url: stack.edgeUrl,
+        pid: stack.edge.pid,
+        bundle: join(runDir, 'logs/edge-raw/out/index.js'),
+        stop: () => stack.stop(),
+      };
     })();
 try {
   const phase = (durationS: number, quiet: boolean) =>
@@ -303,7 +334,7 @@ try {
     `rate ${rate}/s for ${seconds} s (profiling on): overhead P50 ${(v.p50 - DSP_DELAY_MS).toFixed(2)} P99 ${(v.p99 - DSP_DELAY_MS).toFixed(2)} ms, workerd CPU ${(p.cpuMs / p.auctions).toFixed(3)} ms/auction\n`,
   );
   process.stdout.write(
-    `workerd CPU ${p.cpuMs.toFixed(0)} ms for ${p.auctions} auctions${p.users ? `, user calls ${JSON.stringify(p.users.sent)}` : ''}\n${analyse(profile, p.auctions, Number(values.interval))}\nprofile: ${join(runDir, `${target.name}.cpuprofile`)}\n`,
+    `workerd CPU ${p.cpuMs.toFixed(0)} ms for ${p.auctions} auctions${p.users ? `, user calls ${JSON.stringify(p.users.sent)}` : ''}\n${analyse(profile, p.auctions, Number(values.interval), existsSync(target.bundle) ? bundleModules(readFileSync(target.bundle, 'utf8')) : undefined)}\nprofile: ${join(runDir, `${target.name}.cpuprofile`)}\n`,
   );
 } finally {
   await target.stop();
