@@ -14,6 +14,14 @@ export class BitReader {
     this.length = bits.length;
   }
 
+  /**
+   * One instance for the isolate's life, so the instances' hidden class (map) survives full GCs.
+   * Readers live for one request; at a full GC with none alive V8 dropped the map and with it
+   * every optimized function that had embedded it (the TCF decoder's and its callers', "embedded
+   * weak objects cleared"), to recompile them after every full GC (docs/benchmarks.md, "Session 5").
+   */
+  static readonly shapeKeeper = new BitReader(new Uint8Array(0));
+
   /** undefined when `text` has a character outside base64url (padding '=' is tolerated at the end). */
   static fromBase64Url(text: string): BitReader | undefined {
     const clean = text.replace(/=+$/, '');
