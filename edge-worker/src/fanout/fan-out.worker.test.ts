@@ -61,15 +61,17 @@ describe('fan-out to real DSPs', () => {
   });
 
   it('refuses oversized answers however they are framed; a deep ext cannot break the auction', async () => {
+    // Test DSP id -> its behaviour (test/servers/dsp-fleet.ts query).
+    const behaviours: Record<string, string> = {
+      'big-ok': 'price=1',
+      'big-length': 'price=5&mode=huge&kb=200',
+      'big-chunked': 'price=5&mode=hugechunked&kb=200',
+      'big-gzip': 'price=5&mode=hugegzip&kb=2048',
+      'big-small': 'price=2&mode=huge&kb=8',
+      'big-deep': 'price=0.5&mode=dupdeep',
+    };
     const t = await tenant('fan-big', {
-      dsps: [
-        testDsp(DSP, 'big-ok', 'price=1'),
-        testDsp(DSP, 'big-length', 'price=5&mode=huge&kb=200'),
-        testDsp(DSP, 'big-chunked', 'price=5&mode=hugechunked&kb=200'),
-        testDsp(DSP, 'big-gzip', 'price=5&mode=hugegzip&kb=2048'),
-        testDsp(DSP, 'big-small', 'price=2&mode=huge&kb=8'),
-        testDsp(DSP, 'big-deep', 'price=0.5&mode=dupdeep'),
-      ],
+      dsps: Object.entries(behaviours).map(([id, query]) => testDsp(DSP, id, query)),
     });
     const env = { ...t.env, MAX_DSP_ANSWER_BYTES: String(64 * 1024) };
     const res = await edge().auction(env, bannerRequest({ tmax: 1000 }));

@@ -120,43 +120,31 @@ function openrtbBids(
     ...(q.get('bundle') ? { bundle: q.get('bundle') } : {}),
   }));
   if (mode === 'dupdeep') {
-    // The same bid twice (both rejected as duplicates, so their order is decided on their whole
-    // content), its ext nested far past what a recursive JSON.stringify survives: spliced in as
-    // text, since stringifying it here would fail the same way.
+    // The same bid twice (the second a duplicate), its ext nested far past what a recursive
+    // JSON.stringify survives: spliced in as text, since stringifying it here would fail the same way.
     const bid = bids[0]!;
-    return {
-      id: req.id,
-      cur: 'USD',
-      seatbid: [
-        {
-          seat: dsp,
-          bid: [
-            { ...bid, ext: DEEP },
-            { ...bid, ext: DEEP },
-          ],
-        },
-      ],
-    };
+    return envelope(req, 'USD', dsp, [
+      { ...bid, ext: DEEP },
+      { ...bid, ext: DEEP },
+    ]);
   }
   if (mode === 'invalid') {
     const first = imps[0]?.id ?? '1';
-    return {
-      id: req.id,
-      cur: 'USD',
-      seatbid: [
-        {
-          seat: dsp,
-          bid: [
-            { id: 'zero', impid: first, price: 0, crid: 'c', adm: 'x' },
-            { id: 'ghost', impid: 'no-such-imp', price: 1, crid: 'c', adm: 'x' },
-            { id: 'nocrid', impid: first, price: 1, adm: 'x' },
-          ],
-        },
-      ],
-    };
+    return envelope(req, 'USD', dsp, [
+      { id: 'zero', impid: first, price: 0, crid: 'c', adm: 'x' },
+      { id: 'ghost', impid: 'no-such-imp', price: 1, crid: 'c', adm: 'x' },
+      { id: 'nocrid', impid: first, price: 1, adm: 'x' },
+    ]);
   }
-  return { id: req.id, cur: q.get('cur') ?? 'USD', seatbid: [{ seat: q.get('seat') ?? dsp, bid: bids }] };
+  return envelope(req, q.get('cur') ?? 'USD', q.get('seat') ?? dsp, bids);
 }
+
+/** A BidResponse with one seat. */
+const envelope = (req: Record<string, unknown>, cur: string, seat: string, bid: unknown[]) => ({
+  id: req.id,
+  cur,
+  seatbid: [{ seat, bid }],
+});
 
 /** The "pulse" partner speaks its own JSON: flat bids with a CPM in cents. */
 function pulseBids(dsp: string, req: Record<string, unknown>, q: URLSearchParams, base: string) {
