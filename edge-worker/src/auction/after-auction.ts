@@ -1,7 +1,7 @@
 // What follows an auction once its outcome is known, none of it on the response's path:
 // own-campaign holds spent (winner) or released (everyone else), and losing DSPs told via
 // their lurl with the OpenRTB loss reason (by the core from the loss events, or by the edge).
-import type { AuctionOutcome, CandidateBid } from '@edge-rtb/shared/auction/types';
+import type { AuctionOutcome, CandidateBid, Winner } from '@edge-rtb/shared/auction/types';
 import { LURL_MAX_LENGTH, type RtbEvent } from '@edge-rtb/shared/events';
 import { impressionCost } from '@edge-rtb/shared/money';
 import type { LeaseWallet } from '../campaigns/lease-wallet.ts';
@@ -17,9 +17,8 @@ export function settleHolds(
   wallet: LeaseWallet,
   waitUntil: WaitUntil,
 ): void {
-  const won = new Map(
-    outcome.imps.flatMap((i) => (i.winner ? [[i.winner.candidate, i.winner] as const] : [])),
-  );
+  const won = new Map<CandidateBid, Winner>();
+  for (const i of outcome.imps) if (i.winner) won.set(i.winner.candidate, i.winner);
   for (const [cand, o] of own) {
     const w = won.get(cand);
     if (w) wallet.spend(o.ticket, impressionCost(w.clearingCpmMicros), waitUntil);
@@ -39,24 +38,32 @@ export interface LossNotice {
 /** The loss notices an auction owes: every losing DSP bid that carries an http(s) lurl. */
 export function lossNotices(outcome: AuctionOutcome, requestId: string): LossNotice[] {
   const out: LossNotice[] = [];
-  const add = (l: AuctionOutcome['unmatched'][number], impId: string, min: number | undefined) => {
-    const lurl = l.candidate.bidderKind === 'dsp' ? l.candidate.bid.lurl : undefined;
-    if (!lurl || !HTTP_URL.test(lurl)) return;
-    out.push({
-      bidderId: l.candidate.bidderId,
-      bidId: l.candidate.bid.id,
-      url: expandMacros(lurl, {
-        auctionId: requestId,
-        bidId: l.candidate.bid.id,
-        impId,
-        lossCode: l.reason,
-        ...(min !== undefined ? { minToWinCpmMicros: min } : {}),
-      }),
-    });
-  };
-  for (const i of outcome.imps) for (const l of i.losers) add(l, i.impId, i.winner?.clearingCpmMicros);
-  for (const l of outcome.unmatched) add(l, l.candidate.bid.impid, undefined);
+  for (const i of outcome.imps)
+    for (const l of i.losers) addLossNotice(out, requestId, l, i.impId, i.winner?.clearingCpmMicros);
+  for (const l of outcome.unmatched) addLossNotice(out, requestId, l, l.candidate.bid.impid, undefined);
   return out;
+}
+
+function addLossNotice(
+  out: LossNotice[],
+  requestId: string,
+  l: AuctionOutcome['unmatched'][number],
+  impId: string,
+  min: number | undefined,
+): void {
+  const lurl = l.candidate.bidderKind === 'dsp' ? l.candidate.bid.lurl : undefined;
+  if (!lurl || !HTTP_URL.test(lurl)) return;
+  out.push({
+    bidderId: l.candidate.bidderId,
+    bidId: l.candidate.bid.id,
+    url: expandMacros(lurl, {
+      auctionId: requestId,
+      bidId: l.candidate.bid.id,
+      impId,
+      lossCode: l.reason,
+      ...(min !== undefined ? { minToWinCpmMicros: min } : {}),
+    }),
+  });
 }
 
 /**

@@ -75,7 +75,6 @@ export function auctionEvents(f: AuctionFacts): RtbEvent[] {
     privacy: f.privacy,
   };
   const out: RtbEvent[] = [auction];
-  const bidderOf = (c: CandidateBid) => ({ bidderKind: c.bidderKind, bidderId: c.bidderId });
   for (const c of f.accepted) {
     const e: BidEvent = {
       ...base,
@@ -155,3 +154,5 @@ function lossEvent(
     ...(winning !== undefined ? { winningCpmMicros: winning } : {}),
   };
 }
+
+const bidderOf = (c: CandidateBid) => ({ bidderKind: c.bidderKind, bidderId: c.bidderId });

@@ -79,7 +79,11 @@ export const eventJson = (events: RtbEvent[]): EventJson => {
   return { bytes: bytes.subarray(0, bytes.length - 1), n: events.length };
 };
 
-const count = (parts: EventJson[]) => parts.reduce((a, p) => a + p.n, 0);
+function count(parts: EventJson[]): number {
+  let n = 0;
+  for (const p of parts) n += p.n;
+  return n;
+}
 
 /** Splits `parts` after at most `max` events (at least one part, so an oversized one still moves). */
 function take(parts: EventJson[], max: number): [EventJson[], EventJson[]] {
@@ -91,7 +95,8 @@ function take(parts: EventJson[], max: number): [EventJson[], EventJson[]] {
 
 /** The parts as the inside of one JSON array: the first part's leading comma left out. */
 function arrayInside(parts: EventJson[]): Uint8Array[] {
-  const out = parts.filter((p) => p.n > 0).map((p) => p.bytes);
+  const out: Uint8Array[] = [];
+  for (const p of parts) if (p.n > 0) out.push(p.bytes);
   if (out.length > 0) out[0] = out[0]!.subarray(1);
   return out;
 }

@@ -41,101 +41,139 @@ export interface FanOutDeps {
 export const MAX_DSP_ANSWER_BYTES = 1024 * 1024;
 
 export function fanOut(calls: DspCall[], deadlineAt: number, deps: FanOutDeps): Promise<DspResult[]> {
-  // DSPs that get the same request object (same privacy decision, plain OpenRTB) share one
-  // serialisation; JSON.stringify of a request is the largest CPU item of a call.
-  const bodies = new WeakMap<object, string>();
-  const encode = (body: unknown): string => {
-    if (typeof body !== 'object' || body === null) return JSON.stringify(body);
-    let text = bodies.get(body);
-    if (text === undefined) {
-      text = JSON.stringify(body);
-      bodies.set(body, text);
-    }
-    return text;
+  // One auction's shared state, passed to module-level functions rather than captured by
+  // closures made per auction: workerd's full GCs drop the optimized code of closures not alive
+  // at that moment, to be recompiled after each one (docs/benchmarks.md, "Session 5").
+  const run: FanOutRun = {
+    deadlineAt,
+    deps,
+    cap: deps.maxAnswerBytes ?? MAX_DSP_ANSWER_BYTES,
+    bodies: new WeakMap(),
+    timers: new Map(),
   };
-  // DSPs with the same time budget share one timer: usually all of them (the auction deadline).
-  // The timers are cleared once every call is done: a pending AbortSignal.timeout() kept each
-  // auction's signal and its listeners alive until the deadline (~tmax after the answer) and then
-  // fired into the isolate for nothing. (It is not what fills V8's old generation: GC traces show
-  // the runtime's own request and fetch wrappers do, at the same rate for the bare fan-out.)
-  const timers = new Map<number, { signal: AbortSignal; timer: ReturnType<typeof setTimeout> }>();
-  const signalFor = (ms: number) => {
-    let t = timers.get(ms);
-    if (!t) {
-      const controller = new AbortController();
-      const timer = setTimeout(
-        () => controller.abort(new DOMException('deadline passed', 'TimeoutError')),
-        ms,
-      );
-      t = { signal: controller.signal, timer };
-      timers.set(ms, t);
-    }
-    return t.signal;
-  };
-  return Promise.all(calls.map((call) => callDsp(call, deadlineAt, deps, signalFor, encode))).finally(() => {
-    for (const t of timers.values()) clearTimeout(t.timer);
-  });
+  const pending: Promise<DspResult>[] = [];
+  for (const call of calls) pending.push(callDsp(call, run));
+  return Promise.all(pending).finally(() => clearTimers(run));
 }
 
-async function callDsp(
-  { dsp, request }: DspCall,
-  deadlineAt: number,
-  deps: FanOutDeps,
-  signalFor: (ms: number) => AbortSignal,
-  encode: (body: unknown) => string,
-): Promise<DspResult> {
+interface FanOutRun {
+  deadlineAt: number;
+  deps: FanOutDeps;
+  cap: number;
+  /**
+   * DSPs that get the same request object (same privacy decision, plain OpenRTB) share one
+   * serialisation; JSON.stringify of a request is the largest CPU item of a call.
+   */
+  bodies: WeakMap<object, string>;
+  /**
+   * DSPs with the same time budget share one timer: usually all of them (the auction deadline).
+   * The timers are cleared once every call is done: a pending AbortSignal.timeout() kept each
+   * auction's signal and its listeners alive until the deadline (~tmax after the answer) and then
+   * fired into the isolate for nothing.
+   */
+  timers: Map<number, { signal: AbortSignal; timer: ReturnType<typeof setTimeout> }>;
+}
+
+function encode(run: FanOutRun, body: unknown): string {
+  if (typeof body !== 'object' || body === null) return JSON.stringify(body);
+  let text = run.bodies.get(body);
+  if (text === undefined) {
+    text = JSON.stringify(body);
+    run.bodies.set(body, text);
+  }
+  return text;
+}
+
+function signalFor(run: FanOutRun, ms: number): AbortSignal {
+  let t = run.timers.get(ms);
+  if (!t) {
+    const controller = new AbortController();
+    const timer = setTimeout(abortOnDeadline, ms, controller);
+    t = { signal: controller.signal, timer };
+    run.timers.set(ms, t);
+  }
+  return t.signal;
+}
+
+function abortOnDeadline(controller: AbortController): void {
+  controller.abort(new DOMException('deadline passed', 'TimeoutError'));
+}
+
+function clearTimers(run: FanOutRun): void {
+  for (const t of run.timers.values()) clearTimeout(t.timer);
+}
+
+function result(
+  dsp: DspConfig,
+  started: number,
+  now: () => number,
+  dropped: DspResult['dropped'],
+  outcome: DspOutcome['outcome'],
+  bids: AdapterBid[] = [],
+  reason?: string,
+): DspResult {
+  const r: DspResult = { dsp, outcome, latencyMs: now() - started, bids, dropped };
+  if (reason !== undefined) r.reason = reason;
+  return r;
+}
+
+async function callDsp({ dsp, request }: DspCall, run: FanOutRun): Promise<DspResult> {
+  const deps = run.deps;
   const now = deps.now ?? Date.now;
   const started = now();
   const dropped: DspResult['dropped'] = [];
-  const done = (outcome: DspOutcome['outcome'], bids: AdapterBid[] = [], reason?: string): DspResult => ({
-    dsp,
-    outcome,
-    latencyMs: now() - started,
-    bids,
-    dropped,
-    ...(reason === undefined ? {} : { reason }),
-  });
   const adapter = adapterFor(dsp.adapter);
-  if (!adapter) return done('error', [], `unknown adapter ${dsp.adapter}`);
-  const budgetMs = Math.min(deadlineAt - started, dsp.timeoutMs);
-  if (budgetMs <= 0) return done('timeout', [], 'no time left');
+  if (!adapter) return result(dsp, started, now, dropped, 'error', [], `unknown adapter ${dsp.adapter}`);
+  const budgetMs = Math.min(run.deadlineAt - started, dsp.timeoutMs);
+  if (budgetMs <= 0) return result(dsp, started, now, dropped, 'timeout', [], 'no time left');
 
   let made: ReturnType<typeof adapter.makeRequests>;
   try {
     made = adapter.makeRequests(request, { dsp });
   } catch (e) {
-    return done('error', [], `adapter failed: ${message(e)}`);
+    return result(dsp, started, now, dropped, 'error', [], `adapter failed: ${message(e)}`);
   }
   if (made.requests.length === 0)
-    return done('filtered', [], made.errors[0]?.message ?? 'adapter sent nothing');
+    return result(
+      dsp,
+      started,
+      now,
+      dropped,
+      'filtered',
+      [],
+      made.errors[0]?.message ?? 'adapter sent nothing',
+    );
   // Asked last, so a half-open probe slot is only taken by a call that really goes out.
-  if (!deps.breakers.allow(dsp.id)) return done('circuit_open', [], 'circuit open');
+  if (!deps.breakers.allow(dsp.id))
+    return result(dsp, started, now, dropped, 'circuit_open', [], 'circuit open');
 
-  const signal = signalFor(budgetMs);
-  const cap = deps.maxAnswerBytes ?? MAX_DSP_ANSWER_BYTES;
-  const answers = await Promise.all(made.requests.map((r) => send(r, dsp.gzip, signal, encode, cap)));
+  const signal = signalFor(run, budgetMs);
+  const sending: Promise<Answer>[] = [];
+  for (const r of made.requests) sending.push(send(r, dsp.gzip, signal, run));
+  const answers = await Promise.all(sending);
   const bids: AdapterBid[] = [];
-  const problems: string[] = made.errors.map((e) => e.message);
+  const problems: string[] = [];
+  for (const e of made.errors) problems.push(e.message);
   let timeouts = 0;
   let failures = 0;
-  answers.forEach((a, i) => {
+  for (let i = 0; i < answers.length; i++) {
+    const a = answers[i]!;
     const sent = made.requests[i]!;
     if (a.kind === 'timeout') timeouts++;
     // An oversized answer is the DSP misbehaving, not failing: 'invalid', breaker untouched.
     if (a.kind === 'error') failures++;
     if (a.kind !== 'ok') {
       problems.push(a.message);
-      return;
+      continue;
     }
     if (a.status >= 500) failures++;
     try {
       const got = adapter.makeBids(request, sent, { status: a.status, body: a.body });
-      problems.push(...got.errors.map((e) => e.message));
+      for (const e of got.errors) problems.push(e.message);
       for (const b of got.bids) {
         // A bid for an imp of the request but not of this call (split partners) is a partner
         // bug; one for an imp nowhere in the request is left to shared validation to reject.
-        const inRequest = request.imp.some((i) => i.id === b.bid.impid);
-        if (!inRequest || sent.impIds.includes(b.bid.impid)) bids.push(b);
+        if (!hasImp(request, b.bid.impid) || sent.impIds.includes(b.bid.impid)) bids.push(b);
         else
           dropped.push({
             bidId: String(b.bid.id),
@@ -146,7 +184,7 @@ async function callDsp(
     } catch (e) {
       problems.push(`adapter failed: ${message(e)}`);
     }
-  });
+  }
 
   // Server failures, and timeouts of the DSP's own limit, count against its breaker; missing
   // only the auction's tighter deadline is lateness, not breakage; an answer, even bad, is life.
@@ -159,11 +197,16 @@ async function callDsp(
   else deps.breakers.late(dsp.id);
 
   const reason = problems.length > 0 ? problems.slice(0, 3).join('; ') : undefined;
-  if (bids.length > 0) return done('bid', bids, reason);
-  if (timeouts > 0) return done('timeout', [], reason ?? 'deadline passed');
-  if (failures > 0) return done('error', [], reason);
-  if (problems.length > 0) return done('invalid', [], reason);
-  return done('nobid');
+  if (bids.length > 0) return result(dsp, started, now, dropped, 'bid', bids, reason);
+  if (timeouts > 0) return result(dsp, started, now, dropped, 'timeout', [], reason ?? 'deadline passed');
+  if (failures > 0) return result(dsp, started, now, dropped, 'error', [], reason);
+  if (problems.length > 0) return result(dsp, started, now, dropped, 'invalid', [], reason);
+  return result(dsp, started, now, dropped, 'nobid');
+}
+
+function hasImp(request: BidRequest, impId: unknown): boolean {
+  for (const i of request.imp) if (i.id === impId) return true;
+  return false;
 }
 
 type Answer =
@@ -172,15 +215,10 @@ type Answer =
   | { kind: 'error'; message: string }
   | { kind: 'refused'; message: string };
 
-async function send(
-  r: OutgoingRequest,
-  gzip: boolean,
-  signal: AbortSignal,
-  encode: (body: unknown) => string,
-  cap: number,
-): Promise<Answer> {
+async function send(r: OutgoingRequest, gzip: boolean, signal: AbortSignal, run: FanOutRun): Promise<Answer> {
+  const cap = run.cap;
   try {
-    const json = encode(r.body);
+    const json = encode(run, r.body);
     const headers: Record<string, string> = { ...r.headers, 'accept-encoding': 'gzip' };
     let body: BodyInit = json;
     if (gzip) {

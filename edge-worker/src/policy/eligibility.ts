@@ -30,15 +30,21 @@ export function eligibleDsps(
   const country = countryOf(req);
   const eligible: DspConfig[] = [];
   const filtered: DspOutcome[] = [];
-  const skip = (dsp: DspConfig, reason: string) =>
-    filtered.push({ dspId: dsp.id, latencyMs: 0, outcome: 'filtered', bids: 0, reason });
   for (const dsp of dsps) {
     if (dsp.status !== 'active') continue; // paused partners are not part of the auction at all
-    if (!adapterFor(dsp.adapter)) skip(dsp, 'unknown_adapter');
-    else if (!formats.some((f) => dsp.formats.includes(f))) skip(dsp, 'format');
-    else if (dsp.countries.length > 0 && (!country || !dsp.countries.includes(country))) skip(dsp, 'geo');
-    else if (!limiter.take(dsp.id, dsp.qpsCap)) skip(dsp, 'qps_cap');
-    else eligible.push(dsp);
+    let reason: string | undefined;
+    if (!adapterFor(dsp.adapter)) reason = 'unknown_adapter';
+    else if (!overlaps(formats, dsp.formats)) reason = 'format';
+    else if (dsp.countries.length > 0 && (!country || !dsp.countries.includes(country))) reason = 'geo';
+    else if (!limiter.take(dsp.id, dsp.qpsCap)) reason = 'qps_cap';
+    if (reason === undefined) eligible.push(dsp);
+    else filtered.push({ dspId: dsp.id, latencyMs: 0, outcome: 'filtered', bids: 0, reason });
   }
   return { eligible, filtered };
+}
+
+/** Whether the lists share an item (a loop, not a callback made per DSP). */
+function overlaps(a: readonly string[], b: readonly string[]): boolean {
+  for (const x of a) if (b.includes(x)) return true;
+  return false;
 }

@@ -18,7 +18,7 @@ export function checkRequestPolicy(req: BidRequest, ssp: SspConfig, view: Snapsh
     return { reason: 'blocked_publisher', requestId: req.id, domain };
 
   const ua = req.device?.ua?.toLowerCase();
-  if (ua && view.botAgents.some((b) => ua.includes(b))) return { reason: 'known_bot', requestId: req.id };
+  if (ua && isBot(ua, view.botAgents)) return { reason: 'known_bot', requestId: req.id };
   const ip = req.device?.ip ?? req.device?.ipv6;
   if (ip && view.blockedIps.has(ip)) return { reason: 'blocked_ip', requestId: req.id };
   return null;
@@ -38,4 +38,9 @@ function hostOf(url: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function isBot(ua: string, agents: readonly string[]): boolean {
+  for (const b of agents) if (ua.includes(b)) return true;
+  return false;
 }

@@ -13,7 +13,7 @@ import { respond } from '../auction/respond.ts';
 import { ownBids } from '../campaigns/own-bidder.ts';
 import type { EdgeEnv } from '../env.ts';
 import { type AuctionFacts, auctionEvents } from '../events/auction-events.ts';
-import { fanOut } from '../fanout/fan-out.ts';
+import { type DspCall, fanOut } from '../fanout/fan-out.ts';
 import { type EdgeOutcome, mapOutcome, problem } from '../outcomes.ts';
 import { eligibleDsps } from '../policy/eligibility.ts';
 import { checkRequestPolicy } from '../policy/request-policy.ts';
@@ -106,11 +106,12 @@ export function auctionRoutes(state: EdgeState) {
     const req = withExchangeNode(original, snap.exchange.asi, ssp.id);
     const { eligible, filtered } = eligibleDsps(req, snap.dsps, state.limiter(c.env));
     const wallet = state.wallet(c.env);
-    const results = await fanOut(
-      eligible.map((dsp) => ({ dsp, request: privacy.requestFor(dsp, req) })),
-      deadlineAt,
-      { breakers: state.breakers, maxAnswerBytes: Number(c.env.MAX_DSP_ANSWER_BYTES) || undefined },
-    );
+    const calls: DspCall[] = [];
+    for (const dsp of eligible) calls.push({ dsp, request: privacy.requestFor(dsp, req) });
+    const results = await fanOut(calls, deadlineAt, {
+      breakers: state.breakers,
+      maxAnswerBytes: Number(c.env.MAX_DSP_ANSWER_BYTES) || undefined,
+    });
     // Own campaigns bid after the fan-out: any lease fetch they trigger then never competes
     // with a DSP call for the invocation's outbound connections (6 on Cloudflare).
     const own = ownBids(req, snap.campaigns, state.scorer, wallet, waitUntil);

@@ -70,7 +70,8 @@ export function buildBidResponse(
   outcome: AuctionOutcome,
   opts: BuildResponseOptions,
 ): BidResponse {
-  const winners = outcome.imps.flatMap((i) => (i.winner ? [{ impId: i.impId, w: i.winner }] : []));
+  const winners: Array<{ impId: string; w: Winner }> = [];
+  for (const i of outcome.imps) if (i.winner) winners.push({ impId: i.impId, w: i.winner });
   if (winners.length === 0) return { id: request.id, nbr: outcome.noBidReason ?? 0 };
   const cur = responseCurrency(request, outcome.currency, opts.currencyRates);
   const seats = new Map<string, Bid[]>();
@@ -88,6 +89,7 @@ export function buildBidResponse(
       c.bidderKind === 'dsp' ? (c.seat ?? c.bidderId) : (opts.campaignSeat ?? c.seat ?? c.bidderId);
     seats.set(seat, [...(seats.get(seat) ?? []), bid]);
   }
-  const seatbid: SeatBid[] = [...seats.entries()].map(([seat, bid]) => ({ seat, bid }));
+  const seatbid: SeatBid[] = [];
+  for (const [seat, bid] of seats) seatbid.push({ seat, bid });
   return { id: request.id, seatbid, bidid: opts.bidId ?? outcome.auctionId, cur };
 }

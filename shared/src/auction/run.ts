@@ -28,16 +28,22 @@ export function runAuction(input: AuctionInput): AuctionOutcome {
   if (!Number.isInteger(take) || take < 0 || take >= 10_000)
     throw new RangeError(`takeRateBps ${take} out of [0, 10000)`);
 
-  const byImp = new Map<string, CandidateBid[]>(request.imp.map((i) => [i.id, []]));
+  // Loops, not callbacks: a closure made per auction loses its optimized code at every full GC
+  // in workerd (docs/benchmarks.md, "Session 5").
+  const byImp = new Map<string, CandidateBid[]>();
+  for (const i of request.imp) byImp.set(i.id, []);
   const unmatched: Loser[] = [];
   // Duplicates (same bidder, imp and bid id) are all rejected: keeping "the first" would make
   // the outcome depend on arrival order.
-  const dupKey = (c: CandidateBid) =>
-    tieKey(request.id, c.bidderKind, c.bidderId, `${c.bid.impid}\u0000${c.bid.id}`);
   const count = new Map<string, number>();
-  const dupKeys = input.bids.map(dupKey);
-  for (const k of dupKeys) count.set(k, (count.get(k) ?? 0) + 1);
-  input.bids.forEach((c, i) => {
+  const dupKeys: string[] = [];
+  for (const c of input.bids) {
+    const k = tieKey(request.id, c.bidderKind, c.bidderId, `${c.bid.impid}\u0000${c.bid.id}`);
+    dupKeys.push(k);
+    count.set(k, (count.get(k) ?? 0) + 1);
+  }
+  for (let i = 0; i < input.bids.length; i++) {
+    const c = input.bids[i]!;
     const list = byImp.get(c.bid.impid);
     if (!list)
       unmatched.push({
@@ -48,20 +54,23 @@ export function runAuction(input: AuctionInput): AuctionOutcome {
     else if ((count.get(dupKeys[i]!) ?? 0) > 1)
       unmatched.push({ candidate: c, reason: LossReason.InvalidBidResponse, detail: 'duplicate bid id' });
     else list.push(c);
-  });
+  }
 
-  const imps = request.imp.map((imp) => {
+  const imps: ImpOutcome[] = [];
+  let sold = false;
+  for (const imp of request.imp) {
     const o = auctionImp(input, imp, byImp.get(imp.id) ?? [], currency, take);
     sortLosers(request.id, o.losers);
-    return o;
-  });
+    if (o.winner) sold = true;
+    imps.push(o);
+  }
   const outcome: AuctionOutcome = {
     auctionId: request.id,
     currency,
     imps,
     unmatched: sortLosers(request.id, unmatched),
   };
-  if (!imps.some((i) => i.winner)) outcome.noBidReason = overallNoBid(imps);
+  if (!sold) outcome.noBidReason = overallNoBid(imps);
   return outcome;
 }
 
@@ -77,7 +86,6 @@ function sortLosers(auctionId: string, losers: Loser[]): Loser[] {
     const c = l.candidate;
     keys.set(l, tieKey(auctionId, c.bidderKind, c.bidderId, `${c.bid.impid}\u0000${c.bid.id}`));
   }
-  const cmp = (x: string | number, y: string | number) => (x < y ? -1 : x > y ? 1 : 0);
   return losers.sort(
     (a, b) =>
       cmp(keys.get(a)!, keys.get(b)!) ||
@@ -87,6 +95,8 @@ function sortLosers(auctionId: string, losers: Loser[]): Loser[] {
       cmp(contentKey(a.candidate), contentKey(b.candidate)),
   );
 }
+
+const cmp = (x: string | number, y: string | number) => (x < y ? -1 : x > y ? 1 : 0);
 
 /**
  * A candidate's whole content as text, for ordering exact repeats. A bid is DSP input: one nested
@@ -101,8 +111,14 @@ function contentKey(c: CandidateBid): string {
 }
 
 function overallNoBid(imps: ImpOutcome[]): NoBidReason {
-  if (imps.every((i) => i.noBidReason === NoBidReason.NoBids)) return NoBidReason.NoBids;
-  if (imps.some((i) => i.noBidReason === NoBidReason.AllBidsBelowFloor)) return NoBidReason.AllBidsBelowFloor;
+  let allNone = true;
+  let belowFloor = false;
+  for (const i of imps) {
+    if (i.noBidReason !== NoBidReason.NoBids) allNone = false;
+    if (i.noBidReason === NoBidReason.AllBidsBelowFloor) belowFloor = true;
+  }
+  if (allNone) return NoBidReason.NoBids;
+  if (belowFloor) return NoBidReason.AllBidsBelowFloor;
   return NoBidReason.AllBidsRejected;
 }
 
@@ -126,38 +142,35 @@ function auctionImp(
 
   const eligible: Eligible[] = [];
   for (const c of bids) {
-    const lose = (reason: LossReason, detail: string, bidCpmMicros?: Micros) => {
-      const l: Loser = { candidate: c, reason, detail };
-      if (bidCpmMicros !== undefined) l.bidCpmMicros = bidCpmMicros;
-      losers.push(l);
-    };
     if (!Number.isSafeInteger(c.priceCpmMicros) || c.priceCpmMicros <= 0) {
-      lose(LossReason.MissingBidPrice, `price ${c.priceCpmMicros} is not a positive integer of micros`);
+      losers.push(
+        loser(c, LossReason.MissingBidPrice, `price ${c.priceCpmMicros} is not a positive integer of micros`),
+      );
       continue;
     }
     if (!reqFloor.ok) {
-      lose(LossReason.UnknownCurrency, `imp bidfloorcur ${imp.bidfloorcur} has no rate`);
+      losers.push(loser(c, LossReason.UnknownCurrency, `imp bidfloorcur ${imp.bidfloorcur} has no rate`));
       continue;
     }
     const price = convertMicros(c.priceCpmMicros, c.cur, currency, rates, 'down');
     if (!price.ok) {
-      lose(LossReason.UnknownCurrency, `bid currency ${c.cur} has no rate`);
+      losers.push(loser(c, LossReason.UnknownCurrency, `bid currency ${c.cur} has no rate`));
       continue;
     }
     const block = requestBlock(request, imp, c.bid, c.seat);
     if (block) {
-      lose(block.reason, block.detail, price.value);
+      losers.push(loser(c, block.reason, block.detail, price.value));
       continue;
     }
     const terms = dealTerms(c, imp, snapshot.deals, currency, rates);
     if (!terms.ok) {
-      lose(terms.error.reason, terms.error.detail, price.value);
+      losers.push(loser(c, terms.error.reason, terms.error.detail, price.value));
       continue;
     }
     const floor = terms.value ? grossUp(terms.value.netFloorCpmMicros, take) : openFloor;
     if (price.value < floor) {
       const reason = terms.value ? LossReason.BelowDealFloor : LossReason.BelowAuctionFloor;
-      lose(reason, `bid ${price.value} < floor ${floor} micros`, price.value);
+      losers.push(loser(c, reason, `bid ${price.value} < floor ${floor} micros`, price.value));
       continue;
     }
     const key = tieKey(request.id, c.bidderKind, c.bidderId, c.bid.id);
@@ -174,9 +187,7 @@ function auctionImp(
   }
 
   if (eligible.length === 0) {
-    out.noBidReason = losers.every((l) => FLOOR_REASONS.has(l.reason))
-      ? NoBidReason.AllBidsBelowFloor
-      : NoBidReason.AllBidsRejected;
+    out.noBidReason = allBelowFloor(losers) ? NoBidReason.AllBidsBelowFloor : NoBidReason.AllBidsRejected;
     return out;
   }
   eligible.sort(compareRanked);
@@ -211,4 +222,15 @@ function auctionImp(
     });
   }
   return out;
+}
+
+function loser(candidate: CandidateBid, reason: LossReason, detail: string, bidCpmMicros?: Micros): Loser {
+  const l: Loser = { candidate, reason, detail };
+  if (bidCpmMicros !== undefined) l.bidCpmMicros = bidCpmMicros;
+  return l;
+}
+
+function allBelowFloor(losers: Loser[]): boolean {
+  for (const l of losers) if (!FLOOR_REASONS.has(l.reason)) return false;
+  return true;
 }

@@ -44,7 +44,7 @@ export function readAudio(ctx: ReadCtx, o: Obj, path: string): void {
   num(ctx, o, 'mincpmpersec', path, { min: 0 });
   intArr(ctx, o, 'battr', path);
   intArr(ctx, o, 'delivery', path);
-  objArr(ctx, o, 'companionad', path, (b, p) => readBanner(ctx, b, p), 20);
+  objArr(ctx, o, 'companionad', path, readBanner, 20);
   intArr(ctx, o, 'api', path);
   flag(ctx, o, 'stitched', path);
 }

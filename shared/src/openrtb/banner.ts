@@ -22,7 +22,7 @@ export interface Banner {
 }
 
 export function readBanner(ctx: ReadCtx, o: Obj, path: string): void {
-  objArr(ctx, o, 'format', path, (f, p) => readFormat(ctx, f, p), 100);
+  objArr(ctx, o, 'format', path, readFormat, 100);
   int(ctx, o, 'w', path, { min: 1 });
   int(ctx, o, 'h', path, { min: 1 });
   pair(ctx, o, 'w', 'h', path);

@@ -19,9 +19,11 @@ export interface Data {
 export function readData(ctx: ReadCtx, o: Obj, path: string): void {
   str(ctx, o, 'id', path);
   str(ctx, o, 'name', path);
-  objArr(ctx, o, 'segment', path, (s, p) => {
-    str(ctx, s, 'id', p);
-    str(ctx, s, 'name', p);
-    str(ctx, s, 'value', p);
-  });
+  objArr(ctx, o, 'segment', path, readSegment);
+}
+
+function readSegment(ctx: ReadCtx, s: Obj, p: string): void {
+  str(ctx, s, 'id', p);
+  str(ctx, s, 'name', p);
+  str(ctx, s, 'value', p);
 }

@@ -22,8 +22,10 @@ export function readEid(ctx: ReadCtx, o: Obj, path: string): void {
   str(ctx, o, 'inserter', path);
   str(ctx, o, 'matcher', path);
   int(ctx, o, 'mm', path);
-  objArr(ctx, o, 'uids', path, (u, p) => {
-    str(ctx, u, 'id', p, true);
-    int(ctx, u, 'atype', p);
-  });
+  objArr(ctx, o, 'uids', path, readUid);
+}
+
+function readUid(ctx: ReadCtx, u: Obj, p: string): void {
+  str(ctx, u, 'id', p, true);
+  int(ctx, u, 'atype', p);
 }

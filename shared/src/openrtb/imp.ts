@@ -54,7 +54,7 @@ export function readImp(ctx: ReadCtx, o: Obj, path: string): void {
   if (audio) readAudio(ctx, audio, at(path, 'audio'));
   const native = obj(ctx, o, 'native', path);
   if (native) readNative(ctx, native, at(path, 'native'));
-  if (MEDIA_TYPES.every((m) => o[m] === undefined))
+  if (o.banner === undefined && o.video === undefined && o.audio === undefined && o.native === undefined)
     fail(ctx, 'missing', path, `${path} needs at least one of banner, video, audio or native`);
   const pmp = obj(ctx, o, 'pmp', path);
   if (pmp) readPmp(ctx, pmp, at(path, 'pmp'));
@@ -68,4 +68,8 @@ export function readImp(ctx: ReadCtx, o: Obj, path: string): void {
 }
 
 /** Media types an imp offers, in a fixed order. */
-export const impMediaTypes = (imp: Imp): MediaType[] => MEDIA_TYPES.filter((m) => imp[m] !== undefined);
+export function impMediaTypes(imp: Imp): MediaType[] {
+  const out: MediaType[] = [];
+  for (const m of MEDIA_TYPES) if (imp[m] !== undefined) out.push(m);
+  return out;
+}

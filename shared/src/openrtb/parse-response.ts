@@ -81,30 +81,35 @@ export function validateBidResponse(
 
   const out: ValidatedResponse = { id: request.id, cur, bids: [], errors: [] };
   if (nbr !== undefined) out.nbr = nbr;
-  const imps = new Map(request.imp.map((i) => [i.id, i]));
+  const imps = new Map<string, Imp>();
+  for (const i of request.imp) imps.set(i.id, i);
   const maxBids = opts.maxBids ?? 500;
   const seen = new Set<string>();
-  (seatbid as unknown[] | undefined)?.forEach((sb, s) => {
+  const seats = (seatbid as unknown[] | undefined) ?? [];
+  for (let s = 0; s < seats.length; s++) {
+    const sb = seats[s];
     const sp = at('seatbid', s);
     if (!isObj(sb) || !Array.isArray(sb.bid)) {
       out.errors.push(
         bidError(sp, LossReason.InvalidBidResponse, 'wrong_type', `${sp} must be an object with a bid array`),
       );
-      return;
+      continue;
     }
     const seat = typeof sb.seat === 'string' ? sb.seat : undefined;
-    sb.bid.forEach((b: unknown, i: number) => {
+    const bids: unknown[] = sb.bid;
+    for (let i = 0; i < bids.length; i++) {
+      const b = bids[i];
       const p = at(at(sp, 'bid'), i);
       if (out.bids.length >= maxBids) {
         out.errors.push(
           bidError(p, LossReason.InvalidBidResponse, 'too_many', `more than ${maxBids} bids`, seat),
         );
-        return;
+        continue;
       }
       const e = checkBid(b, p, imps, seat);
       if (e) {
         out.errors.push(e);
-        return;
+        continue;
       }
       const bid = b as Bid;
       const key = `${seat ?? ''}\u0000${bid.id}\u0000${bid.impid}`;
@@ -119,12 +124,12 @@ export function validateBidResponse(
             bid,
           ),
         );
-        return;
+        continue;
       }
       seen.add(key);
       out.bids.push(seat === undefined ? { cur, bid } : { seat, cur, bid });
-    });
-  });
+    }
+  }
   return ok(out);
 }
 
@@ -158,13 +163,9 @@ function checkBid(
   if (!isObj(b))
     return bidError(p, LossReason.InvalidBidResponse, 'wrong_type', `${p} must be an object`, seat);
   const ctx: ReadCtx = newCtx();
-  const first = (reason: LossReason) => {
-    const e = ctx.errors[0];
-    return e ? bidError(e.field, reason, e.code, e.message, seat, b) : undefined;
-  };
   str(ctx, b, 'id', p, true);
   str(ctx, b, 'impid', p, true);
-  if (ctx.errors.length) return first(LossReason.InvalidBidResponse);
+  if (ctx.errors.length) return firstError(ctx, LossReason.InvalidBidResponse, seat, b);
   if (!imps.has(b.impid as string))
     return bidError(
       at(p, 'impid'),
@@ -186,17 +187,16 @@ function checkBid(
       b,
     );
   str(ctx, b, 'crid', p, true);
-  if (ctx.errors.length) return first(LossReason.MissingCreativeId);
+  if (ctx.errors.length) return firstError(ctx, LossReason.MissingCreativeId, seat, b);
   strArr(ctx, b, 'adomain', p, 50);
-  if (ctx.errors.length) return first(LossReason.InvalidAdvertiserDomain);
+  if (ctx.errors.length) return firstError(ctx, LossReason.InvalidAdvertiserDomain, seat, b);
   strArr(ctx, b, 'cat', p, 50);
   intArr(ctx, b, 'attr', p, 50);
   for (const k of BID_STRINGS) str(ctx, b, k, p);
   for (const k of BID_SIZES) int(ctx, b, k, p, NON_NEGATIVE);
   int(ctx, b, 'mtype', p, MTYPE);
-  if (ctx.errors.length) return first(LossReason.InvalidBidResponse);
-  const deals = imps.get(b.impid as string)?.pmp?.deals ?? [];
-  if (typeof b.dealid === 'string' && !deals.some((d) => d.id === b.dealid))
+  if (ctx.errors.length) return firstError(ctx, LossReason.InvalidBidResponse, seat, b);
+  if (typeof b.dealid === 'string' && !hasDeal(imps.get(b.impid as string), b.dealid))
     return bidError(
       at(p, 'dealid'),
       LossReason.InvalidDealId,
@@ -206,4 +206,20 @@ function checkBid(
       b,
     );
   return undefined;
+}
+
+/** The first error the reader recorded for a bid, as that bid's rejection with `reason`. */
+function firstError(
+  ctx: ReadCtx,
+  reason: LossReason,
+  seat: string | undefined,
+  b: Obj,
+): BidError | undefined {
+  const e = ctx.errors[0];
+  return e ? bidError(e.field, reason, e.code, e.message, seat, b) : undefined;
+}
+
+function hasDeal(imp: Imp | undefined, dealid: string): boolean {
+  for (const d of imp?.pmp?.deals ?? []) if (d.id === dealid) return true;
+  return false;
 }

@@ -71,11 +71,14 @@ export function validateBidRequest(
   return ok({ request: value as unknown as BidRequest });
 }
 
+const CHANNELS = ['site', 'app', 'dooh'] as const;
+
 function readBidRequest(ctx: ReadCtx, o: Obj, limits: ParseLimits): void {
   str(ctx, o, 'id', '', true);
   readImps(ctx, o, limits);
 
-  const channels = (['site', 'app', 'dooh'] as const).filter((k) => o[k] !== undefined);
+  const channels: string[] = [];
+  for (const k of CHANNELS) if (o[k] !== undefined) channels.push(k);
   if (channels.length === 0) fail(ctx, 'missing', 'site', 'a request needs exactly one of site, app or dooh');
   if (channels.length > 1)
     fail(
@@ -127,13 +130,14 @@ function readImps(ctx: ReadCtx, o: Obj, limits: ParseLimits): void {
     fail(ctx, 'missing', 'imp', 'imp is required: at least one impression');
     return;
   }
-  const imps = objArr(ctx, o, 'imp', '', (imp, p) => readImp(ctx, imp, p), limits.maxImps);
+  const imps = objArr(ctx, o, 'imp', '', readImp, limits.maxImps);
   if (!imps) return;
   if (imps.length === 0) fail(ctx, 'missing', 'imp', 'imp must hold at least one impression');
   const seen = new Set<string>();
-  imps.forEach((imp, i) => {
-    if (!isObj(imp) || typeof imp.id !== 'string') return;
+  for (let i = 0; i < imps.length; i++) {
+    const imp = imps[i];
+    if (!isObj(imp) || typeof imp.id !== 'string') continue;
     if (seen.has(imp.id)) fail(ctx, 'duplicate', `imp[${i}].id`, `imp id "${imp.id}" appears more than once`);
     seen.add(imp.id);
-  });
+  }
 }

@@ -11,7 +11,7 @@ export interface Pmp {
 
 export function readPmp(ctx: ReadCtx, o: Obj, path: string): void {
   o.private_auction = flag(ctx, o, 'private_auction', path) ?? 0;
-  const deals = objArr(ctx, o, 'deals', path, (d, p) => readDeal(ctx, d, p), 100);
+  const deals = objArr(ctx, o, 'deals', path, readDeal, 100);
   const seen = new Set<string>();
   deals?.forEach((d, i) => {
     if (!isObj(d) || typeof d.id !== 'string') return;

@@ -152,9 +152,8 @@ export function strArr(ctx: ReadCtx, o: Obj, key: string, path: string, maxLen =
   const a = arr(ctx, o, key, path, maxLen);
   if (!a) return undefined;
   const before = ctx.errors.length;
-  a.forEach((v, i) => {
-    if (typeof v !== 'string') wrong(ctx, at(at(path, key), i), 'a string', v);
-  });
+  for (let i = 0; i < a.length; i++)
+    if (typeof a[i] !== 'string') wrong(ctx, at(at(path, key), i), 'a string', a[i]);
   return ctx.errors.length === before ? (a as string[]) : undefined;
 }
 
@@ -162,30 +161,36 @@ export function intArr(ctx: ReadCtx, o: Obj, key: string, path: string, maxLen =
   const a = arr(ctx, o, key, path, maxLen);
   if (!a) return undefined;
   const before = ctx.errors.length;
-  a.forEach((v, i) => {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) wrong(ctx, at(at(path, key), i), 'an integer', v);
-  });
+  }
   return ctx.errors.length === before ? (a as number[]) : undefined;
 }
 
-/** Validate each object in an array with `each`; non-objects are reported. */
+/**
+ * Validate each object in an array with `each`; non-objects are reported. `each` gets the context
+ * so callers pass a module-level reader, not a closure made per call: workerd's full GCs drop the
+ * optimized code of closures that are not alive then (docs/benchmarks.md, "Session 5").
+ */
 export function objArr(
   ctx: ReadCtx,
   o: Obj,
   key: string,
   path: string,
-  each: (item: Obj, path: string) => void,
+  each: (ctx: ReadCtx, item: Obj, path: string) => void,
   maxLen = 1000,
 ): unknown[] | undefined {
   // The items are returned as unknown: non-objects were reported but are still in the array,
   // so a caller that walks them again must check each one.
   const a = arr(ctx, o, key, path, maxLen);
   if (!a) return undefined;
-  a.forEach((v, i) => {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
     const p = at(at(path, key), i);
-    if (isObj(v)) each(v, p);
+    if (isObj(v)) each(ctx, v, p);
     else wrong(ctx, p, 'an object', v);
-  });
+  }
   return a;
 }
 

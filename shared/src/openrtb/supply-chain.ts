@@ -26,17 +26,15 @@ export function readSupplyChain(ctx: ReadCtx, o: Obj, path: string): void {
   o.complete = flag(ctx, o, 'complete', path) ?? 0;
   str(ctx, o, 'ver', path, true);
   if (o.nodes === undefined) o.nodes = [];
-  objArr(
-    ctx,
-    o,
-    'nodes',
-    path,
-    (n, p) => {
-      str(ctx, n, 'asi', p, true);
-      str(ctx, n, 'sid', p, true);
-      for (const k of ['rid', 'name', 'domain']) str(ctx, n, k, p);
-      int(ctx, n, 'hp', p, { min: 0, max: 1 });
-    },
-    50,
-  );
+  objArr(ctx, o, 'nodes', path, readNode, 50);
+}
+
+const NODE_STRINGS = ['rid', 'name', 'domain'] as const;
+const HP = { min: 0, max: 1 };
+
+function readNode(ctx: ReadCtx, n: Obj, p: string): void {
+  str(ctx, n, 'asi', p, true);
+  str(ctx, n, 'sid', p, true);
+  for (const k of NODE_STRINGS) str(ctx, n, k, p);
+  int(ctx, n, 'hp', p, HP);
 }

@@ -29,6 +29,6 @@ export function readUser(ctx: ReadCtx, o: Obj, path: string): void {
   strArr(ctx, o, 'kwarray', path);
   const geo = obj(ctx, o, 'geo', path);
   if (geo) readGeo(ctx, geo, at(path, 'geo'));
-  objArr(ctx, o, 'data', path, (d, p) => readData(ctx, d, p));
-  objArr(ctx, o, 'eids', path, (e, p) => readEid(ctx, e, p));
+  objArr(ctx, o, 'data', path, readData);
+  objArr(ctx, o, 'eids', path, readEid);
 }

@@ -89,7 +89,7 @@ export function readVideo(ctx: ReadCtx, o: Obj, path: string): void {
   intArr(ctx, o, 'playbackmethod', path);
   intArr(ctx, o, 'delivery', path);
   int(ctx, o, 'pos', path, { min: 0 });
-  objArr(ctx, o, 'companionad', path, (b, p) => readBanner(ctx, b, p), 20);
+  objArr(ctx, o, 'companionad', path, readBanner, 20);
   intArr(ctx, o, 'api', path);
   intArr(ctx, o, 'companiontype', path);
 }
