@@ -21,7 +21,8 @@ export function validateAdapterBids(
   const valid: ValidBid[] = [];
   const rejected: BidError[] = [];
   for (const [cur, seats] of byCur) {
-    const seatbid = [...seats].map(([seat, bid]) => (seat === '' ? { bid } : { seat, bid }));
+    const seatbid: Array<{ seat?: string; bid: unknown[] }> = [];
+    for (const [seat, bid] of seats) seatbid.push(seat === '' ? { bid } : { seat, bid });
     const r = validateBidResponse({ id: request.id, cur, seatbid }, request, { allowedCurrencies });
     if (r.ok) {
       valid.push(...r.value.bids);

@@ -20,10 +20,17 @@ const MACRO_RE = /\$\{(AUCTION_[A-Z_]+)\}/g;
 
 export function expandMacros(template: string, v: MacroValues): string {
   if (!template.includes('${')) return template;
-  return template.replace(MACRO_RE, (whole, name: string) => {
-    const value = lookup(name, v);
-    return value === undefined ? whole : encodeURIComponent(value);
-  });
+  // A scan, not replace() with a callback: a closure made per call loses its optimized code at
+  // every full GC in workerd (docs/benchmarks.md, "Session 5").
+  let out = '';
+  let from = 0;
+  MACRO_RE.lastIndex = 0;
+  for (let m = MACRO_RE.exec(template); m; m = MACRO_RE.exec(template)) {
+    const value = lookup(m[1]!, v);
+    out += template.slice(from, m.index) + (value === undefined ? m[0] : encodeURIComponent(value));
+    from = m.index + m[0].length;
+  }
+  return out + template.slice(from);
 }
 
 function lookup(name: string, v: MacroValues): string | undefined {

@@ -5,7 +5,8 @@ import type { ValidatedResponse } from '../openrtb/parse-response.ts';
 import type { CandidateBid } from './types.ts';
 
 export function dspCandidates(dspId: string, response: ValidatedResponse): CandidateBid[] {
-  return response.bids.map(({ seat, cur, bid }) => {
+  const out: CandidateBid[] = [];
+  for (const { seat, cur, bid } of response.bids) {
     const c: CandidateBid = {
       bidderKind: 'dsp',
       bidderId: dspId,
@@ -14,6 +15,7 @@ export function dspCandidates(dspId: string, response: ValidatedResponse): Candi
       bid,
     };
     if (seat !== undefined) c.seat = seat;
-    return c;
-  });
+    out.push(c);
+  }
+  return out;
 }

@@ -4,7 +4,8 @@
 
 export function truncateIpv4(ip: string): string | undefined {
   const parts = ip.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
+  if (parts.length !== 4) return undefined;
+  for (const p of parts) if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return undefined;
   return `${parts[0]}.${parts[1]}.${parts[2]}.0`;
 }
 

@@ -1,6 +1,7 @@
 // The generic OpenRTB adapter: one POST of the whole request (2.6, or 2.5 with ext locations
 // for partners configured so) and a standard BidResponse back. Partners that speak plain
 // OpenRTB are a snapshot entry with adapter 'generic', never a copy of this file.
+import type { BidRequest } from '@edge-rtb/shared/openrtb/bid-request';
 import type { Adapter, AdapterBid, AdapterError, WireBid } from '../types.ts';
 import { toOpenRtb25 } from './openrtb25.ts';
 
@@ -13,7 +14,7 @@ export const generic: Adapter = {
           url: dsp.endpoint,
           headers: { 'content-type': 'application/json', 'x-openrtb-version': dsp.openrtbVersion },
           body: dsp.openrtbVersion === '2.5' ? toOpenRtb25(request) : request,
-          impIds: request.imp.map((i) => i.id),
+          impIds: impIds(request),
         },
       ],
       errors: [],
@@ -67,4 +68,10 @@ export function readBidResponse(text: string): { bids: AdapterBid[]; errors: Ada
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function impIds(request: BidRequest): string[] {
+  const ids: string[] = [];
+  for (const i of request.imp) ids.push(i.id);
+  return ids;
 }
