@@ -4,6 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RtbEvent } from '@edge-rtb/shared/events';
@@ -186,7 +187,9 @@ describe('a core killed after answering 202', () => {
   let child: ChildProcess | null = null;
   let dataDir: string;
   let e: Record<string, string>;
-  const port = 18_000 + Math.floor(Math.random() * 1000);
+  // A port the OS says is free, kept for the child's restarts: a random pick in 18000-18999 once
+  // landed on ClickHouse's 18123 and the child died with EADDRINUSE.
+  let port = 0;
 
   async function startChild(sink: boolean, brokers = KAFKA): Promise<void> {
     child = spawn(process.execPath, [join(ROOT, 'regional-core/src/events/testing/ingest-child.ts')], {
@@ -217,6 +220,10 @@ describe('a core killed after answering 202', () => {
       headers: { authorization: 'Bearer edge-t', 'content-type': 'application/json' },
       body,
     });
+
+  beforeAll(async () => {
+    port = await freePort();
+  });
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'pipeline-child-'));
@@ -258,3 +265,15 @@ describe('a core killed after answering 202', () => {
     }
   }, 180_000);
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const p = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(p));
+    });
+  });
+}
