@@ -3,7 +3,6 @@
 // exactly once as a plain GET; bids without an lurl cost nothing. What is saved is the per-call
 // overhead around each fetch (a timer, an AbortSignal and a waitUntil per notice), and the
 // notices no longer start while the auction's response is still being built.
-import { afterResponse } from '../after-response.ts';
 import { drain } from '../drain.ts';
 
 type WaitUntil = (p: Promise<unknown>) => void;
@@ -13,10 +12,13 @@ const ignore = () => {};
 
 export function sendLossNotices(urls: readonly string[], waitUntil: WaitUntil): void {
   if (urls.length === 0) return;
-  afterResponse(waitUntil, 'loss notices', () => {
-    const signal = AbortSignal.timeout(TIMEOUT_MS);
-    const calls: Promise<void>[] = [];
-    for (const url of urls) calls.push(fetch(url, { signal }).then(drain, ignore));
-    return Promise.all(calls);
-  });
+  // Every call settles (failures are ignored), so the waited promise never rejects.
+  waitUntil(
+    new Promise<void>((r) => setTimeout(r, 0)).then(() => {
+      const signal = AbortSignal.timeout(TIMEOUT_MS);
+      const calls: Promise<void>[] = [];
+      for (const url of urls) calls.push(fetch(url, { signal }).then(drain, ignore));
+      return Promise.all(calls);
+    }),
+  );
 }

@@ -24,9 +24,10 @@
 // that saves a timer, an isolate entry and a waitUntil after the answer, and the building runs
 // warm (in a loop) instead of cold once per request (docs/benchmarks.md, "Request cost in
 // workerd"); a tick holds the isolate about 50 us per auction in it. Each auction's events are
-// then turned into JSON once (one stringify call) and held as UTF-8 bytes: at flush the body is a Blob of those arrays (a native copy), so nothing
-// joins or re-encodes ~1-2 MB of text on the isolate's thread (stringifying a whole batch at once
-// held it 3-10 ms; joining ready texts 2-3 ms). Held for a whole window, each auction's events
+// then turned into JSON once (one stringify call) and held as UTF-8 bytes: at flush the body is a
+// Blob of those arrays (a native copy), so nothing joins or re-encodes ~1-2 MB of text on the
+// isolate's thread (stringifying a whole batch at once held it 3-10 ms; joining ready texts
+// 2-3 ms). Held for a whole window, each auction's events
 // outlive two young-generation collections either way; as bytes only a small handle is promoted,
 // though GC traces show full GCs come no less often for it (the runtime's own request and fetch
 // wrappers fill the old generation, docs/benchmarks.md). The outbox is given the same bytes as one

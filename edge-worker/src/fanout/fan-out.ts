@@ -103,16 +103,27 @@ function clearTimers(run: FanOutRun): void {
   for (const t of run.timers.values()) clearTimeout(t.timer);
 }
 
+/** One DSP call's own state, what every way it can end reports. */
+interface CallState {
+  dsp: DspConfig;
+  started: number;
+  now: () => number;
+  dropped: DspResult['dropped'];
+}
+
 function result(
-  dsp: DspConfig,
-  started: number,
-  now: () => number,
-  dropped: DspResult['dropped'],
+  call: CallState,
   outcome: DspOutcome['outcome'],
   bids: AdapterBid[] = [],
   reason?: string,
 ): DspResult {
-  const r: DspResult = { dsp, outcome, latencyMs: now() - started, bids, dropped };
+  const r: DspResult = {
+    dsp: call.dsp,
+    outcome,
+    latencyMs: call.now() - call.started,
+    bids,
+    dropped: call.dropped,
+  };
   if (reason !== undefined) r.reason = reason;
   return r;
 }
@@ -122,30 +133,22 @@ async function callDsp({ dsp, request }: DspCall, run: FanOutRun): Promise<DspRe
   const now = deps.now ?? Date.now;
   const started = now();
   const dropped: DspResult['dropped'] = [];
+  const call: CallState = { dsp, started, now, dropped };
   const adapter = adapterFor(dsp.adapter);
-  if (!adapter) return result(dsp, started, now, dropped, 'error', [], `unknown adapter ${dsp.adapter}`);
+  if (!adapter) return result(call, 'error', [], `unknown adapter ${dsp.adapter}`);
   const budgetMs = Math.min(run.deadlineAt - started, dsp.timeoutMs);
-  if (budgetMs <= 0) return result(dsp, started, now, dropped, 'timeout', [], 'no time left');
+  if (budgetMs <= 0) return result(call, 'timeout', [], 'no time left');
 
   let made: ReturnType<typeof adapter.makeRequests>;
   try {
     made = adapter.makeRequests(request, { dsp });
   } catch (e) {
-    return result(dsp, started, now, dropped, 'error', [], `adapter failed: ${message(e)}`);
+    return result(call, 'error', [], `adapter failed: ${message(e)}`);
   }
   if (made.requests.length === 0)
-    return result(
-      dsp,
-      started,
-      now,
-      dropped,
-      'filtered',
-      [],
-      made.errors[0]?.message ?? 'adapter sent nothing',
-    );
+    return result(call, 'filtered', [], made.errors[0]?.message ?? 'adapter sent nothing');
   // Asked last, so a half-open probe slot is only taken by a call that really goes out.
-  if (!deps.breakers.allow(dsp.id))
-    return result(dsp, started, now, dropped, 'circuit_open', [], 'circuit open');
+  if (!deps.breakers.allow(dsp.id)) return result(call, 'circuit_open', [], 'circuit open');
 
   const signal = signalFor(run, budgetMs);
   const sending: Promise<Answer>[] = [];
@@ -197,11 +200,11 @@ async function callDsp({ dsp, request }: DspCall, run: FanOutRun): Promise<DspRe
   else deps.breakers.late(dsp.id);
 
   const reason = problems.length > 0 ? problems.slice(0, 3).join('; ') : undefined;
-  if (bids.length > 0) return result(dsp, started, now, dropped, 'bid', bids, reason);
-  if (timeouts > 0) return result(dsp, started, now, dropped, 'timeout', [], reason ?? 'deadline passed');
-  if (failures > 0) return result(dsp, started, now, dropped, 'error', [], reason);
-  if (problems.length > 0) return result(dsp, started, now, dropped, 'invalid', [], reason);
-  return result(dsp, started, now, dropped, 'nobid');
+  if (bids.length > 0) return result(call, 'bid', bids, reason);
+  if (timeouts > 0) return result(call, 'timeout', [], reason ?? 'deadline passed');
+  if (failures > 0) return result(call, 'error', [], reason);
+  if (problems.length > 0) return result(call, 'invalid', [], reason);
+  return result(call, 'nobid');
 }
 
 function hasImp(request: BidRequest, impId: unknown): boolean {

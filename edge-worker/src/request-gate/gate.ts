@@ -75,10 +75,12 @@ async function sha256Hex(text: string): Promise<string> {
 
 async function readBody(raw: Request, limit: number): Promise<string | EdgeOutcome> {
   let stream = raw.body;
-  if (!stream && !(Number(raw.headers.get('content-length')) > limit))
-    return { reason: 'invalid_request', field: '', message: 'empty body' };
+  if (!stream)
+    return Number(raw.headers.get('content-length')) > limit
+      ? { reason: 'body_too_large', limit }
+      : { reason: 'invalid_request', field: '', message: 'empty body' };
   const encoding = (raw.headers.get('content-encoding') ?? 'identity').toLowerCase();
-  if (encoding === 'gzip') stream = stream?.pipeThrough(new DecompressionStream('gzip')) ?? null;
+  if (encoding === 'gzip') stream = stream.pipeThrough(new DecompressionStream('gzip'));
   else if (encoding !== 'identity')
     return { reason: 'unsupported_encoding', encoding: encoding.slice(0, 32) };
   const read = await cappedText(raw, limit, { stream });
