@@ -38,7 +38,7 @@ export function runAuction(input: AuctionInput): AuctionOutcome {
   const count = new Map<string, number>();
   const dupKeys: string[] = [];
   for (const c of input.bids) {
-    const k = tieKey(request.id, c.bidderKind, c.bidderId, `${c.bid.impid}\u0000${c.bid.id}`);
+    const k = bidKey(request.id, c);
     dupKeys.push(k);
     count.set(k, (count.get(k) ?? 0) + 1);
   }
@@ -82,10 +82,7 @@ function sortLosers(auctionId: string, losers: Loser[]): Loser[] {
   if (losers.length < 2) return losers;
   // Each loser's key is built once, not twice per comparison.
   const keys = new Map<Loser, string>();
-  for (const l of losers) {
-    const c = l.candidate;
-    keys.set(l, tieKey(auctionId, c.bidderKind, c.bidderId, `${c.bid.impid}\u0000${c.bid.id}`));
-  }
+  for (const l of losers) keys.set(l, bidKey(auctionId, l.candidate));
   return losers.sort(
     (a, b) =>
       cmp(keys.get(a)!, keys.get(b)!) ||
@@ -97,6 +94,10 @@ function sortLosers(auctionId: string, losers: Loser[]): Loser[] {
 }
 
 const cmp = (x: string | number, y: string | number) => (x < y ? -1 : x > y ? 1 : 0);
+
+/** A bid's identity in an auction: bidder, imp and bid id (repeats share it). */
+const bidKey = (auctionId: string, c: CandidateBid) =>
+  tieKey(auctionId, c.bidderKind, c.bidderId, `${c.bid.impid}\u0000${c.bid.id}`);
 
 /**
  * A candidate's whole content as text, for ordering exact repeats. A bid is DSP input: one nested

@@ -54,7 +54,7 @@ export function readImp(ctx: ReadCtx, o: Obj, path: string): void {
   if (audio) readAudio(ctx, audio, at(path, 'audio'));
   const native = obj(ctx, o, 'native', path);
   if (native) readNative(ctx, native, at(path, 'native'));
-  if (o.banner === undefined && o.video === undefined && o.audio === undefined && o.native === undefined)
+  if (!hasMedia(o))
     fail(ctx, 'missing', path, `${path} needs at least one of banner, video, audio or native`);
   const pmp = obj(ctx, o, 'pmp', path);
   if (pmp) readPmp(ctx, pmp, at(path, 'pmp'));
@@ -72,4 +72,9 @@ export function impMediaTypes(imp: Imp): MediaType[] {
   const out: MediaType[] = [];
   for (const m of MEDIA_TYPES) if (imp[m] !== undefined) out.push(m);
   return out;
+}
+
+function hasMedia(o: Obj): boolean {
+  for (const m of MEDIA_TYPES) if (o[m] !== undefined) return true;
+  return false;
 }
