@@ -40,28 +40,18 @@ const STORAGE_PURPOSE = 1;
 /** Special feature 1: use precise geolocation data. */
 const PRECISE_GEO_FEATURE = 1;
 
-const ALL: Omit<PrivacyDecision, 'reasons'> = {
-  userIds: true,
-  userData: true,
-  deviceIds: true,
-  preciseGeo: true,
-  fullIp: true,
-};
-const NONE: Omit<PrivacyDecision, 'reasons'> = {
-  userIds: false,
-  userData: false,
-  deviceIds: false,
-  preciseGeo: false,
-  fullIp: false,
-};
-
 /**
  * May vendor `v` process for purpose `p`? By consent (purpose + vendor consent) or, for the
  * purposes TCF allows, by legitimate interest; a publisher restriction on (p, v) can forbid the
  * purpose (type 0) or allow only one of the two legal bases (1 consent, 2 legitimate interest).
  */
 function purposeAllowed(tcf: TcfConsent, v: number, p: number): boolean {
-  const restriction = tcf.publisherRestrictions.find((r) => r.purposeId === p && r.vendors.has(v))?.type;
+  let restriction: number | undefined;
+  for (const r of tcf.publisherRestrictions)
+    if (r.purposeId === p && r.vendors.has(v)) {
+      restriction = r.type;
+      break;
+    }
   if (restriction === 0) return false;
   const byConsent = tcf.purposeConsents.has(p) && tcf.vendorConsents.has(v);
   const byLi =
@@ -80,28 +70,49 @@ function gdprReason(s: PrivacySignals, buyer: PrivacyBuyer): PrivacyReason | und
   if (v === undefined) return { reason: 'gdpr_vendor_unregistered' };
   if (!s.tcf.vendorConsents.has(v) && !s.tcf.vendorLegitimateInterests.has(v))
     return { reason: 'gdpr_no_vendor_consent', vendorId: v };
-  const needed = [STORAGE_PURPOSE, ...buyer.tcfPurposes.filter((p) => p !== STORAGE_PURPOSE)];
-  const missing = needed.filter((p) => !purposeAllowed(s.tcf as TcfConsent, v, p));
+  const missing: number[] = [];
+  if (!purposeAllowed(s.tcf, v, STORAGE_PURPOSE)) missing.push(STORAGE_PURPOSE);
+  for (const p of buyer.tcfPurposes)
+    if (p !== STORAGE_PURPOSE && !purposeAllowed(s.tcf, v, p)) missing.push(p);
   return missing.length > 0 ? { reason: 'gdpr_no_purpose_consent', purposes: missing } : undefined;
 }
 
 export function decidePrivacy(s: PrivacySignals, buyer: PrivacyBuyer): PrivacyDecision {
-  const d: PrivacyDecision = { ...ALL, reasons: [] };
-  const deny = (fields: Partial<Omit<PrivacyDecision, 'reasons'>>, reason: PrivacyReason) => {
-    for (const k of Object.keys(fields) as (keyof typeof fields)[]) if (fields[k] === false) d[k] = false;
-    d.reasons.push(reason);
+  // Module functions and loops, no closures: this runs per buyer per auction, and a closure made
+  // per call loses its optimized code at every full GC in workerd.
+  const d: PrivacyDecision = {
+    userIds: true,
+    userData: true,
+    deviceIds: true,
+    preciseGeo: true,
+    fullIp: true,
+    reasons: [],
   };
-  if (s.coppa) deny(NONE, { reason: 'coppa' });
+  if (s.coppa) denyAll(d, { reason: 'coppa' });
   if (s.gdprApplies) {
     const why = gdprReason(s, buyer);
-    if (why) deny(NONE, why);
-    else if (!s.tcf?.specialFeatureOptIns.has(PRECISE_GEO_FEATURE))
-      deny({ preciseGeo: false }, { reason: 'gdpr_no_precise_geo_opt_in' });
+    if (why) denyAll(d, why);
+    else if (!s.tcf?.specialFeatureOptIns.has(PRECISE_GEO_FEATURE)) {
+      d.preciseGeo = false;
+      d.reasons.push({ reason: 'gdpr_no_precise_geo_opt_in' });
+    }
   }
   // US opt-out of sale/sharing: no ids or profile data, coarse location and IP only.
-  if (s.usOptOut) deny(NONE, { reason: 'us_opt_out' });
-  if (s.lmt) deny({ deviceIds: false }, { reason: 'lmt' });
+  if (s.usOptOut) denyAll(d, { reason: 'us_opt_out' });
+  if (s.lmt) {
+    d.deviceIds = false;
+    d.reasons.push({ reason: 'lmt' });
+  }
   return d;
+}
+
+function denyAll(d: PrivacyDecision, reason: PrivacyReason): void {
+  d.userIds = false;
+  d.userData = false;
+  d.deviceIds = false;
+  d.preciseGeo = false;
+  d.fullIp = false;
+  d.reasons.push(reason);
 }
 
 /** True when the decision removes nothing (scrub can skip copying). */

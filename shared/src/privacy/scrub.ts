@@ -9,22 +9,36 @@ import type { User } from '../openrtb/user.ts';
 import type { PrivacyDecision } from './decide.ts';
 import { truncateIpv4, truncateIpv6 } from './ip.ts';
 
-const USER_ID_FIELDS = ['id', 'buyeruid', 'eids', 'ext'] as const;
-const USER_DATA_FIELDS = ['data', 'yob', 'gender', 'keywords', 'kwarray', 'customdata'] as const;
-const PRECISE_GEO_FIELDS = ['lat', 'lon', 'accuracy', 'lastfix'] as const;
+const USER_ID_FIELDS = ['id', 'buyeruid', 'eids', 'ext'];
+const USER_DATA_FIELDS = ['data', 'yob', 'gender', 'keywords', 'kwarray', 'customdata'];
+const NOTHING = new Set<string>();
+const USER_IDS = new Set(USER_ID_FIELDS);
+const USER_DATA = new Set(USER_DATA_FIELDS);
+const USER_IDS_AND_DATA = new Set([...USER_ID_FIELDS, ...USER_DATA_FIELDS]);
+const DEVICE_IDS = new Set<string>(DEVICE_ID_FIELDS);
+const PRECISE_GEO = new Set(['lat', 'lon', 'accuracy', 'lastfix']);
+
+/**
+ * A copy of `o` without the keys in `drop`, key by key in the original's order. Not a spread
+ * copy and `delete`: deleting turns the copy into a slow dictionary-mode object (twice per
+ * auction, each then serialized per DSP), and key by key follows the same hidden classes as
+ * JSON.parse of the same keys did.
+ */
+function copyWithout<T extends object>(o: T, drop: ReadonlySet<string>): T {
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (!drop.has(k)) out[k] = o[k];
+  return out as T;
+}
 
 function scrubGeo(geo: Geo | undefined, d: PrivacyDecision): Geo | undefined {
   if (!geo || d.preciseGeo) return geo;
-  const g = { ...geo };
-  for (const k of PRECISE_GEO_FIELDS) delete g[k];
-  return g;
+  return copyWithout(geo, PRECISE_GEO);
 }
 
 export function scrubUser(user: User | undefined, d: PrivacyDecision): User | undefined {
   if (!user || (d.userIds && d.userData && d.preciseGeo)) return user;
-  const u = { ...user };
-  if (!d.userIds) for (const k of USER_ID_FIELDS) delete u[k];
-  if (!d.userData) for (const k of USER_DATA_FIELDS) delete u[k];
+  const drop = d.userIds ? (d.userData ? NOTHING : USER_DATA) : d.userData ? USER_IDS : USER_IDS_AND_DATA;
+  const u = copyWithout(user, drop);
   const geo = scrubGeo(u.geo, d);
   if (geo) u.geo = geo;
   return u;
@@ -32,15 +46,19 @@ export function scrubUser(user: User | undefined, d: PrivacyDecision): User | un
 
 export function scrubDevice(device: Device | undefined, d: PrivacyDecision): Device | undefined {
   if (!device || (d.deviceIds && d.preciseGeo && d.fullIp)) return device;
-  const v = { ...device };
-  if (!d.deviceIds) for (const k of DEVICE_ID_FIELDS) delete v[k];
+  const v = copyWithout(device, d.deviceIds ? NOTHING : DEVICE_IDS);
   if (!d.fullIp) {
-    const ip = v.ip === undefined ? undefined : truncateIpv4(v.ip);
-    const ipv6 = v.ipv6 === undefined ? undefined : truncateIpv6(v.ipv6);
-    if (ip === undefined) delete v.ip;
-    else v.ip = ip;
-    if (ipv6 === undefined) delete v.ipv6;
-    else v.ipv6 = ipv6;
+    // An address that cannot be truncated (not valid) is left out: rare, so `delete` is fine.
+    if (v.ip !== undefined) {
+      const ip = truncateIpv4(v.ip);
+      if (ip === undefined) delete v.ip;
+      else v.ip = ip;
+    }
+    if (v.ipv6 !== undefined) {
+      const ipv6 = truncateIpv6(v.ipv6);
+      if (ipv6 === undefined) delete v.ipv6;
+      else v.ipv6 = ipv6;
+    }
   }
   const geo = scrubGeo(v.geo, d);
   if (geo) v.geo = geo;

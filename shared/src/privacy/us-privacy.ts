@@ -25,12 +25,12 @@ function flag(c: string): boolean | undefined | null {
 export function decodeUsPrivacy(s: string): Result<UsPrivacy, UsPrivacyError> {
   if (s.length !== 4) return err({ reason: 'bad_length' });
   if (s[0] !== '1') return err({ reason: 'bad_version' });
-  const out: UsPrivacy = { version: 1 };
-  const keys = ['noticeGiven', 'optOutSale', 'lspaCovered'] as const;
-  for (let i = 0; i < 3; i++) {
-    const v = flag(s[i + 1] as string);
-    if (v === null) return err({ reason: 'bad_character', at: i + 1 });
-    if (v !== undefined) out[keys[i] as (typeof keys)[number]] = v;
-  }
-  return ok(out);
+  const noticeGiven = flag(s[1] as string);
+  const optOutSale = flag(s[2] as string);
+  const lspaCovered = flag(s[3] as string);
+  if (noticeGiven === null) return err({ reason: 'bad_character', at: 1 });
+  if (optOutSale === null) return err({ reason: 'bad_character', at: 2 });
+  if (lspaCovered === null) return err({ reason: 'bad_character', at: 3 });
+  // One literal with every key ('-' is undefined): one hidden class for every string.
+  return ok({ version: 1, noticeGiven, optOutSale, lspaCovered });
 }
