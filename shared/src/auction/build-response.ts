@@ -10,7 +10,7 @@ import type { SeatBid } from '../openrtb/seat-bid.ts';
 import { convertMicros } from './currency.ts';
 import type { AuctionOutcome, Winner } from './types.ts';
 
-export interface BuildResponseOptions {
+export interface BuildResponseOptions<C = undefined> {
   currencyRates: Record<string, number>;
   /** BidResponse.bidid; defaults to the auction id. */
   bidId?: string;
@@ -20,7 +20,9 @@ export interface BuildResponseOptions {
    * Fields the edge sets on each winning bid: its own signed nurl/burl/lurl, the markup with
    * macros substituted, a response-unique id. Pure callback; called once per winner.
    */
-  decorate?: (winner: Winner, impId: string) => Partial<Bid>;
+  decorate?: (winner: Winner, impId: string, ctx: C) => Partial<Bid>;
+  /** Handed to decorate, which can then be a module function instead of a closure per auction. */
+  decorateCtx?: C;
 }
 
 export function responseCurrency(
@@ -35,40 +37,46 @@ export function responseCurrency(
   );
 }
 
-const WIRE_FIELDS = [
-  'id',
-  'impid',
-  'adm',
-  'adid',
-  'adomain',
-  'bundle',
-  'iurl',
-  'cid',
-  'crid',
-  'cat',
-  'attr',
-  'dealid',
-  'w',
-  'h',
-  'mtype',
-  'api',
-  'protocol',
-  'language',
-  'exp',
-  'dur',
-] as const;
-
-/** The parts of a buyer's bid the SSP may see; the buyer's own notice URLs and ext stay inside. */
-function wireBid(b: Bid): Bid {
-  const out: Partial<Bid> = {};
-  for (const k of WIRE_FIELDS) if (b[k] !== undefined) (out as Record<string, unknown>)[k] = b[k];
-  return out as Bid;
+/**
+ * The parts of a buyer's bid the SSP may see, at its price for this imp; the buyer's own notice
+ * URLs and ext stay inside (nurl/burl/lurl are the exchange's, set by decorate). One literal with
+ * every key, absent ones undefined (JSON.stringify leaves them out), so every bid shares one hidden
+ * class: one per combination of present fields died with each request in workerd and took the
+ * optimized code that had seen it along at the next full GC.
+ */
+function wireBid(b: Bid, impid: string, price: number, dealid: string | undefined): Bid {
+  return {
+    id: b.id,
+    impid,
+    price,
+    nurl: undefined,
+    burl: undefined,
+    lurl: undefined,
+    adm: b.adm,
+    adid: b.adid,
+    adomain: b.adomain,
+    bundle: b.bundle,
+    iurl: b.iurl,
+    cid: b.cid,
+    crid: b.crid,
+    cat: b.cat,
+    attr: b.attr,
+    dealid: dealid ?? b.dealid,
+    w: b.w,
+    h: b.h,
+    mtype: b.mtype,
+    api: b.api,
+    protocol: b.protocol,
+    language: b.language,
+    exp: b.exp,
+    dur: b.dur,
+  };
 }
 
-export function buildBidResponse(
+export function buildBidResponse<C = undefined>(
   request: BidRequest,
   outcome: AuctionOutcome,
-  opts: BuildResponseOptions,
+  opts: BuildResponseOptions<C>,
 ): BidResponse {
   const winners: Array<{ impId: string; w: Winner }> = [];
   for (const i of outcome.imps) if (i.winner) winners.push({ impId: i.impId, w: i.winner });
@@ -78,16 +86,13 @@ export function buildBidResponse(
   for (const { impId, w } of winners) {
     const c = w.candidate;
     const payout = convertMicros(w.sspPayoutCpmMicros, outcome.currency, cur, opts.currencyRates, 'down');
-    const bid: Bid = {
-      ...wireBid(c.bid),
-      impid: impId,
-      price: microsToCpm(payout.ok ? payout.value : w.sspPayoutCpmMicros),
-    };
-    if (w.dealId !== undefined) bid.dealid = w.dealId;
-    Object.assign(bid, opts.decorate?.(w, impId));
+    const bid = wireBid(c.bid, impId, microsToCpm(payout.ok ? payout.value : w.sspPayoutCpmMicros), w.dealId);
+    if (opts.decorate) Object.assign(bid, opts.decorate(w, impId, opts.decorateCtx as C));
     const seat =
       c.bidderKind === 'dsp' ? (c.seat ?? c.bidderId) : (opts.campaignSeat ?? c.seat ?? c.bidderId);
-    seats.set(seat, [...(seats.get(seat) ?? []), bid]);
+    const bids = seats.get(seat);
+    if (bids) bids.push(bid);
+    else seats.set(seat, [bid]);
   }
   const seatbid: SeatBid[] = [];
   for (const [seat, bid] of seats) seatbid.push({ seat, bid });

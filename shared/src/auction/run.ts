@@ -45,14 +45,9 @@ export function runAuction(input: AuctionInput): AuctionOutcome {
   for (let i = 0; i < input.bids.length; i++) {
     const c = input.bids[i]!;
     const list = byImp.get(c.bid.impid);
-    if (!list)
-      unmatched.push({
-        candidate: c,
-        reason: LossReason.InvalidBidResponse,
-        detail: `no imp ${c.bid.impid}`,
-      });
+    if (!list) unmatched.push(loser(c, LossReason.InvalidBidResponse, `no imp ${c.bid.impid}`));
     else if ((count.get(dupKeys[i]!) ?? 0) > 1)
-      unmatched.push({ candidate: c, reason: LossReason.InvalidBidResponse, detail: 'duplicate bid id' });
+      unmatched.push(loser(c, LossReason.InvalidBidResponse, 'duplicate bid id'));
     else list.push(c);
   }
 
@@ -64,14 +59,13 @@ export function runAuction(input: AuctionInput): AuctionOutcome {
     if (o.winner) sold = true;
     imps.push(o);
   }
-  const outcome: AuctionOutcome = {
+  return {
     auctionId: request.id,
     currency,
     imps,
     unmatched: sortLosers(request.id, unmatched),
+    noBidReason: sold ? undefined : overallNoBid(imps),
   };
-  if (!sold) outcome.noBidReason = overallNoBid(imps);
-  return outcome;
 }
 
 /**
@@ -135,7 +129,16 @@ function auctionImp(
   const losers: Loser[] = [];
   const reqFloor = convertMicros(cpmToMicros(imp.bidfloor), imp.bidfloorcur, currency, rates, 'up');
   const openFloor = grossUp(Math.max(reqFloor.ok ? reqFloor.value : 0, ssp.floorCpmMicros), take);
-  const out: ImpOutcome = { impId: imp.id, floorCpmMicros: openFloor, losers };
+  // Outcome objects are literals with every key (absent ones undefined): a key added later gives
+  // a hidden class that dies with the request and takes optimized code along at the runtime's
+  // next full GC (docs/architecture.md, "Hidden classes that outlive a request").
+  const out: ImpOutcome = {
+    impId: imp.id,
+    floorCpmMicros: openFloor,
+    winner: undefined,
+    losers,
+    noBidReason: undefined,
+  };
   if (bids.length === 0) {
     out.noBidReason = NoBidReason.NoBids;
     return out;
@@ -175,16 +178,15 @@ function auctionImp(
       continue;
     }
     const key = tieKey(request.id, c.bidderKind, c.bidderId, c.bid.id);
-    const e: Eligible = {
+    eligible.push({
       candidate: c,
       priceCpmMicros: price.value,
       isDeal: !!terms.value,
       key,
       hash: fnv1a(key),
       floor,
-    };
-    if (terms.value) e.terms = terms.value;
-    eligible.push(e);
+      terms: terms.value ?? undefined,
+    });
   }
 
   if (eligible.length === 0) {
@@ -211,24 +213,24 @@ function auctionImp(
     takeRateBps: take,
     auctionType: at,
     floorCpmMicros: w.floor,
+    dealId: w.terms?.deal.id,
   };
-  if (w.terms) out.winner.dealId = w.terms.deal.id;
   for (const e of eligible.slice(1)) {
     const toDeal = w.terms !== undefined && e.terms === undefined;
-    losers.push({
-      candidate: e.candidate,
-      bidCpmMicros: e.priceCpmMicros,
-      reason: toDeal ? LossReason.LostToDealBid : LossReason.LostToHigherBid,
-      detail: `${e.priceCpmMicros} lost to ${w.priceCpmMicros} micros`,
-    });
+    losers.push(
+      loser(
+        e.candidate,
+        toDeal ? LossReason.LostToDealBid : LossReason.LostToHigherBid,
+        `${e.priceCpmMicros} lost to ${w.priceCpmMicros} micros`,
+        e.priceCpmMicros,
+      ),
+    );
   }
   return out;
 }
 
 function loser(candidate: CandidateBid, reason: LossReason, detail: string, bidCpmMicros?: Micros): Loser {
-  const l: Loser = { candidate, reason, detail };
-  if (bidCpmMicros !== undefined) l.bidCpmMicros = bidCpmMicros;
-  return l;
+  return { candidate, bidCpmMicros, reason, detail };
 }
 
 function allBelowFloor(losers: Loser[]): boolean {
