@@ -60,8 +60,12 @@ function addLossNotice(
       auctionId: requestId,
       bidId: l.candidate.bid.id,
       impId,
+      seatId: undefined,
+      adId: undefined,
+      priceCpmMicros: undefined,
+      currency: undefined,
       lossCode: l.reason,
-      ...(min !== undefined ? { minToWinCpmMicros: min } : {}),
+      minToWinCpmMicros: min,
     }),
   });
 }

@@ -2,18 +2,23 @@
 // Unknown macros stay as they are (they may belong to someone downstream).
 import { microsToCpm } from '@edge-rtb/shared/money';
 
+/**
+ * Every key is required (undefined when it does not apply), so that each caller writes one
+ * literal with all of them in this order and they share one hidden class (docs/architecture.md,
+ * "Hidden classes that outlive a request").
+ */
 export interface MacroValues {
   auctionId: string;
   bidId: string;
   impId: string;
-  seatId?: string;
-  adId?: string;
+  seatId: string | undefined;
+  adId: string | undefined;
   /** Clearing price, CPM micros; written as a CPM decimal. */
-  priceCpmMicros?: number;
-  currency?: string;
+  priceCpmMicros: number | undefined;
+  currency: string | undefined;
   /** Loss reason code (OpenRTB 5.25) for lurl. */
-  lossCode?: number;
-  minToWinCpmMicros?: number;
+  lossCode: number | undefined;
+  minToWinCpmMicros: number | undefined;
 }
 
 const MACRO_RE = /\$\{(AUCTION_[A-Z_]+)\}/g;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { b64urlDecode, b64urlEncode } from './b64url.ts';
 import { NOTICE_LEDGER_SHARDS, noticeLedgerName } from './ledger-name.ts';
 import { expandMacros } from './macros.ts';
-import { createNoticeSigner, type NoticeClaims, parseNoticeKeys } from './notice-token.ts';
+import { createNoticeSigner, type NoticeClaims, parseNoticeKeys, toWire, WIRE } from './notice-token.ts';
 
 const claims: NoticeClaims = {
   auctionId: 'a1',
@@ -51,6 +51,26 @@ describe('notice tokens', () => {
     });
   });
 
+  it('writes every claim under its WIRE name, in WIRE order, and leaves absent ones out', async () => {
+    const all = Object.fromEntries(WIRE.map(([long]) => [long, `v-${long}`])) as unknown as NoticeClaims;
+    const wire = toWire(all, 'v-kid');
+    expect(Object.keys(wire)).toEqual(WIRE.map(([, short]) => short));
+    for (const [long, short] of WIRE) expect(wire[short]).toBe(`v-${long}`);
+    const payload = (await createNoticeSigner(NEW).sign(claims)).split('.')[2]!;
+    expect(JSON.parse(new TextDecoder().decode(b64urlDecode(payload)!))).toEqual({
+      a: 'a1',
+      i: '1',
+      b: 'b1',
+      k: 'dsp',
+      d: 'fast',
+      p: 2_500_000,
+      c: 'USD',
+      x: 1_000,
+      f: { win: 'https://dsp.example/win?p=${AUCTION_PRICE}' },
+      kid: 'k2',
+    });
+  });
+
   it('refuses unusable key specs', () => {
     expect(parseNoticeKeys('')).toBeNull();
     expect(parseNoticeKeys('k1:short')).toBeNull();
@@ -68,9 +88,12 @@ describe('OpenRTB macros', () => {
           auctionId: 'a b',
           bidId: 'b',
           impId: '1',
+          seatId: undefined,
+          adId: undefined,
           priceCpmMicros: 1_230_000,
-          lossCode: 102,
           currency: 'EUR',
+          lossCode: 102,
+          minToWinCpmMicros: undefined,
         },
       ),
     ).toBe('p=1.23&i=a%20b&l=102&x=${AUCTION_MBR}&c=EUR');

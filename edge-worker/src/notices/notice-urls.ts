@@ -28,23 +28,37 @@ export interface NoticeUrls {
 }
 
 export async function signNoticeUrls(signer: NoticeSigner, w: WinContext): Promise<NoticeUrls> {
-  const { base, buyerNurl, buyerBurl, buyerLurl, withPixel, ...claims } = w;
-  const forward = {
-    ...(buyerNurl ? { win: buyerNurl } : {}),
-    ...(buyerBurl ? { bill: buyerBurl } : {}),
-    ...(buyerLurl ? { loss: buyerLurl } : {}),
-  };
+  // Literals with every key (absent ones undefined), not rest/spread copies: see toWire.
   const t = await signer.sign({
-    ...claims,
-    ...(Object.keys(forward).length ? { forward } : {}),
-    ledger: noticeLedgerName(claims.auctionId),
+    auctionId: w.auctionId,
+    impId: w.impId,
+    bidId: w.bidId,
+    bidderKind: w.bidderKind,
+    bidderId: w.bidderId,
+    priceCpmMicros: w.priceCpmMicros,
+    currency: w.currency,
+    buyerPriceCpmMicros: w.buyerPriceCpmMicros,
+    buyerCurrency: w.buyerCurrency,
+    expiresAt: w.expiresAt,
+    crid: w.crid,
+    campaignId: w.campaignId,
+    leaseId: w.leaseId,
+    seat: w.seat,
+    forward:
+      w.buyerNurl || w.buyerBurl || w.buyerLurl
+        ? { win: w.buyerNurl || undefined, bill: w.buyerBurl || undefined, loss: w.buyerLurl || undefined }
+        : undefined,
+    dest: w.dest,
+    clicked: undefined,
+    ledger: noticeLedgerName(w.auctionId),
   });
-  const at = (kind: string) => `${base}/notice/${kind}?t=${t}`;
   return {
-    nurl: `${at('win')}&p=${PRICE_MACRO}`,
-    burl: `${at('bill')}&p=${PRICE_MACRO}`,
-    lurl: `${at('loss')}&loss=${LOSS_MACRO}`,
-    ...(withPixel ? { impUrl: at('imp') } : {}),
-    ...(claims.dest ? { clickUrl: at('click') } : {}),
+    nurl: `${urlOf(w.base, 'win', t)}&p=${PRICE_MACRO}`,
+    burl: `${urlOf(w.base, 'bill', t)}&p=${PRICE_MACRO}`,
+    lurl: `${urlOf(w.base, 'loss', t)}&loss=${LOSS_MACRO}`,
+    impUrl: w.withPixel ? urlOf(w.base, 'imp', t) : undefined,
+    clickUrl: w.dest ? urlOf(w.base, 'click', t) : undefined,
   };
 }
+
+const urlOf = (base: string, kind: string, token: string) => `${base}/notice/${kind}?t=${token}`;

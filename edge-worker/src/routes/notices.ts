@@ -185,10 +185,12 @@ async function forward(
     auctionId: c.auctionId,
     bidId: c.bidId,
     impId: c.impId,
+    seatId: c.seat || undefined,
+    adId: undefined,
     priceCpmMicros: c.buyerPriceCpmMicros ?? c.priceCpmMicros,
     currency: c.buyerCurrency ?? c.currency,
-    ...(c.seat ? { seatId: c.seat } : {}),
-    ...(kind === 'loss' ? { lossCode: Number.isInteger(code) ? code : LossReason.LostToHigherBid } : {}),
+    lossCode: kind !== 'loss' ? undefined : Number.isInteger(code) ? code : LossReason.LostToHigherBid,
+    minToWinCpmMicros: undefined,
   });
   if (!/^https?:\/\//i.test(url)) return;
   try {
