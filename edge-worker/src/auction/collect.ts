@@ -45,6 +45,8 @@ export function collectCandidates(
       bidderId: s.campaignId,
       impId: s.impId,
       bidId: `${s.campaignId}:${s.impId}`,
+      crid: undefined,
+      price: undefined,
       reason: s.reason,
     });
 
@@ -52,13 +54,25 @@ export function collectCandidates(
   const outcomes: DspOutcome[] = [...filtered];
   for (const r of results) {
     const { valid, rejected } = validateAdapterBids(r.bids, req, currencies);
-    for (const d of r.dropped) facts.rejected.push({ bidderKind: 'dsp', bidderId: r.dsp.id, ...d });
+    // Rejections and outcomes are literals with every key (no spreads): see auction-events.ts.
+    for (const d of r.dropped)
+      facts.rejected.push({
+        bidderKind: 'dsp',
+        bidderId: r.dsp.id,
+        impId: d.impId,
+        bidId: d.bidId,
+        crid: undefined,
+        price: undefined,
+        reason: d.reason,
+      });
     for (const e of rejected)
       facts.rejected.push({
         bidderKind: 'dsp',
         bidderId: r.dsp.id,
         impId: e.impId ?? '',
         bidId: e.bidId ?? '',
+        crid: undefined,
+        price: undefined,
         reason: `${e.reason}:${e.code}:${e.message}`,
       });
     candidates.push(
@@ -67,18 +81,17 @@ export function collectCandidates(
     // A DSP whose every bid failed validation answered, but not usefully: 'invalid', with why.
     const outcome = r.outcome === 'bid' && valid.length === 0 ? 'invalid' : r.outcome;
     const why =
-      rejected.length > 0
-        ? rejected
-            .slice(0, 2)
-            .map((e) => e.message)
-            .join('; ')
-        : r.reason;
+      rejected.length === 0
+        ? r.reason
+        : rejected.length === 1
+          ? rejected[0]!.message
+          : `${rejected[0]!.message}; ${rejected[1]!.message}`;
     outcomes.push({
       dspId: r.dsp.id,
       latencyMs: r.latencyMs,
       outcome,
       bids: valid.length,
-      ...(why ? { reason: why } : {}),
+      reason: why || undefined,
     });
   }
   facts.dsps = outcomes;

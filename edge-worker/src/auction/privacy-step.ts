@@ -4,43 +4,46 @@
 import type { BidRequest } from '@edge-rtb/shared/openrtb/bid-request';
 import { allowsAll, decidePrivacy, type PrivacyDecision } from '@edge-rtb/shared/privacy/decide';
 import { scrubRequest } from '@edge-rtb/shared/privacy/scrub';
-import { privacySummary, readPrivacySignals } from '@edge-rtb/shared/privacy/signals';
+import { type PrivacySignals, privacySummary, readPrivacySignals } from '@edge-rtb/shared/privacy/signals';
 import type { DspConfig } from '@edge-rtb/shared/snapshot';
 
+/**
+ * One request's plan: a plain record read by module functions, not an object of closures made per
+ * auction (each closure's optimized code is dropped at every full GC in workerd).
+ */
 export interface PrivacyPlan {
   summary: ReturnType<typeof privacySummary>;
-  decisionFor(dsp: DspConfig): PrivacyDecision;
-  /** `req` is the request about to go out (the one planned for, plus the schain node). */
-  requestFor(dsp: DspConfig, req: BidRequest): BidRequest;
+  signals: PrivacySignals;
+  decisions: Map<string, PrivacyDecision>;
+  copies: Map<string, BidRequest>;
 }
 
 export function planPrivacy(req: BidRequest): PrivacyPlan {
   const signals = readPrivacySignals(req);
-  const decisions = new Map<string, PrivacyDecision>();
-  const copies = new Map<string, BidRequest>();
-  const keyOf = (dsp: DspConfig) => `${dsp.gvlVendorId ?? '-'}:${dsp.tcfPurposes.join(',')}`;
-  const decisionFor = (dsp: DspConfig) => {
-    const k = keyOf(dsp);
-    let d = decisions.get(k);
-    if (!d) {
-      d = decidePrivacy(signals, dsp);
-      decisions.set(k, d);
-    }
-    return d;
-  };
-  return {
-    summary: privacySummary(signals),
-    decisionFor,
-    requestFor(dsp, out) {
-      const d = decisionFor(dsp);
-      if (allowsAll(d)) return out;
-      const k = keyOf(dsp);
-      let copy = copies.get(k);
-      if (!copy) {
-        copy = scrubRequest(out, d);
-        copies.set(k, copy);
-      }
-      return copy;
-    },
-  };
+  return { summary: privacySummary(signals), signals, decisions: new Map(), copies: new Map() };
+}
+
+const keyOf = (dsp: DspConfig) => `${dsp.gvlVendorId ?? '-'}:${dsp.tcfPurposes.join(',')}`;
+
+export function decisionFor(plan: PrivacyPlan, dsp: DspConfig): PrivacyDecision {
+  const k = keyOf(dsp);
+  let d = plan.decisions.get(k);
+  if (!d) {
+    d = decidePrivacy(plan.signals, dsp);
+    plan.decisions.set(k, d);
+  }
+  return d;
+}
+
+/** `req` is the request about to go out (the one planned for, plus the schain node). */
+export function requestFor(plan: PrivacyPlan, dsp: DspConfig, req: BidRequest): BidRequest {
+  const d = decisionFor(plan, dsp);
+  if (allowsAll(d)) return req;
+  const k = keyOf(dsp);
+  let copy = plan.copies.get(k);
+  if (!copy) {
+    copy = scrubRequest(req, d);
+    plan.copies.set(k, copy);
+  }
+  return copy;
 }

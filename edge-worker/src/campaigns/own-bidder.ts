@@ -40,10 +40,13 @@ export function ownBids(
 ): { bids: OwnBid[]; satOut: SatOut[] } {
   const bids: OwnBid[] = [];
   const satOut: SatOut[] = [];
-  const active = campaigns.filter((c) => c.status === 'active' && targets(c, req));
+  // Loops, not filter/find callbacks: a closure made per auction loses its optimized code at
+  // every full GC in workerd.
+  const active: CampaignConfig[] = [];
+  for (const c of campaigns) if (c.status === 'active' && targets(c, req)) active.push(c);
   for (const imp of req.imp) {
     for (const campaign of active) {
-      const creative = campaign.creatives.find((cr) => fits(cr, imp));
+      const creative = creativeFor(campaign, imp);
       if (!creative) continue;
       const cpmMicros = scorer.score({ request: req, imp, campaign, creative });
       if (cpmMicros === null || cpmMicros <= 0) continue;
@@ -82,13 +85,28 @@ export function ownBids(
   return { bids, satOut };
 }
 
+function creativeFor(campaign: CampaignConfig, imp: Imp): CreativeConfig | undefined {
+  for (const cr of campaign.creatives) if (fits(cr, imp)) return cr;
+  return undefined;
+}
+
+function anyIn<T>(xs: readonly T[], set: readonly T[]): boolean {
+  for (const x of xs) if (set.includes(x)) return true;
+  return false;
+}
+
+function domainListed(domain: string, listed: readonly string[]): boolean {
+  for (const d of listed) if (domainMatches(domain, d)) return true;
+  return false;
+}
+
 function targets(c: CampaignConfig, req: BidRequest): boolean {
   const t = c.targeting;
-  if (t.formats?.length && !formatsOf(req).some((f) => t.formats!.includes(f))) return false;
+  if (t.formats?.length && !anyIn(formatsOf(req), t.formats)) return false;
   const country = countryOf(req);
   if (t.countries?.length && (!country || !t.countries.includes(country))) return false;
   const domain = req.site?.domain;
-  if (t.domains?.length && (!domain || !t.domains.some((d) => domainMatches(domain, d)))) return false;
+  if (t.domains?.length && (!domain || !domainListed(domain, t.domains))) return false;
   const bundle = req.app?.bundle;
   if (t.bundles?.length && (!bundle || !t.bundles.includes(bundle))) return false;
   const dt = req.device?.devicetype;
@@ -102,7 +120,8 @@ function fits(cr: CreativeConfig, imp: Imp): boolean {
       const b = imp.banner;
       if (!b) return false;
       if (b.w === cr.w && b.h === cr.h) return true;
-      return (b.format ?? []).some((f) => f.w === cr.w && f.h === cr.h);
+      for (const f of b.format ?? []) if (f.w === cr.w && f.h === cr.h) return true;
+      return false;
     }
     case 'video':
       return imp.video !== undefined;

@@ -2,7 +2,7 @@
 // each DSP's latency and outcome, every bid (accepted or rejected, and why), the winner of each
 // imp and the losers. Ids are stable (eventId), so a retried batch deduplicates downstream.
 
-import type { AuctionOutcome, CandidateBid } from '@edge-rtb/shared/auction/types';
+import type { AuctionOutcome, CandidateBid, Winner } from '@edge-rtb/shared/auction/types';
 import {
   type AuctionEvent,
   type BidEvent,
@@ -51,108 +51,129 @@ const safeMicros = (price: unknown) => {
   }
 };
 
-const dealOf = (dealid: string | undefined) => (dealid ? { dealId: dealid } : {});
-
 export function auctionEvents(f: AuctionFacts): RtbEvent[] {
-  const base = { v: 1 as const, ts: f.ts, auctionId: f.auctionId, ...(f.pop ? { pop: f.pop } : {}) };
+  // Every event is one object literal with all its keys, absent ones undefined (JSON.stringify
+  // leaves them out): no spreads or conditional keys, whose hidden classes die with the request
+  // and take the optimized code that saw them along at the runtime's next full GC
+  // (docs/architecture.md, "Hidden classes that outlive a request").
   const req = f.request;
-  const publisherId = (req.site ?? req.app)?.publisher?.id;
-  const country = countryOf(req);
   const auction: AuctionEvent = {
-    ...base,
+    v: 1,
+    ts: f.ts,
+    auctionId: f.auctionId,
+    pop: f.pop,
     id: eventId(f.auctionId, 'auction'),
     type: 'auction',
     sspId: f.sspId,
-    ...(publisherId ? { publisherId } : {}),
+    publisherId: (req.site ?? req.app)?.publisher?.id || undefined,
     impCount: req.imp.length,
     formats: formatsOf(req),
-    ...(country ? { country } : {}),
-    ...(req.device?.devicetype !== undefined ? { deviceType: req.device.devicetype } : {}),
+    country: countryOf(req) || undefined,
+    deviceType: req.device?.devicetype,
     tmaxMs: f.tmaxMs,
     durationMs: f.durationMs,
-    ...(f.noBidReason ? { noBidReason: f.noBidReason } : {}),
+    noBidReason: f.noBidReason || undefined,
     dsps: f.dsps,
     privacy: f.privacy,
   };
   const out: RtbEvent[] = [auction];
-  for (const c of f.accepted) {
-    const e: BidEvent = {
-      ...base,
-      id: eventId(f.auctionId, 'bid', c.bidderId, c.bid.id),
-      type: 'bid',
-      impId: c.bid.impid,
-      bidId: c.bid.id,
-      ...bidderOf(c),
-      crid: c.bid.crid ?? '',
-      priceCpmMicros: c.priceCpmMicros,
-      ...dealOf(c.bid.dealid),
-      status: 'accepted',
-    };
-    out.push(e);
-  }
-  for (const r of f.rejected) {
-    out.push({
-      ...base,
-      id: eventId(f.auctionId, 'bid', r.bidderId, r.bidId),
-      type: 'bid',
-      impId: r.impId,
-      bidId: r.bidId,
-      bidderKind: r.bidderKind,
-      bidderId: r.bidderId,
-      crid: r.crid ?? '',
-      priceCpmMicros: safeMicros(r.price),
-      status: 'rejected',
-      reason: r.reason,
-    } satisfies BidEvent);
-  }
+  for (const c of f.accepted) out.push(acceptedEvent(f, c));
+  for (const r of f.rejected) out.push(rejectedEvent(f, r));
   const o = f.outcome;
   if (!o) return out;
   for (const imp of o.imps) {
     const w = imp.winner;
-    if (w) {
-      const c = w.candidate;
-      const own = f.own.get(c);
-      const win: WinEvent = {
-        ...base,
-        id: eventId(f.auctionId, 'win', imp.impId),
-        type: 'win',
-        impId: imp.impId,
-        bidId: c.bid.id,
-        ...bidderOf(c),
-        ...(own ? { campaignId: own.campaign.id, leaseId: own.ticket.leaseId } : {}),
-        crid: c.bid.crid ?? '',
-        clearingCpmMicros: w.clearingCpmMicros,
-        bidCpmMicros: w.bidCpmMicros,
-        takeRateBps: w.takeRateBps,
-        ...dealOf(w.dealId),
-      };
-      out.push(win);
-    }
-    for (const l of [...imp.losers])
-      out.push(lossEvent(base, f.auctionId, imp.impId, l, w?.clearingCpmMicros));
+    if (w) out.push(winEvent(f, imp.impId, w));
+    for (const l of imp.losers) out.push(lossEvent(f, imp.impId, l, w?.clearingCpmMicros));
   }
-  for (const l of o.unmatched) out.push(lossEvent(base, f.auctionId, l.candidate.bid.impid, l, undefined));
+  for (const l of o.unmatched) out.push(lossEvent(f, l.candidate.bid.impid, l, undefined));
   return out;
 }
 
+function acceptedEvent(f: AuctionFacts, c: CandidateBid): BidEvent {
+  return {
+    v: 1,
+    ts: f.ts,
+    auctionId: f.auctionId,
+    pop: f.pop,
+    id: eventId(f.auctionId, 'bid', c.bidderId, c.bid.id),
+    type: 'bid',
+    impId: c.bid.impid,
+    bidId: c.bid.id,
+    bidderKind: c.bidderKind,
+    bidderId: c.bidderId,
+    crid: c.bid.crid ?? '',
+    priceCpmMicros: c.priceCpmMicros,
+    dealId: c.bid.dealid || undefined,
+    status: 'accepted',
+    reason: undefined,
+  };
+}
+
+function rejectedEvent(f: AuctionFacts, r: AuctionFacts['rejected'][number]): BidEvent {
+  return {
+    v: 1,
+    ts: f.ts,
+    auctionId: f.auctionId,
+    pop: f.pop,
+    id: eventId(f.auctionId, 'bid', r.bidderId, r.bidId),
+    type: 'bid',
+    impId: r.impId,
+    bidId: r.bidId,
+    bidderKind: r.bidderKind,
+    bidderId: r.bidderId,
+    crid: r.crid ?? '',
+    priceCpmMicros: safeMicros(r.price),
+    dealId: undefined,
+    status: 'rejected',
+    reason: r.reason,
+  };
+}
+
+function winEvent(f: AuctionFacts, impId: string, w: Winner): WinEvent {
+  const c = w.candidate;
+  const own = f.own.get(c);
+  return {
+    v: 1,
+    ts: f.ts,
+    auctionId: f.auctionId,
+    pop: f.pop,
+    id: eventId(f.auctionId, 'win', impId),
+    type: 'win',
+    impId,
+    bidId: c.bid.id,
+    bidderKind: c.bidderKind,
+    bidderId: c.bidderId,
+    campaignId: own?.campaign.id,
+    leaseId: own?.ticket.leaseId,
+    crid: c.bid.crid ?? '',
+    clearingCpmMicros: w.clearingCpmMicros,
+    bidCpmMicros: w.bidCpmMicros,
+    takeRateBps: w.takeRateBps,
+    dealId: w.dealId || undefined,
+  };
+}
+
 function lossEvent(
-  base: { v: 1; ts: number; auctionId: string; pop?: string },
-  auctionId: string,
+  f: AuctionFacts,
   impId: string,
   l: AuctionOutcome['unmatched'][number],
   winning: number | undefined,
 ): LossEvent {
   return {
-    ...base,
-    id: eventId(auctionId, 'loss', l.candidate.bidderId, l.candidate.bid.id),
+    v: 1,
+    ts: f.ts,
+    auctionId: f.auctionId,
+    pop: f.pop,
+    id: eventId(f.auctionId, 'loss', l.candidate.bidderId, l.candidate.bid.id),
     type: 'loss',
     impId,
     bidId: l.candidate.bid.id,
     bidderKind: l.candidate.bidderKind,
     bidderId: l.candidate.bidderId,
     reason: `${l.reason}:${l.detail}`,
-    ...(winning !== undefined ? { winningCpmMicros: winning } : {}),
+    winningCpmMicros: winning,
+    // Filled in by attachLossNotices when the core is to call the buyer's lurl.
+    lurl: undefined,
   };
 }
-
-const bidderOf = (c: CandidateBid) => ({ bidderKind: c.bidderKind, bidderId: c.bidderId });

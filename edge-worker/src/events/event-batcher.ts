@@ -115,7 +115,13 @@ export async function eventsArray(parts: EventJson[]): Promise<{ json: string; n
  * An auction's events, built later by the run (with the run's waitUntil, for any work they start).
  * A builder that throws loses only its own auction's events, and is logged.
  */
-export type EventBuilder = (waitUntil: (p: Promise<unknown>) => void) => RtbEvent[];
+export type EventBuilder<T> = (from: T, waitUntil: (p: Promise<unknown>) => void) => RtbEvent[];
+
+/** A builder and what it builds from: a module function and a record, not a closure per auction. */
+interface Later {
+  build: EventBuilder<unknown>;
+  from: unknown;
+}
 
 /** How often a run builds the events handed in as builders while it waits for its window. */
 export const TICK_MS = 100;
@@ -143,8 +149,9 @@ export interface BatcherStats {
 export interface EventBatcher {
   add(events: RtbEvent[], sink: EventSink, waitUntil: (p: Promise<unknown>) => void, flushMs?: number): void;
   /** An auction's events as a builder: built on the run's next tick, after the answer has gone. */
-  addLater(
-    build: EventBuilder,
+  addLater<T>(
+    build: EventBuilder<T>,
+    from: T,
     sink: EventSink,
     waitUntil: (p: Promise<unknown>) => void,
     flushMs?: number,
@@ -197,7 +204,7 @@ export function createEventBatcher({
   const s = { sent: 0, dropped: 0, failedPosts: 0, spilled: 0, posts: 0 };
 
   let bufferedCount = 0;
-  let later: EventBuilder[] = [];
+  let later: Later[] = [];
   const pending = () => bufferedCount + later.length + heldCount;
 
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -209,7 +216,7 @@ export function createEventBatcher({
     for (const b of todo) {
       let events: RtbEvent[];
       try {
-        events = b(waitUntil);
+        events = b.build(b.from, waitUntil);
       } catch (e) {
         log.error('building auction events failed', { err: String(e) });
         continue;
@@ -357,8 +364,8 @@ export function createEventBatcher({
       }
       kick(sink, waitUntil, flushAfterMs);
     },
-    addLater(b, sink, waitUntil, flushAfterMs = flushMs) {
-      later.push(b);
+    addLater(build, from, sink, waitUntil, flushAfterMs = flushMs) {
+      later.push({ build: build as EventBuilder<unknown>, from });
       kick(sink, waitUntil, flushAfterMs);
     },
     addStored(events, receipt, sink, waitUntil, flushAfterMs = flushMs) {

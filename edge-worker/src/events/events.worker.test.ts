@@ -141,12 +141,13 @@ describe('event batches', () => {
     const built: number[] = [];
     for (const i of [0, 1, 2, 3]) {
       b.addLater(
-        (later) => {
-          built.push(i);
+        (n: number, later) => {
+          built.push(n);
           expect(typeof later).toBe('function');
-          if (i === 2) throw new Error('bad facts');
-          return [{ ...lossEvent(i), id: `later:loss:${i}`, auctionId: 'later' }];
+          if (n === 2) throw new Error('bad facts');
+          return [{ ...lossEvent(n), id: `later:loss:${n}`, auctionId: 'later' }];
         },
+        i,
         sink,
         waitUntil,
       );
