@@ -116,10 +116,15 @@ function readBidRequest(ctx: ReadCtx, o: Obj, limits: ParseLimits): void {
   if (o.at === undefined) o.at = 2;
   int(ctx, o, 'tmax', '', { min: limits.minTmaxMs, max: limits.maxTmaxMs });
   const cur = strArr(ctx, o, 'cur', '', 20);
-  cur?.forEach((c, i) => {
-    if (!isCurrencyCode(c))
-      fail(ctx, 'invalid_value', at('cur', i), `cur[${i}] must be a 3-letter ISO-4217 code, got "${c}"`);
-  });
+  if (cur)
+    for (let i = 0; i < cur.length; i++)
+      if (!isCurrencyCode(cur[i]!))
+        fail(
+          ctx,
+          'invalid_value',
+          at('cur', i),
+          `cur[${i}] must be a 3-letter ISO-4217 code, got "${cur[i]}"`,
+        );
   for (const k of ['wseat', 'bseat', 'wlang', 'wlangb', 'bcat', 'badv', 'bapp'])
     strArr(ctx, o, k, '', 10_000);
   int(ctx, o, 'cattax', '');

@@ -45,10 +45,32 @@ export interface IdSet {
   has(id: number): boolean;
 }
 
-const bitfieldSet = (maxId: number, set: Set<number>): IdSet => ({ maxId, has: (id) => set.has(id) });
-const rangeSet = (maxId: number, ranges: [number, number][]): IdSet => ({
+/**
+ * Both kinds are one literal shape with a module-level `has`: closures made per consent string
+ * (several per request) lose their optimized code at every full GC in workerd.
+ */
+interface StoredIdSet extends IdSet {
+  set: Set<number> | undefined;
+  ranges: [number, number][] | undefined;
+}
+
+function storedHas(this: StoredIdSet, id: number): boolean {
+  if (this.set) return this.set.has(id);
+  for (const r of this.ranges as [number, number][]) if (id >= r[0] && id <= r[1]) return true;
+  return false;
+}
+
+const bitfieldSet = (maxId: number, set: Set<number>): StoredIdSet => ({
   maxId,
-  has: (id) => ranges.some(([a, b]) => id >= a && id <= b),
+  set,
+  ranges: undefined,
+  has: storedHas,
+});
+const rangeSet = (maxId: number, ranges: [number, number][]): StoredIdSet => ({
+  maxId,
+  set: undefined,
+  ranges,
+  has: storedHas,
 });
 
 export type TcfError =
