@@ -5,6 +5,11 @@ import type { SspConfig } from '@edge-rtb/shared/snapshot';
 import type { EdgeOutcome } from '../outcomes.ts';
 import type { SnapshotView } from '../snapshot/view.ts';
 
+function listsDomain(list: readonly string[], domain: string): boolean {
+  for (const d of list) if (domainMatches(domain, d)) return true;
+  return false;
+}
+
 export function checkRequestPolicy(req: BidRequest, ssp: SspConfig, view: SnapshotView): EdgeOutcome | null {
   const inventory = req.site ?? req.app;
   const publisherId = inventory?.publisher?.id;
@@ -12,9 +17,9 @@ export function checkRequestPolicy(req: BidRequest, ssp: SspConfig, view: Snapsh
     return { reason: 'blocked_publisher', requestId: req.id, publisherId };
   // An SSP with a publisher allowlist may only send those publishers.
   if (ssp.publishers?.length && (publisherId === undefined || !ssp.publishers.includes(publisherId)))
-    return { reason: 'blocked_publisher', requestId: req.id, ...(publisherId ? { publisherId } : {}) };
+    return { reason: 'blocked_publisher', requestId: req.id, publisherId: publisherId || undefined };
   const domain = req.site?.domain ?? req.app?.domain ?? hostOf(req.site?.page);
-  if (domain && ssp.blockedDomains.some((d) => domainMatches(domain, d)))
+  if (domain && listsDomain(ssp.blockedDomains, domain))
     return { reason: 'blocked_publisher', requestId: req.id, domain };
 
   const ua = req.device?.ua?.toLowerCase();

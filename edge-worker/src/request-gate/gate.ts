@@ -39,9 +39,9 @@ export async function admit(
     {
       coreUrl: env.CORE_URL,
       edgeToken: env.EDGE_TOKEN,
-      ...(ttl >= 0 && env.SNAPSHOT_TTL_MS ? { ttlMs: ttl } : {}),
+      ttlMs: ttl >= 0 && env.SNAPSHOT_TTL_MS ? ttl : undefined,
     },
-    (p) => c.executionCtx.waitUntil(p),
+    c.executionCtx,
   );
   if (!snap.ok) return snap;
   const view = snap.value;

@@ -32,9 +32,10 @@ interface Held {
 }
 
 export interface SnapshotCache {
+  /** `ctx`: the request's ExecutionContext (its waitUntil carries the background refresh). */
   get(
     src: SnapshotSource,
-    waitUntil: (p: Promise<unknown>) => void,
+    ctx: { waitUntil(p: Promise<unknown>): void },
   ): Promise<Result<SnapshotView, SnapshotError>>;
   /** For tests and ops: what memory holds right now. */
   peek(): { version: string; fetchedAt: number } | null;
@@ -140,7 +141,7 @@ export function createSnapshotCache({
   }
 
   return {
-    async get(src, waitUntil) {
+    async get(src, ctx) {
       if (held && heldFor !== src.coreUrl) held = null;
       if (!held) {
         const r = await load(src, true);
@@ -152,7 +153,7 @@ export function createSnapshotCache({
       if (!h) return err({ reason: 'snapshot_unavailable', detail: 'no snapshot' });
       const t = now();
       if (t - h.fetchedAt > (src.ttlMs ?? ttlMs) && t - lastAttempt > retryMs && !inflight) {
-        waitUntil(load(src, false));
+        ctx.waitUntil(load(src, false));
       }
       return ok(h.view);
     },

@@ -48,21 +48,24 @@ export function readBidResponse(text: string): { bids: AdapterBid[]; errors: Ada
   const currency = typeof v.cur === 'string' && v.cur !== '' ? v.cur : 'USD';
   const bids: AdapterBid[] = [];
   const errors: AdapterError[] = [];
-  v.seatbid.forEach((sb, i) => {
+  // Loops, not forEach callbacks: closures made per answer lose their optimized code at every
+  // full GC in workerd; one literal shape for every bid (seat undefined when absent).
+  const seatbid: unknown[] = v.seatbid;
+  for (let i = 0; i < seatbid.length; i++) {
+    const sb = seatbid[i];
     if (!isObj(sb) || !Array.isArray(sb.bid)) {
       errors.push({ code: 'bad_response', message: `seatbid[${i}].bid must be an array` });
-      return;
+      continue;
     }
     const seat = typeof sb.seat === 'string' ? sb.seat : undefined;
-    sb.bid.forEach((b, j) => {
+    const list: unknown[] = sb.bid;
+    for (let j = 0; j < list.length; j++) {
+      const b = list[j];
       if (!isObj(b))
         errors.push({ code: 'bad_response', message: `seatbid[${i}].bid[${j}] must be an object` });
-      else
-        bids.push(
-          seat === undefined ? { bid: b as WireBid, currency } : { bid: b as WireBid, seat, currency },
-        );
-    });
-  });
+      else bids.push({ bid: b as WireBid, seat, currency });
+    }
+  }
   return { bids, errors };
 }
 
