@@ -80,14 +80,7 @@ function gdprReason(s: PrivacySignals, buyer: PrivacyBuyer): PrivacyReason | und
 export function decidePrivacy(s: PrivacySignals, buyer: PrivacyBuyer): PrivacyDecision {
   // Module functions and loops, no closures: this runs per buyer per auction, and a closure made
   // per call loses its optimized code at every full GC in workerd.
-  const d: PrivacyDecision = {
-    userIds: true,
-    userData: true,
-    deviceIds: true,
-    preciseGeo: true,
-    fullIp: true,
-    reasons: [],
-  };
+  const d = fullAccess();
   if (s.coppa) denyAll(d, { reason: 'coppa' });
   if (s.gdprApplies) {
     const why = gdprReason(s, buyer);
@@ -104,6 +97,11 @@ export function decidePrivacy(s: PrivacySignals, buyer: PrivacyBuyer): PrivacyDe
     d.reasons.push({ reason: 'lmt' });
   }
   return d;
+}
+
+/** A decision that removes nothing, for the rules to narrow. */
+export function fullAccess(): PrivacyDecision {
+  return { userIds: true, userData: true, deviceIds: true, preciseGeo: true, fullIp: true, reasons: [] };
 }
 
 function denyAll(d: PrivacyDecision, reason: PrivacyReason): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BidRequest } from '../openrtb/bid-request.ts';
-import type { PrivacyDecision } from './decide.ts';
+import { fullAccess, type PrivacyDecision } from './decide.ts';
 import { truncateIpv4, truncateIpv6 } from './ip.ts';
 import { scrubRequest } from './scrub.ts';
 
@@ -29,14 +29,7 @@ const request = (): BidRequest => ({
     ext: { other: 1 },
   },
 });
-const allow: PrivacyDecision = {
-  userIds: true,
-  userData: true,
-  deviceIds: true,
-  preciseGeo: true,
-  fullIp: true,
-  reasons: [],
-};
+const allow: PrivacyDecision = fullAccess();
 const deny: PrivacyDecision = {
   userIds: false,
   userData: false,
