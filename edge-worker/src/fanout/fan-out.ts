@@ -150,9 +150,14 @@ async function callDsp({ dsp, request }: DspCall, run: FanOutRun): Promise<DspRe
   if (!deps.breakers.allow(dsp.id)) return result(call, 'circuit_open', [], 'circuit open');
 
   const signal = signalFor(run, budgetMs);
-  const sending: Promise<Answer>[] = [];
-  for (const r of made.requests) sending.push(send(r, dsp.gzip, signal, run));
-  const answers = await Promise.all(sending);
+  // Nearly every partner takes one request per auction: no Promise.all (and its allocations) then.
+  let answers: Answer[];
+  if (made.requests.length === 1) answers = [await send(made.requests[0]!, dsp.gzip, signal, run)];
+  else {
+    const sending: Promise<Answer>[] = [];
+    for (const r of made.requests) sending.push(send(r, dsp.gzip, signal, run));
+    answers = await Promise.all(sending);
+  }
   const bids: AdapterBid[] = [];
   const problems: string[] = [];
   for (const e of made.errors) problems.push(e.message);

@@ -152,6 +152,8 @@ export function createNoticeSigner(spec: string | undefined): NoticeSigner {
   const ring = parseNoticeKeys(spec);
   if (!ring) throw new Error('NOTICE_KEYS must be kid:secret[,kid:secret...] with secrets of 16+ chars');
   const imported = new Map<string, Promise<CryptoKey>>();
+  // The signing key once imported: signing (once per won auction) then awaits only the HMAC.
+  let signingKey: CryptoKey | undefined;
   const keyFor = (kid: string): Promise<CryptoKey> | undefined => {
     const secret = ring.keys.get(kid);
     if (secret === undefined) return undefined;
@@ -170,7 +172,8 @@ export function createNoticeSigner(spec: string | undefined): NoticeSigner {
     async sign(claims) {
       const kid = ring.current;
       const head = `${VERSION}.${kid}.${encodeText(JSON.stringify(toWire(claims, kid)))}`;
-      const mac = await crypto.subtle.sign('HMAC', await keyFor(kid)!, enc.encode(head));
+      signingKey ??= await keyFor(kid)!;
+      const mac = await crypto.subtle.sign('HMAC', signingKey, enc.encode(head));
       return `${head}.${b64urlEncode(new Uint8Array(mac))}`;
     },
     async verify(token, now) {
