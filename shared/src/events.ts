@@ -145,6 +145,9 @@ export interface EventBatch {
  * or a replayed notice gets the same id. `eventId('a1', 'win', 'imp1')` -> `a1:win:imp1`.
  * Lease events pass the lease id as auctionId and the action as a part.
  */
-export function eventId(auctionId: string, type: EventType, ...parts: string[]): string {
-  return [auctionId, type, ...parts].join(':');
+export function eventId(auctionId: string, type: EventType, a?: string, b?: string): string {
+  // Concatenation, not an array joined: several per auction on the edge, all garbage.
+  const head = `${auctionId}:${type}`;
+  if (a === undefined) return head;
+  return b === undefined ? `${head}:${a}` : `${head}:${a}:${b}`;
 }

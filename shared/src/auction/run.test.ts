@@ -103,6 +103,18 @@ describe('runAuction: blocks (bcat/badv/bapp/battr/bseat/wseat)', () => {
       seat: LossReason.BuyerSeatBlocked,
     });
   });
+  it('near misses are not blocked: another domain ending alike, a longer category', () => {
+    const req = request({ bcat: ['IAB25'], badv: ['Bad.com'] });
+    const o = runAuction(
+      input(req, [
+        bid(5_000_000, { bidderId: 'notbad', bid: { adomain: ['notbad.com'] } }),
+        bid(4_000_000, { bidderId: 'cat', bid: { cat: ['IAB251'] } }),
+        bid(3_000_000, { bidderId: 'sub', bid: { adomain: ['x.bad.COM'] } }),
+      ]),
+    );
+    expect(winnerOf(o)?.candidate.bidderId).toBe('notbad');
+    expect(reasons(o)).toEqual({ cat: LossReason.LostToHigherBid, sub: LossReason.AdvertiserExclusions });
+  });
   it('wseat admits only listed seats', () => {
     const o = runAuction(
       input(request({ wseat: ['s1'] }), [
