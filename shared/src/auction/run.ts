@@ -38,7 +38,7 @@ export function runAuction(input: AuctionInput): AuctionOutcome {
   const count = new Map<string, number>();
   const dupKeys: string[] = [];
   for (const c of input.bids) {
-    const k = bidKey(request.id, c);
+    const k = bidKey(c);
     dupKeys.push(k);
     count.set(k, (count.get(k) ?? 0) + 1);
   }
@@ -55,7 +55,7 @@ export function runAuction(input: AuctionInput): AuctionOutcome {
   let sold = false;
   for (const imp of request.imp) {
     const o = auctionImp(input, imp, byImp.get(imp.id) ?? [], currency, take);
-    sortLosers(request.id, o.losers);
+    sortLosers(o.losers);
     if (o.winner) sold = true;
     imps.push(o);
   }
@@ -63,7 +63,7 @@ export function runAuction(input: AuctionInput): AuctionOutcome {
     auctionId: request.id,
     currency,
     imps,
-    unmatched: sortLosers(request.id, unmatched),
+    unmatched: sortLosers(unmatched),
     noBidReason: sold ? undefined : overallNoBid(imps),
   };
 }
@@ -72,26 +72,41 @@ export function runAuction(input: AuctionInput): AuctionOutcome {
  * Losers in a fixed order whatever order the bids came in: by bidder and bid id, then (for
  * rejected duplicates, which share those) by reason, price, currency and the bid itself.
  */
-function sortLosers(auctionId: string, losers: Loser[]): Loser[] {
+function sortLosers(losers: Loser[]): Loser[] {
   if (losers.length < 2) return losers;
-  // Each loser's key is built once, not twice per comparison.
-  const keys = new Map<Loser, string>();
-  for (const l of losers) keys.set(l, bidKey(auctionId, l.candidate));
-  return losers.sort(
-    (a, b) =>
-      cmp(keys.get(a)!, keys.get(b)!) ||
-      a.reason - b.reason ||
-      a.candidate.priceCpmMicros - b.candidate.priceCpmMicros ||
-      cmp(a.candidate.cur, b.candidate.cur) ||
-      cmp(contentKey(a.candidate), contentKey(b.candidate)),
+  // Each loser's key is built once, not twice per comparison; a module comparator over
+  // (key, loser) pairs, not a closure over a map made per auction.
+  const keyed: Keyed[] = [];
+  for (const l of losers) keyed.push({ key: bidKey(l.candidate), l });
+  keyed.sort(compareLosers);
+  for (let i = 0; i < keyed.length; i++) losers[i] = keyed[i]!.l;
+  return losers;
+}
+
+interface Keyed {
+  key: string;
+  l: Loser;
+}
+
+function compareLosers(x: Keyed, y: Keyed): number {
+  const a = x.l;
+  const b = y.l;
+  return (
+    cmp(x.key, y.key) ||
+    a.reason - b.reason ||
+    a.candidate.priceCpmMicros - b.candidate.priceCpmMicros ||
+    cmp(a.candidate.cur, b.candidate.cur) ||
+    cmp(contentKey(a.candidate), contentKey(b.candidate))
   );
 }
 
 const cmp = (x: string | number, y: string | number) => (x < y ? -1 : x > y ? 1 : 0);
 
-/** A bid's identity in an auction: bidder, imp and bid id (repeats share it). */
-const bidKey = (auctionId: string, c: CandidateBid) =>
-  tieKey(auctionId, c.bidderKind, c.bidderId, `${c.bid.impid}\u0000${c.bid.id}`);
+/**
+ * A bid's identity within an auction: bidder, imp and bid id (repeats share it). Without the
+ * auction id, the same for every bid of an auction, so it orders the same and builds less.
+ */
+const bidKey = (c: CandidateBid) => `${c.bidderKind}\u0000${c.bidderId}\u0000${c.bid.impid}\u0000${c.bid.id}`;
 
 /**
  * A candidate's whole content as text, for ordering exact repeats. A bid is DSP input: one nested
