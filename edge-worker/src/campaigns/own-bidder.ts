@@ -8,8 +8,8 @@ import type { Bid } from '@edge-rtb/shared/openrtb/bid';
 import type { BidRequest } from '@edge-rtb/shared/openrtb/bid-request';
 import type { Imp } from '@edge-rtb/shared/openrtb/imp';
 import type { AdFormat, CampaignConfig, CreativeConfig } from '@edge-rtb/shared/snapshot';
-import { countryOf, formatsOf } from '../policy/eligibility.ts';
-import { domainMatches } from '../policy/request-policy.ts';
+import { countryOf, formatsOf, overlaps } from '../policy/eligibility.ts';
+import { listsDomain } from '../policy/request-policy.ts';
 import type { HoldTicket, LeaseWallet } from './lease-wallet.ts';
 import type { Scorer } from './scorer.ts';
 
@@ -90,23 +90,13 @@ function creativeFor(campaign: CampaignConfig, imp: Imp): CreativeConfig | undef
   return undefined;
 }
 
-function anyIn<T>(xs: readonly T[], set: readonly T[]): boolean {
-  for (const x of xs) if (set.includes(x)) return true;
-  return false;
-}
-
-function domainListed(domain: string, listed: readonly string[]): boolean {
-  for (const d of listed) if (domainMatches(domain, d)) return true;
-  return false;
-}
-
 function targets(c: CampaignConfig, req: BidRequest): boolean {
   const t = c.targeting;
-  if (t.formats?.length && !anyIn(formatsOf(req), t.formats)) return false;
+  if (t.formats?.length && !overlaps(formatsOf(req), t.formats)) return false;
   const country = countryOf(req);
   if (t.countries?.length && (!country || !t.countries.includes(country))) return false;
   const domain = req.site?.domain;
-  if (t.domains?.length && (!domain || !domainListed(domain, t.domains))) return false;
+  if (t.domains?.length && (!domain || !listsDomain(t.domains, domain))) return false;
   const bundle = req.app?.bundle;
   if (t.bundles?.length && (!bundle || !t.bundles.includes(bundle))) return false;
   const dt = req.device?.devicetype;

@@ -3,7 +3,7 @@
 // (AbortSignal), and hands the answers back to the adapter. Every DSP ends with exactly one
 // recorded outcome; nothing here throws.
 import type { DspOutcome } from '@edge-rtb/shared/events';
-import type { BidRequest } from '@edge-rtb/shared/openrtb/bid-request';
+import { type BidRequest, impById } from '@edge-rtb/shared/openrtb/bid-request';
 import type { DspConfig } from '@edge-rtb/shared/snapshot';
 import { adapterFor } from '../adapters/registry.ts';
 import type { AdapterBid, OutgoingRequest } from '../adapters/types.ts';
@@ -180,7 +180,7 @@ async function callDsp({ dsp, request }: DspCall, run: FanOutRun): Promise<DspRe
       for (const b of got.bids) {
         // A bid for an imp of the request but not of this call (split partners) is a partner
         // bug; one for an imp nowhere in the request is left to shared validation to reject.
-        if (!hasImp(request, b.bid.impid) || sent.impIds.includes(b.bid.impid)) bids.push(b);
+        if (!impById(request, b.bid.impid) || sent.impIds.includes(b.bid.impid)) bids.push(b);
         else
           dropped.push({
             bidId: String(b.bid.id),
@@ -209,11 +209,6 @@ async function callDsp({ dsp, request }: DspCall, run: FanOutRun): Promise<DspRe
   if (failures > 0) return result(call, 'error', [], reason);
   if (problems.length > 0) return result(call, 'invalid', [], reason);
   return result(call, 'nobid');
-}
-
-function hasImp(request: BidRequest, impId: unknown): boolean {
-  for (const i of request.imp) if (i.id === impId) return true;
-  return false;
 }
 
 type Answer =

@@ -43,8 +43,8 @@ export function eligibleDsps(
   return { eligible, filtered };
 }
 
-/** Whether the lists share an item (a loop, not a callback made per DSP). */
-function overlaps(a: readonly string[], b: readonly string[]): boolean {
+/** Whether the lists share an item (a loop, not a callback made per call). */
+export function overlaps(a: readonly string[], b: readonly string[]): boolean {
   for (const x of a) if (b.includes(x)) return true;
   return false;
 }

@@ -5,11 +5,6 @@ import type { SspConfig } from '@edge-rtb/shared/snapshot';
 import type { EdgeOutcome } from '../outcomes.ts';
 import type { SnapshotView } from '../snapshot/view.ts';
 
-function listsDomain(list: readonly string[], domain: string): boolean {
-  for (const d of list) if (domainMatches(domain, d)) return true;
-  return false;
-}
-
 export function checkRequestPolicy(req: BidRequest, ssp: SspConfig, view: SnapshotView): EdgeOutcome | null {
   const inventory = req.site ?? req.app;
   const publisherId = inventory?.publisher?.id;
@@ -27,6 +22,12 @@ export function checkRequestPolicy(req: BidRequest, ssp: SspConfig, view: Snapsh
   const ip = req.device?.ip ?? req.device?.ipv6;
   if (ip && view.blockedIps.has(ip)) return { reason: 'blocked_ip', requestId: req.id };
   return null;
+}
+
+/** Whether `domain` matches any entry of `list` (domainMatches). */
+export function listsDomain(list: readonly string[], domain: string): boolean {
+  for (const d of list) if (domainMatches(domain, d)) return true;
+  return false;
 }
 
 /** `a.b.example` matches a block on `b.example` and `b.example` itself. */

@@ -43,3 +43,9 @@ export interface BidRequest {
   regs?: Regs;
   ext?: Record<string, unknown>;
 }
+
+/** The request's imp with this id (a scan: requests carry a handful of imps). */
+export function impById(request: BidRequest, id: unknown): Imp | undefined {
+  for (const i of request.imp) if (i.id === id) return i;
+  return undefined;
+}

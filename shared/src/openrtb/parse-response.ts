@@ -3,7 +3,7 @@
 // with a loss reason, so good bids from the same DSP still compete. Never throws.
 import { err, ok, type Result } from '../result.ts';
 import type { Bid } from './bid.ts';
-import type { BidRequest } from './bid-request.ts';
+import { type BidRequest, impById } from './bid-request.ts';
 import { LossReason } from './codes.ts';
 import { DEFAULT_CURRENCY, isCurrencyCode, MAX_CPM } from './currency.ts';
 import type { RequestError } from './errors.ts';
@@ -160,11 +160,6 @@ function keysOf(kept: readonly ValidBid[]): Set<string> {
   return keys;
 }
 
-function impOf(request: BidRequest, id: unknown): Imp | undefined {
-  for (const i of request.imp) if (i.id === id) return i;
-  return undefined;
-}
-
 function bidError(
   field: string,
   reason: LossReason,
@@ -203,7 +198,7 @@ function checkBid(
   str(ctx, b, 'id', p, true);
   str(ctx, b, 'impid', p, true);
   if (ctx.errors.length) return firstError(ctx, LossReason.InvalidBidResponse, seat, b);
-  const imp = impOf(request, b.impid);
+  const imp = impById(request, b.impid);
   if (!imp)
     return bidError(
       at(p, 'impid'),

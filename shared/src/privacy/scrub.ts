@@ -3,6 +3,7 @@
 // site...) are shared with the original, which is never modified. Treat the result as read-only
 // and copy further before changing anything else in it.
 import type { BidRequest } from '../openrtb/bid-request.ts';
+import { copyWithout } from '../openrtb/copy-without.ts';
 import { DEVICE_ID_FIELDS, type Device } from '../openrtb/device.ts';
 import type { Geo } from '../openrtb/geo.ts';
 import type { User } from '../openrtb/user.ts';
@@ -17,18 +18,6 @@ const USER_DATA = new Set(USER_DATA_FIELDS);
 const USER_IDS_AND_DATA = new Set([...USER_ID_FIELDS, ...USER_DATA_FIELDS]);
 const DEVICE_IDS = new Set<string>(DEVICE_ID_FIELDS);
 const PRECISE_GEO = new Set(['lat', 'lon', 'accuracy', 'lastfix']);
-
-/**
- * A copy of `o` without the keys in `drop`, key by key in the original's order. Not a spread
- * copy and `delete`: deleting turns the copy into a slow dictionary-mode object (twice per
- * auction, each then serialized per DSP), and key by key follows the same hidden classes as
- * JSON.parse of the same keys did.
- */
-function copyWithout<T extends object>(o: T, drop: ReadonlySet<string>): T {
-  const out: Record<string, unknown> = {};
-  for (const k in o) if (!drop.has(k)) out[k] = o[k];
-  return out as T;
-}
 
 function scrubGeo(geo: Geo | undefined, d: PrivacyDecision): Geo | undefined {
   if (!geo || d.preciseGeo) return geo;
