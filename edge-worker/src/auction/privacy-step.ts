@@ -25,7 +25,7 @@ export function planPrivacy(req: BidRequest): PrivacyPlan {
 
 const keyOf = (dsp: DspConfig) => `${dsp.gvlVendorId ?? '-'}:${dsp.tcfPurposes.join(',')}`;
 
-export function decisionFor(plan: PrivacyPlan, dsp: DspConfig): PrivacyDecision {
+function decisionFor(plan: PrivacyPlan, dsp: DspConfig): PrivacyDecision {
   const k = keyOf(dsp);
   let d = plan.decisions.get(k);
   if (!d) {

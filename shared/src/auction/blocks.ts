@@ -11,11 +11,9 @@ export interface Block {
   detail: string;
 }
 
-// Loops and module functions throughout, no callbacks: this runs per bid, and a closure made per
-// call loses its optimized code at every full GC in workerd.
-
-// Comparisons that build no strings: they run per bid and per list entry, and the garbage sets
-// how often workerd stops the isolate for a young-generation GC.
+// Everything here runs per bid: loops and module functions, no callbacks (a closure made per call
+// loses its optimized code at every full GC in workerd), and comparisons that build no strings
+// (the garbage sets how often workerd stops the isolate for a young-generation GC).
 const DASH = 45;
 const DOT = 46;
 

@@ -13,12 +13,15 @@ export function readPmp(ctx: ReadCtx, o: Obj, path: string): void {
   o.private_auction = flag(ctx, o, 'private_auction', path) ?? 0;
   const deals = objArr(ctx, o, 'deals', path, readDeal, 100);
   const seen = new Set<string>();
-  deals?.forEach((d, i) => {
-    if (!isObj(d) || typeof d.id !== 'string') return;
-    if (seen.has(d.id))
-      fail(ctx, 'duplicate', at(at(at(path, 'deals'), i), 'id'), `deal id "${d.id}" appears twice`);
-    seen.add(d.id);
-  });
+  // A loop like readImps' repeat check, not a forEach callback made per request.
+  if (deals)
+    for (let i = 0; i < deals.length; i++) {
+      const d = deals[i];
+      if (!isObj(d) || typeof d.id !== 'string') continue;
+      if (seen.has(d.id))
+        fail(ctx, 'duplicate', at(at(at(path, 'deals'), i), 'id'), `deal id "${d.id}" appears twice`);
+      seen.add(d.id);
+    }
   if (o.private_auction === 1 && (!deals || deals.length === 0))
     fail(
       ctx,
