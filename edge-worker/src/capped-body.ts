@@ -22,18 +22,20 @@ export interface CapOptions {
 export function cappedText(
   body: Request | Response,
   limit: number,
-  { stream = body.body, chunked = 'stream' }: CapOptions = {},
+  { stream, chunked = 'stream' }: CapOptions = {},
 ): Promise<CappedText> {
   // Not async: the usual answer is the runtime's own text() promise, without a frame around it.
+  // `body.body` is only touched to read chunk by chunk: the getter makes a ReadableStream
+  // wrapper, six an auction (the request and five answers) for bodies text() reads natively.
   const lengthHeader = body.headers.get('content-length');
-  if (Number(lengthHeader) > limit) return refuse(stream);
-  if (!stream) return Promise.resolve('');
-  if (stream === body.body && !body.headers.has('content-encoding')) {
+  if (Number(lengthHeader) > limit) return refuse(stream === undefined ? body.body : stream);
+  if (stream === undefined && !body.headers.has('content-encoding')) {
     if (lengthHeader !== null) return body.text();
     // UTF-16 units never outnumber UTF-8 bytes, so this refuses only bodies past the cap.
     if (chunked === 'native') return body.text().then((t) => (t.length > limit ? 'too_large' : t));
   }
-  return readChunks(stream, limit);
+  const own = stream === undefined ? body.body : stream;
+  return own ? readChunks(own, limit) : Promise.resolve('');
 }
 
 async function refuse(stream: ReadableStream<Uint8Array> | null): Promise<CappedText> {

@@ -2,8 +2,8 @@
 // The one runner for every adapter's JSON fixtures (STYLE rule 6). Each fixture: the incoming
 // request (run through parseBidRequest first, as the edge does), the exact HTTP calls expected,
 // canned responses, and the expected bids and errors. The runner also checks what every adapter
-// owes: no null bids, every bid.impid names an imp of its call, exemplary fixtures have no
-// errors, and garbage bodies give errors, never throws.
+// owes: lower-case header names, no null bids, every bid.impid names an imp of its call,
+// exemplary fixtures have no errors, and garbage bodies give errors, never throws.
 import { parseBidRequest } from '@edge-rtb/shared/openrtb/parse';
 import type { DspConfig } from '@edge-rtb/shared/snapshot';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +64,9 @@ describe('adapter fixtures', () => {
         fx.expectedRequests,
       );
       expect(made.requests.every((r) => r.method === 'POST')).toBe(true);
+      // Header names in lower case, so fan-out can see at once that a record needs no correction.
+      for (const r of made.requests)
+        for (const k of Object.keys(r.headers)) expect(k, 'header name').toBe(k.toLowerCase());
 
       const bids: AdapterBid[] = [];
       const errors: AdapterError[] = [...made.errors];

@@ -13,6 +13,11 @@ export interface AdapterContext {
 export interface OutgoingRequest {
   method: 'POST';
   url: string;
+  /**
+   * Lower-case names. Fan-out owns the encodings: a record that asks for gzip answers
+   * (`accept-encoding: gzip`) and names no `content-encoding` is sent as it is, the cheapest
+   * form for the runtime; any other is corrected on a copy first.
+   */
   headers: Record<string, string>;
   body: unknown;
   /** Imp ids this call covers; bids for other imps are rejected. */

@@ -221,18 +221,25 @@ async function send(r: OutgoingRequest, gzip: boolean, signal: AbortSignal, run:
   const cap = run.cap;
   try {
     const json = encode(run, r.body);
-    // Pairs, not a spread copy of the adapter's headers: a copied object's hidden class dies with
-    // the request and takes optimized code along at the runtime's next full GC.
-    // The encodings are the fan-out's to set, whatever an adapter says.
-    const headers: Array<[string, string]> = [['accept-encoding', 'gzip']];
-    for (const k in r.headers)
-      if (k !== 'accept-encoding' && k !== 'content-encoding') headers.push([k, r.headers[k]!]);
+    // The adapter's record goes to fetch as it is when it already says what the fan-out would (the
+    // adapters ask for gzip answers, and send gzip only when told): a record is the runtime's
+    // cheapest header form. Otherwise a Headers object from it, never pairs: the runtime reads a
+    // pair list through the iterator protocol (an iterator and a result object per step), and a
+    // spread copy's hidden class would die with the request and take optimized code along at the
+    // next full GC. The encodings are the fan-out's to set, whatever an adapter says.
+    let headers: HeadersInit = r.headers;
     let body: BodyInit = json;
-    if (gzip) {
-      body = await new Response(
-        new Blob([json]).stream().pipeThrough(new CompressionStream('gzip')),
-      ).arrayBuffer();
-      headers.push(['content-encoding', 'gzip']);
+    if (gzip || r.headers['accept-encoding'] !== 'gzip' || r.headers['content-encoding'] !== undefined) {
+      const h = new Headers(r.headers);
+      h.set('accept-encoding', 'gzip');
+      h.delete('content-encoding');
+      if (gzip) {
+        body = await new Response(
+          new Blob([json]).stream().pipeThrough(new CompressionStream('gzip')),
+        ).arrayBuffer();
+        h.set('content-encoding', 'gzip');
+      }
+      headers = h;
     }
     const res = await fetch(r.url, { method: r.method, headers, body, signal });
     // The body read is under the same signal: a DSP trickling bytes past the deadline is late.

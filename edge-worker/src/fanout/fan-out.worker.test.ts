@@ -105,11 +105,14 @@ describe('fan-out to real DSPs', () => {
     const gz = (await dspRecord('wire-gzip')).requests.at(-1)!;
     expect(gz.encoding).toBe('gzip');
     expect(gz.headers['x-openrtb-version']).toBe('2.6');
+    expect(gz.headers['content-type']).toBe('application/json');
+    expect(gz.headers['accept-encoding']).toBe('gzip');
     const nodes = (gz.body.source as { schain: { nodes: Array<{ asi: string; sid: string }> } }).schain.nodes;
     expect(nodes.map((n) => n.asi)).toEqual(['ssp.example', 'edge-rtb.example']);
     expect(nodes[1]!.sid).toBe('ssp-main');
     const old = (await dspRecord('wire-25')).requests.at(-1)!;
     expect(old.encoding).toBe('identity');
+    expect(old.headers['accept-encoding']).toBe('gzip');
     expect(old.body.regs).toEqual({ ext: { gdpr: 0 } });
     expect((old.body.source as { ext: { schain: unknown } }).ext.schain).toBeDefined();
   });

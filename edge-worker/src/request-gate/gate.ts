@@ -74,17 +74,23 @@ async function sha256Hex(text: string): Promise<string> {
 }
 
 async function readBody(raw: Request, limit: number): Promise<string | EdgeOutcome> {
-  let stream = raw.body;
-  if (!stream)
-    return Number(raw.headers.get('content-length')) > limit
-      ? { reason: 'body_too_large', limit }
-      : { reason: 'invalid_request', field: '', message: 'empty body' };
   const encoding = (raw.headers.get('content-encoding') ?? 'identity').toLowerCase();
-  if (encoding === 'gzip') stream = stream.pipeThrough(new DecompressionStream('gzip'));
-  else if (encoding !== 'identity')
+  let stream: ReadableStream<Uint8Array> | undefined;
+  if (encoding === 'gzip') {
+    if (!raw.body) return emptyOrTooLarge(raw, limit);
+    stream = raw.body.pipeThrough(new DecompressionStream('gzip'));
+  } else if (encoding !== 'identity')
     return { reason: 'unsupported_encoding', encoding: encoding.slice(0, 32) };
+  // Unencoded, the body is read without its stream (cappedText): text() of no body is ''.
   const read = await cappedText(raw, limit, { stream });
   if (read === 'too_large') return { reason: 'body_too_large', limit };
   if (read === 'corrupt') return { reason: 'invalid_request', field: '', message: 'body is not valid gzip' };
+  if (read === '') return emptyOrTooLarge(raw, limit);
   return read;
+}
+
+function emptyOrTooLarge(raw: Request, limit: number): EdgeOutcome {
+  return Number(raw.headers.get('content-length')) > limit
+    ? { reason: 'body_too_large', limit }
+    : { reason: 'invalid_request', field: '', message: 'empty body' };
 }

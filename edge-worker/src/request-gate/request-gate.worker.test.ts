@@ -52,6 +52,23 @@ describe('body size cap', () => {
     expect((await send('not gzip at all', 'gzip')).status).toBe(400);
     expect((await send(body, 'br')).status).toBe(415);
   });
+
+  it('400 "empty body" for no body, an empty one, or gzip of nothing', async () => {
+    const emptyGz = await new Response(
+      new Blob([]).stream().pipeThrough(new CompressionStream('gzip')),
+    ).arrayBuffer();
+    for (const [body, enc] of [
+      [undefined, undefined],
+      ['', undefined],
+      [emptyGz, 'gzip'],
+    ] as const) {
+      const headers: Record<string, string> = { 'x-api-key': SSP_KEYS.main };
+      if (enc) headers['content-encoding'] = enc;
+      const res = await e.call(t.env, '/openrtb2/auction', { method: 'POST', headers, body });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: 'invalid_request', message: 'empty body' });
+    }
+  });
 });
 
 describe('parse and validate', () => {

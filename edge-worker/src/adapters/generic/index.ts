@@ -12,7 +12,11 @@ export const generic: Adapter = {
         {
           method: 'POST',
           url: dsp.endpoint,
-          headers: { 'content-type': 'application/json', 'x-openrtb-version': dsp.openrtbVersion },
+          headers: {
+            'content-type': 'application/json',
+            'accept-encoding': 'gzip',
+            'x-openrtb-version': dsp.openrtbVersion,
+          },
           body: dsp.openrtbVersion === '2.5' ? toOpenRtb25(request) : request,
           impIds: impIds(request),
         },

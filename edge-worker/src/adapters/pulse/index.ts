@@ -32,7 +32,7 @@ export const pulse: Adapter = {
       return {
         method: 'POST' as const,
         url: dsp.endpoint,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' },
         body: {
           requestId: request.id,
           slot,
