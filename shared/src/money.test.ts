@@ -16,6 +16,16 @@ describe('money', () => {
       fc.property(fc.integer({ min: 0, max: 1_000_000_000 }), (m) => cpmToMicros(microsToCpm(m)) === m),
     );
   });
+  it('rounds any price the way the decimal form of its micros does', () => {
+    expect(cpmToMicros(2.675)).toBe(2_675_000);
+    expect(cpmToMicros(0.0000005)).toBe(1);
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1e9, noNaN: true }), (cpm) => {
+        expect(cpmToMicros(cpm)).toBe(Number((cpm * 1e6).toFixed(0)));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
   it('charges an impression ceil(cpm/1000) so holds cover spend', () => {
     expect(impressionCost(2_500_000)).toBe(2500);
     expect(impressionCost(2_500_001)).toBe(2501);
