@@ -51,7 +51,8 @@ export function collectCandidates(
     });
 
   const currencies = Object.keys(snap.currencyRates);
-  const outcomes: DspOutcome[] = [...filtered];
+  // slice and a loop, not spreads: a spread walks the iterator protocol, garbage per DSP.
+  const outcomes: DspOutcome[] = filtered.slice();
   for (const r of results) {
     const { valid, rejected } = validateAdapterBids(r.bids, req, currencies);
     // Rejections and outcomes are literals with every key (no spreads): see auction-events.ts.
@@ -75,9 +76,13 @@ export function collectCandidates(
         price: undefined,
         reason: `${e.reason}:${e.code}:${e.message}`,
       });
-    candidates.push(
-      ...dspCandidates(r.dsp.id, { id: req.id, cur: snap.exchange.currency, bids: valid, errors: [] }),
-    );
+    for (const c of dspCandidates(r.dsp.id, {
+      id: req.id,
+      cur: snap.exchange.currency,
+      bids: valid,
+      errors: [],
+    }))
+      candidates.push(c);
     // A DSP whose every bid failed validation answered, but not usefully: 'invalid', with why.
     const outcome = r.outcome === 'bid' && valid.length === 0 ? 'invalid' : r.outcome;
     const why =

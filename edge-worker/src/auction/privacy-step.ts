@@ -23,23 +23,29 @@ export function planPrivacy(req: BidRequest): PrivacyPlan {
   return { summary: privacySummary(signals), signals, decisions: new Map(), copies: new Map() };
 }
 
-const keyOf = (dsp: DspConfig) => `${dsp.gvlVendorId ?? '-'}:${dsp.tcfPurposes.join(',')}`;
+/**
+ * DSPs with the same (vendor, purposes) get the same decision and copy. The key is made once per
+ * DSP config (which lives as long as its snapshot), not twice per DSP per auction.
+ */
+const keys = new WeakMap<DspConfig, string>();
+function keyOf(dsp: DspConfig): string {
+  let k = keys.get(dsp);
+  if (k === undefined) {
+    k = `${dsp.gvlVendorId ?? '-'}:${dsp.tcfPurposes.join(',')}`;
+    keys.set(dsp, k);
+  }
+  return k;
+}
 
-function decisionFor(plan: PrivacyPlan, dsp: DspConfig): PrivacyDecision {
+/** `req` is the request about to go out (the one planned for, plus the schain node). */
+export function requestFor(plan: PrivacyPlan, dsp: DspConfig, req: BidRequest): BidRequest {
   const k = keyOf(dsp);
   let d = plan.decisions.get(k);
   if (!d) {
     d = decidePrivacy(plan.signals, dsp);
     plan.decisions.set(k, d);
   }
-  return d;
-}
-
-/** `req` is the request about to go out (the one planned for, plus the schain node). */
-export function requestFor(plan: PrivacyPlan, dsp: DspConfig, req: BidRequest): BidRequest {
-  const d = decisionFor(plan, dsp);
   if (allowsAll(d)) return req;
-  const k = keyOf(dsp);
   let copy = plan.copies.get(k);
   if (!copy) {
     copy = scrubRequest(req, d);

@@ -48,7 +48,7 @@ export function fanOut(calls: DspCall[], deadlineAt: number, deps: FanOutDeps): 
     deadlineAt,
     deps,
     cap: deps.maxAnswerBytes ?? MAX_DSP_ANSWER_BYTES,
-    bodies: new WeakMap(),
+    bodies: new Map(),
     timers: new Map(),
   };
   const pending: Promise<DspResult>[] = [];
@@ -62,9 +62,10 @@ interface FanOutRun {
   cap: number;
   /**
    * DSPs that get the same request object (same privacy decision, plain OpenRTB) share one
-   * serialisation; JSON.stringify of a request is the largest CPU item of a call.
+   * serialisation; JSON.stringify of a request is the largest CPU item of a call. A Map, not a
+   * WeakMap: it dies with the auction anyway, and a weak table costs every GC that meets it.
    */
-  bodies: WeakMap<object, string>;
+  bodies: Map<object, string>;
   /**
    * DSPs with the same time budget share one timer: usually all of them (the auction deadline).
    * The timers are cleared once every call is done: a pending AbortSignal.timeout() kept each

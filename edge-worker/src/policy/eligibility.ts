@@ -6,15 +6,26 @@ import type { AdFormat, DspConfig } from '@edge-rtb/shared/snapshot';
 import { adapterFor } from '../adapters/registry.ts';
 import type { QpsLimiter } from '../fanout/qps-limiter.ts';
 
+/** The request's ad formats, each once, in a fixed order (banner, video, audio, native). */
 export function formatsOf(req: BidRequest): AdFormat[] {
-  const out = new Set<AdFormat>();
+  // Flags, not a Set spread into an array: this runs a few times per auction, and the Set, its
+  // iterator and the iterator's results were all garbage.
+  let banner = false;
+  let video = false;
+  let audio = false;
+  let native = false;
   for (const imp of req.imp) {
-    if (imp.banner) out.add('banner');
-    if (imp.video) out.add('video');
-    if (imp.audio) out.add('audio');
-    if (imp.native) out.add('native');
+    if (imp.banner) banner = true;
+    if (imp.video) video = true;
+    if (imp.audio) audio = true;
+    if (imp.native) native = true;
   }
-  return [...out];
+  const out: AdFormat[] = [];
+  if (banner) out.push('banner');
+  if (video) out.push('video');
+  if (audio) out.push('audio');
+  if (native) out.push('native');
+  return out;
 }
 
 export function countryOf(req: BidRequest): string | undefined {
