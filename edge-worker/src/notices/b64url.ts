@@ -1,13 +1,28 @@
 // base64url without padding, for compact tokens that sit in query strings.
+
+// Turns a token's bytes (the MAC, or a non-ASCII payload's UTF-8) into one binary string: a
+// character per byte, built a chunk at a time rather than one concatenation per byte.
+const CHUNK = 8192;
+
 export function b64urlEncode(bytes: Uint8Array): string {
   let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
+  for (let i = 0; i < bytes.length; i += CHUNK)
+    bin += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[]);
   return b64urlOfBinary(bin);
+}
+
+function urlSafe(c: string): string {
+  return c === '+' ? '-' : '_';
 }
 
 /** base64url of a binary string (one char per byte, all under 256), as btoa takes it. */
 export function b64urlOfBinary(bin: string): string {
-  return btoa(bin).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  // One pass over the text, not three (two replaceAll and a padding regex): signing runs once per
+  // won auction on ~0.7 KB, and each pass made a copy.
+  const b64 = btoa(bin);
+  let end = b64.length;
+  while (end > 0 && b64.charCodeAt(end - 1) === 0x3d) end--;
+  return b64.slice(0, end).replace(/[+/]/g, urlSafe);
 }
 
 export function b64urlDecode(s: string): Uint8Array<ArrayBuffer> | null {
