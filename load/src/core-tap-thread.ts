@@ -3,10 +3,14 @@
 // the main thread asks for the counts and the edge's auction timings by message.
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
-import { isEventPost, routeOf, type TapAsk, type TapReply } from './core-tap.ts';
+import { isEventPost, routeOf, type TapAsk, type TapEvents, type TapReply } from './core-tap.ts';
 import { type AuctionTiming, emptyLedger, recordEventBatch, recordLeaseGrant } from './tap-ledger.ts';
 
-const { listenPort, target } = workerData as { listenPort: number; target: { host: string; port: number } };
+const { listenPort, target, events } = workerData as {
+  listenPort: number;
+  target: { host: string; port: number };
+  events: TapEvents;
+};
 const port = parentPort!;
 const reply = (r: TapReply) => port.postMessage(r);
 
@@ -41,6 +45,16 @@ const server: Server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => 
   req.on('end', () => {
     const body = Buffer.concat(chunks);
     const received = Date.now();
+    if (events === 'absorb' && isEventPost(route)) {
+      // Read as if the core had taken them, and answered with the core's status (the edge reads
+      // only that).
+      byRoute[route] = (byRoute[route] ?? 0) + 1;
+      eventBatches++;
+      recordEventBatch(ledger, body.toString('utf8'), onAuction);
+      res.writeHead(202, { 'content-type': 'application/json' });
+      res.end('{}');
+      return;
+    }
     const up = httpRequest(
       { host: target.host, port: target.port, method: req.method, path: req.url, headers: req.headers },
       (upRes) => {

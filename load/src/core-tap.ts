@@ -45,9 +45,21 @@ export type TapReply =
 
 export type TapAsk = { kind: 'counts' | 'timings'; id: number } | { kind: 'close' };
 
-export function startCoreTap(listenPort: number, target: { host: string; port: number }): Promise<CoreTap> {
+/**
+ * What the tap does with the edge's event POSTs: 'forward' (default) passes them to the core;
+ * 'absorb' reads them as usual and answers 202 itself, for benches that measure the edge alone
+ * (the core is not on the edge's machine in production, and ingesting the events and calling
+ * the losers' lurls otherwise takes CPU from the edge on the same cores).
+ */
+export type TapEvents = 'forward' | 'absorb';
+
+export function startCoreTap(
+  listenPort: number,
+  target: { host: string; port: number },
+  events: TapEvents = 'forward',
+): Promise<CoreTap> {
   const worker = new Worker(new URL('./core-tap-thread.ts', import.meta.url), {
-    workerData: { listenPort, target },
+    workerData: { listenPort, target, events },
   });
   let next = 1;
   const waiting = new Map<number, (r: TapReply) => void>();

@@ -393,6 +393,11 @@ export async function runOverhead(opts: {
   // The regional core runs elsewhere in production; on this box it would take CPU from the edge
   // in bursts (the bare fan-out has no core at all). OVERHEAD_CORE_NICE=0 keeps it at par.
   const coreNice = Number(process.env.OVERHEAD_CORE_NICE ?? 19);
+  // And the core does not ingest the edge's events here (OVERHEAD_CORE_EVENTS=absorb, the
+  // default): the tap reads them for the timings and answers 202 itself. Ingesting them and
+  // calling the losers' lurls (the DSP fleet then answering those) took CPU from the edge on the
+  // same two cores even at nice 19 (docs/benchmarks.md, "Session 7"). =forward keeps the old way.
+  const tapEvents = process.env.OVERHEAD_CORE_EVENTS === 'forward' ? 'forward' : 'absorb';
   const rows: OverheadStep[] = [];
   // For A/B work: OVERHEAD_TARGETS=raw,bare-raw runs only those targets (default all four), and
   // OVERHEAD_EDGE_ENV='{"LOSS_NOTICES":"off"}' adds bindings to the edge.
@@ -414,6 +419,9 @@ export async function runOverhead(opts: {
     ...(edgeEnv ? [`extra edge bindings: ${JSON.stringify(edgeEnv)}`] : []),
     `warm-up ${warmupS} s per target at ${warmupRate(opts.rates)} req/s before the steps`,
     `regional core at CPU priority nice ${coreNice} (OVERHEAD_CORE_NICE)`,
+    tapEvents === 'absorb'
+      ? 'edge events taken by the core tap, not ingested by the core (OVERHEAD_CORE_EVENTS=absorb): no loss notices are called'
+      : "edge events forwarded to the core, which ingests them and calls the losers' lurls (OVERHEAD_CORE_EVENTS=forward)",
     `machine load average (1 min) at start ${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParallelism()} cores`,
   ];
   const startEdge = (edgeRuntime: 'serve' | 'raw') =>
@@ -425,6 +433,7 @@ export async function runOverhead(opts: {
       edgeRuntime,
       ...(edgeEnv ? { edgeEnv } : {}),
       coreNice,
+      tapEvents,
     });
   const edgeTarget = (stack: Stack, edgeRuntime: 'serve' | 'raw'): Target => ({
     name: edgeRuntime === 'serve' ? 'edge (serve.ts)' : 'edge (raw workerd)',
@@ -460,7 +469,9 @@ export async function runOverhead(opts: {
             for (const side of pairOrder(pair))
               rows.push({ ...(await measureStep(byName[side], qps, opts.stepS, opts.seed)), pair: pair + 1 });
         await ref.stop();
-        notes.push(...(await lossNoticeNotes(stack, 'edge and bare fan-out (one fleet)', edgeEnv)));
+        notes.push(
+          ...(await lossNoticeNotes(stack, 'edge and bare fan-out (one fleet)', edgeEnv, tapEvents)),
+        );
       } finally {
         await stack.stop();
       }
@@ -474,7 +485,7 @@ export async function runOverhead(opts: {
         const t = edgeTarget(stack, edgeRuntime);
         try {
           rows.push(...(await steps(t, opts.rates, opts.stepS, opts.seed, warmupS)));
-          notes.push(...(await lossNoticeNotes(stack, t.name, edgeEnv)));
+          notes.push(...(await lossNoticeNotes(stack, t.name, edgeEnv, tapEvents)));
         } finally {
           await stack.stop();
         }
@@ -526,6 +537,7 @@ async function lossNoticeNotes(
   stack: Stack,
   target: string,
   edgeEnv: Record<string, string> | undefined,
+  tapEvents: 'forward' | 'absorb',
 ): Promise<string[]> {
   // With the core sending them they land about one event flush after the auction: wait a moment.
   await new Promise((r) => setTimeout(r, 2500));
@@ -534,7 +546,7 @@ async function lossNoticeNotes(
   const lossNotices = dspStats.reduce((n, d) => n + d.notices.loss, 0);
   return [
     `${target}: DSP requests received: ${dspStats.map((d) => `${d.id} ${d.received}`).join(', ')}`,
-    `${target}: loss notices the DSPs received ${lossNotices}; DSP loss events delivered to the core ${byType['loss(dsp)'] ?? 0}, of them carrying an lurl for the core to call ${byType['loss(lurl)'] ?? 0} (LOSS_NOTICES=${edgeEnv?.LOSS_NOTICES ?? 'core'})`,
+    `${target}: loss notices the DSPs received ${lossNotices}; DSP loss events delivered to the core ${byType['loss(dsp)'] ?? 0}, of them carrying an lurl for the core to call ${byType['loss(lurl)'] ?? 0} (LOSS_NOTICES=${edgeEnv?.LOSS_NOTICES ?? 'core'}${tapEvents === 'absorb' ? '; the tap took the events, so the core called none' : ''})`,
   ];
 }
 

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
-import { type CoreTap, startCoreTap } from './core-tap.ts';
+import { type CoreTap, startCoreTap, type TapEvents } from './core-tap.ts';
 import type { DspProfile } from './dsp-behavior.ts';
 import type { DspFleet } from './dsp-fleet.ts';
 import { startFleetProcess } from './dsp-fleet-process.ts';
@@ -43,6 +43,8 @@ export interface StackOptions {
    * not on the edge's machine, and here its bursts (events, loss notices) preempt the edge.
    */
   coreNice?: number;
+  /** What the core tap does with event POSTs (core-tap.ts); default 'forward'. */
+  tapEvents?: TapEvents;
 }
 
 export interface Stack {
@@ -77,7 +79,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   mkdirSync(o.runDir, { recursive: true });
   const logDir = join(o.runDir, 'logs');
   const fleet = await startFleetProcess(o.dsps, o.seed);
-  const tap = await startCoreTap(TAP_PORT, { host: '127.0.0.1', port: CORE_PORT });
+  const tap = await startCoreTap(TAP_PORT, { host: '127.0.0.1', port: CORE_PORT }, o.tapEvents);
   const coreEnv: Record<string, string> = {
     CORE_PORT: String(CORE_PORT),
     CORE_HOST: '127.0.0.1',
