@@ -3,7 +3,12 @@
 // this DSP was sent, so a pulse bid and a generic bid obey identical rules.
 import type { BidRequest } from '@edge-rtb/shared/openrtb/bid-request';
 import { LossReason } from '@edge-rtb/shared/openrtb/codes';
-import { type BidError, type ValidBid, validateBidResponse } from '@edge-rtb/shared/openrtb/parse-response';
+import {
+  type BidError,
+  bidError,
+  type ValidBid,
+  validateBidResponse,
+} from '@edge-rtb/shared/openrtb/parse-response';
 import type { AdapterBid } from '../adapters/types.ts';
 
 export function validateAdapterBids(
@@ -40,16 +45,17 @@ export function validateAdapterBids(
     }
     const why = r.error[0];
     for (const { seat, bid: list } of seatbid)
-      for (const b of list as Array<{ id?: unknown; impid?: unknown }>)
-        rejected.push({
-          field: why?.field ?? 'cur',
-          seat,
-          bidId: typeof b.id === 'string' ? b.id : undefined,
-          impId: typeof b.impid === 'string' ? b.impid : undefined,
-          reason: LossReason.InvalidBidResponse,
-          code: why?.code ?? 'invalid_value',
-          message: why?.message ?? `currency ${cur} refused`,
-        });
+      for (const b of list as Array<Record<string, unknown>>)
+        rejected.push(
+          bidError(
+            why?.field ?? 'cur',
+            LossReason.InvalidBidResponse,
+            why?.code ?? 'invalid_value',
+            why?.message ?? `currency ${cur} refused`,
+            seat,
+            b,
+          ),
+        );
   }
   return { valid, rejected };
 }

@@ -160,7 +160,8 @@ function keysOf(kept: readonly ValidBid[]): Set<string> {
   return keys;
 }
 
-function bidError(
+/** One bid's error: the one literal every BidError is built from, so all share a hidden class. */
+export function bidError(
   field: string,
   reason: LossReason,
   code: RequestError['code'],
