@@ -20,6 +20,8 @@ const row = (target: OverheadStep['target'], qps: number, cpu: number): Overhead
   answeredPerS: qps,
   overheadP50: 1,
   overheadP99: 4,
+  fromScheduleP50: 1.5,
+  fromScheduleP99: 5,
   internalP50: 0.5,
   internalP99: 2,
   nominalP50: 3,
@@ -44,7 +46,7 @@ describe('overhead report', () => {
   it('tabulates every step: new, in-handler and old overhead, with the others CPU as % of a core', () => {
     const t = overheadTable(rows, 10);
     expect(t).toContain(
-      '| edge (raw workerd) | 50 | 50 | 1.00 / 4.00 | 0.50 / 2.00 | 3.00 / 9.00 | 6.00 / 11.00 | 14.00 | 0 / 0 | 0 | 0 | 3.500 | 5 / 10 | - |',
+      '| edge (raw workerd) | 50 | 50 | 1.00 / 4.00 | 1.50 / 5.00 | 0.50 / 2.00 | 3.00 / 9.00 | 6.00 / 11.00 | 14.00 | 0 / 0 | 0 | 0 | 3.500 | 5 / 10 | - |',
     );
     const withCore = overheadTable(
       [{ ...row('edge (raw workerd)', 50, 3.5), otherCpuMs: { core: 250 } }],
@@ -102,8 +104,24 @@ describe('overhead per request', () => {
     expect(f.unmatched).toEqual({ noId: 1, notFound: 1 });
     // e2e overheads 18, 5, 2 -> P50 5, P99 18; in-handler 3, 2, 1 -> P50 2, P99 3.
     expect([f.overheadP50, f.overheadP99]).toEqual([5, 18]);
+    expect([f.fromScheduleP50, f.fromScheduleP99]).toEqual([5, 18]);
     expect([f.internalP50, f.internalP99]).toEqual([2, 3]);
     expect([f.slowestDspP50, f.slowestDspP99]).toEqual([6, 35]);
+  });
+
+  it('counts end-to-end from the send, and from the schedule beside it', () => {
+    // The same 12 ms answer with a 2.5 ms DSP wait, sent on time and sent 1.5 ms late: the late
+    // one's 1.5 ms were spent in the load generator, before the request existed for the target.
+    const answers: TimedAnswer[] = [
+      { latencyMs: 12, sendLagMs: 0, timing: { slowestDspMs: 2.5, handlerMs: 4 } },
+      { latencyMs: 12, sendLagMs: 1.5, timing: { slowestDspMs: 2.5, handlerMs: 4 } },
+      { latencyMs: 12, timing: { slowestDspMs: 2.5, handlerMs: 4 } }, // no lag known: counted whole
+    ];
+    const f = overheadFigures(answers, () => undefined);
+    expect([f.overheadP50, f.overheadP99]).toEqual([9.5, 9.5]);
+    expect(f.fromScheduleP50).toBe(9.5);
+    const late = overheadFigures([answers[1] as TimedAnswer], () => undefined);
+    expect([late.overheadP99, late.fromScheduleP99]).toEqual([8, 9.5]);
   });
 
   it('splits the slowest 1% by where the time went, on the two clocks', () => {
@@ -183,7 +201,7 @@ describe('paired runs', () => {
     expect(r100).toMatchObject({ qps: 100, pairs: 1, p99UnderAim: 0, cpuUnderAim: 0 });
     const t = pairedTable([r50!, r100!]).split('\n');
     expect(t).toHaveLength(4);
-    expect(t[2]).toContain('| 50 | 3 | 4.50 [4.00-6.00] |');
+    expect(t[2]).toContain('| 50 | 3 | 4.50 [4.00-6.00] | 3.50 [3.00-3.90] | 5.00 [5.00-5.00] |');
     expect(t[2]).toContain('| 2 of 3 | 2 of 3 |');
   });
 
