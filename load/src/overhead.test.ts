@@ -22,6 +22,7 @@ const row = (target: OverheadStep['target'], qps: number, cpu: number): Overhead
   overheadP99: 4,
   fromScheduleP50: 1.5,
   fromScheduleP99: 5,
+  generatorLate: [0.6, 1.1],
   internalP50: 0.5,
   internalP99: 2,
   nominalP50: 3,
@@ -46,7 +47,7 @@ describe('overhead report', () => {
   it('tabulates every step: new, in-handler and old overhead, with the others CPU as % of a core', () => {
     const t = overheadTable(rows, 10);
     expect(t).toContain(
-      '| edge (raw workerd) | 50 | 50 | 1.00 / 4.00 | 1.50 / 5.00 | 0.50 / 2.00 | 3.00 / 9.00 | 6.00 / 11.00 | 14.00 | 0 / 0 | 0 | 0 | 3.500 | 5 / 10 | - |',
+      '| edge (raw workerd) | 50 | 50 | 1.00 / 4.00 | 1.50 / 5.00 | 0.60 / 1.10 | 0.50 / 2.00 | 3.00 / 9.00 | 6.00 / 11.00 | 14.00 | 0 / 0 | 0 | 0 | 3.500 | 5 / 10 | - |',
     );
     const withCore = overheadTable(
       [{ ...row('edge (raw workerd)', 50, 3.5), otherCpuMs: { core: 250 } }],

@@ -42,6 +42,8 @@ export interface OverheadStep {
    */
   fromScheduleP50: number;
   fromScheduleP99: number;
+  /** How late the load generator sent the step's requests, P50 / P99, ms (the gap between the two). */
+  generatorLate: [number, number];
   /** Per request: the target's own handler time minus its slowest DSP call (edge-internal view), ms. */
   internalP50: number;
   internalP99: number;
@@ -338,6 +340,7 @@ async function measureStep(t: Target, qps: number, stepS: number, seed: number):
     overheadP99: o.overheadP99,
     fromScheduleP50: o.fromScheduleP50,
     fromScheduleP99: o.fromScheduleP99,
+    generatorLate: [p.ssp.sendLagP50Ms, p.ssp.sendLagP99Ms],
     internalP50: o.internalP50,
     internalP99: o.internalP99,
     nominalP50: v.p50 - DSP_DELAY_MS,
@@ -620,11 +623,11 @@ export function overheadTable(rows: OverheadStep[], stepS: number): string {
     .filter((r) => r.dspOutcomes)
     .map((r) => `- ${stepLabel(r)} @${r.qps}/s DSP calls: ${JSON.stringify(r.dspOutcomes)}`);
   return [
-    '| target | rate (req/s) | answered/s | overhead P50 / P99 (ms): e2e − slowest DSP | from schedule P50 / P99 (ms): incl. the load generator sending late | in-handler P50 / P99 (ms): handler − slowest DSP | old P50 / P99 (ms): e2e − 5 ms | slowest DSP P50 / P99 (ms) | e2e P99 (ms) | unmatched: no id / no event | timeouts | errors | CPU/auction (ms) | DSP fleet / load gen CPU (% of a core) | core CPU/auction (ms) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| target | rate (req/s) | answered/s | overhead P50 / P99 (ms): e2e − slowest DSP | from schedule P50 / P99 (ms): incl. the load generator sending late | load generator late P50 / P99 (ms) | in-handler P50 / P99 (ms): handler − slowest DSP | old P50 / P99 (ms): e2e − 5 ms | slowest DSP P50 / P99 (ms) | e2e P99 (ms) | unmatched: no id / no event | timeouts | errors | CPU/auction (ms) | DSP fleet / load gen CPU (% of a core) | core CPU/auction (ms) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${stepLabel(r)} | ${r.qps} | ${f(r.answeredPerS, 0)} | ${f(r.overheadP50)} / ${f(r.overheadP99)} | ${f(r.fromScheduleP50)} / ${f(r.fromScheduleP99)} | ${f(r.internalP50)} / ${f(r.internalP99)} | ${f(r.nominalP50)} / ${f(r.nominalP99)} | ${f(r.slowestDspP50)} / ${f(r.slowestDspP99)} | ${f(r.e2eP99)} | ${r.unmatched.noId} / ${r.unmatched.notFound} | ${r.timeouts} | ${r.errors} | ${f(r.cpuMsPerAuction, 3)} | ${f((r.otherCpuMs['DSP fleet'] ?? 0) / stepS / 10, 0)} / ${f((r.otherCpuMs['load generator'] ?? 0) / stepS / 10, 0)} | ${r.otherCpuMs.core === undefined ? '-' : f(r.otherCpuMs.core / r.auctions, 3)} |`,
+        `| ${stepLabel(r)} | ${r.qps} | ${f(r.answeredPerS, 0)} | ${f(r.overheadP50)} / ${f(r.overheadP99)} | ${f(r.fromScheduleP50)} / ${f(r.fromScheduleP99)} | ${f(r.generatorLate[0])} / ${f(r.generatorLate[1])} | ${f(r.internalP50)} / ${f(r.internalP99)} | ${f(r.nominalP50)} / ${f(r.nominalP99)} | ${f(r.slowestDspP50)} / ${f(r.slowestDspP99)} | ${f(r.e2eP99)} | ${r.unmatched.noId} / ${r.unmatched.notFound} | ${r.timeouts} | ${r.errors} | ${f(r.cpuMsPerAuction, 3)} | ${f((r.otherCpuMs['DSP fleet'] ?? 0) / stepS / 10, 0)} / ${f((r.otherCpuMs['load generator'] ?? 0) / stepS / 10, 0)} | ${r.otherCpuMs.core === undefined ? '-' : f(r.otherCpuMs.core / r.auctions, 3)} |`,
     ),
     ...(outcomes.length ? ['', ...outcomes] : []),
     ...tails(rows),
