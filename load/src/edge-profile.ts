@@ -331,7 +331,7 @@ try {
   writeFileSync(join(runDir, `${target.name}.cpuprofile`), JSON.stringify(profile));
   const v = summarize(p.ssp.validLatencies);
   process.stdout.write(
-    `rate ${rate}/s for ${seconds} s (profiling on): overhead P50 ${(v.p50 - DSP_DELAY_MS).toFixed(2)} P99 ${(v.p99 - DSP_DELAY_MS).toFixed(2)} ms, workerd CPU ${(p.cpuMs / p.auctions).toFixed(3)} ms/auction\n`,
+    `rate ${rate}/s for ${seconds} s (profiling on): e2e − ${DSP_DELAY_MS} ms (from schedule) P50 ${(v.p50 - DSP_DELAY_MS).toFixed(2)} P99 ${(v.p99 - DSP_DELAY_MS).toFixed(2)} ms, workerd CPU ${(p.cpuMs / p.auctions).toFixed(3)} ms/auction\n`,
   );
   process.stdout.write(
     `workerd CPU ${p.cpuMs.toFixed(0)} ms for ${p.auctions} auctions${p.users ? `, user calls ${JSON.stringify(p.users.sent)}` : ''}\n${analyse(profile, p.auctions, Number(values.interval), existsSync(target.bundle) ? bundleModules(readFileSync(target.bundle, 'utf8')) : undefined)}\nprofile: ${join(runDir, `${target.name}.cpuprofile`)}\n`,
