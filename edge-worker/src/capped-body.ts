@@ -28,14 +28,22 @@ export function cappedText(
   // `body.body` is only touched to read chunk by chunk: the getter makes a ReadableStream
   // wrapper, six an auction (the request and five answers) for bodies text() reads natively.
   const lengthHeader = body.headers.get('content-length');
-  if (Number(lengthHeader) > limit) return refuse(stream === undefined ? body.body : stream);
+  if (Number(lengthHeader) > limit) return refuse(streamOf(body, stream));
   if (stream === undefined && !body.headers.has('content-encoding')) {
     if (lengthHeader !== null) return body.text();
     // UTF-16 units never outnumber UTF-8 bytes, so this refuses only bodies past the cap.
     if (chunked === 'native') return body.text().then((t) => (t.length > limit ? 'too_large' : t));
   }
-  const own = stream === undefined ? body.body : stream;
+  const own = streamOf(body, stream);
   return own ? readChunks(own, limit) : Promise.resolve('');
+}
+
+/** The stream to read or cancel: the caller's when given, else the body's own (a getter that makes a wrapper). */
+function streamOf(
+  body: Request | Response,
+  stream: ReadableStream<Uint8Array> | null | undefined,
+): ReadableStream<Uint8Array> | null {
+  return stream === undefined ? body.body : stream;
 }
 
 async function refuse(stream: ReadableStream<Uint8Array> | null): Promise<CappedText> {
