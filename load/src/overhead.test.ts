@@ -121,6 +121,7 @@ describe('overhead per request', () => {
     const f = overheadFigures(answers, () => undefined);
     expect([f.overheadP50, f.overheadP99]).toEqual([9.5, 9.5]);
     expect(f.fromScheduleP50).toBe(9.5);
+    expect(f.generatorLate).toEqual([0, 1.5]);
     const late = overheadFigures([answers[1] as TimedAnswer], () => undefined);
     expect([late.overheadP99, late.fromScheduleP99]).toEqual([8, 9.5]);
   });

@@ -10,7 +10,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { panel, renderPage } from './chart.ts';
-import type { CoreTap } from './core-tap.ts';
+import type { CoreTap, TapEvents } from './core-tap.ts';
 import { type DspProfile, instantProfile } from './dsp-behavior.ts';
 import { startFleetProcess } from './dsp-fleet-process.ts';
 import { type FanoutRuntime, startFanoutReference } from './fanout-reference.ts';
@@ -42,7 +42,7 @@ export interface OverheadStep {
    */
   fromScheduleP50: number;
   fromScheduleP99: number;
-  /** How late the load generator sent the step's requests, P50 / P99, ms (the gap between the two). */
+  /** How late the load generator sent those requests, P50 / P99, ms (the gap between the two). */
   generatorLate: [number, number];
   /** Per request: the target's own handler time minus its slowest DSP call (edge-internal view), ms. */
   internalP50: number;
@@ -161,6 +161,7 @@ export interface OverheadFigures {
   overheadP99: number;
   fromScheduleP50: number;
   fromScheduleP99: number;
+  generatorLate: [number, number];
   internalP50: number;
   internalP99: number;
   slowestDspP50: number;
@@ -185,6 +186,7 @@ export function overheadFigures(
 ): OverheadFigures {
   const e2e: number[] = [];
   const fromSchedule: number[] = [];
+  const late: number[] = [];
   const internal: number[] = [];
   const slowest: number[] = [];
   const unmatched = { noId: 0, notFound: 0 };
@@ -201,6 +203,7 @@ export function overheadFigures(
     }
     const overhead = a.latencyMs - (a.sendLagMs ?? 0) - t.slowestDspMs;
     e2e.push(overhead);
+    late.push(a.sendLagMs ?? 0);
     fromSchedule.push(a.latencyMs - t.slowestDspMs);
     internal.push(t.handlerMs - t.slowestDspMs);
     slowest.push(t.slowestDspMs);
@@ -210,6 +213,7 @@ export function overheadFigures(
   const asc = (x: number[]) => x.sort((p, q) => p - q);
   asc(e2e);
   asc(fromSchedule);
+  asc(late);
   asc(internal);
   asc(slowest);
   return {
@@ -217,6 +221,7 @@ export function overheadFigures(
     overheadP99: percentile(e2e, 99),
     fromScheduleP50: percentile(fromSchedule, 50),
     fromScheduleP99: percentile(fromSchedule, 99),
+    generatorLate: [percentile(late, 50), percentile(late, 99)],
     internalP50: percentile(internal, 50),
     internalP99: percentile(internal, 99),
     slowestDspP50: percentile(slowest, 50),
@@ -340,7 +345,7 @@ async function measureStep(t: Target, qps: number, stepS: number, seed: number):
     overheadP99: o.overheadP99,
     fromScheduleP50: o.fromScheduleP50,
     fromScheduleP99: o.fromScheduleP99,
-    generatorLate: [p.ssp.sendLagP50Ms, p.ssp.sendLagP99Ms],
+    generatorLate: o.generatorLate,
     internalP50: o.internalP50,
     internalP99: o.internalP99,
     nominalP50: v.p50 - DSP_DELAY_MS,
@@ -564,7 +569,7 @@ async function lossNoticeNotes(
   stack: Stack,
   target: string,
   edgeEnv: Record<string, string> | undefined,
-  tapEvents: 'forward' | 'absorb',
+  tapEvents: TapEvents,
 ): Promise<string[]> {
   // With the core sending them they land about one event flush after the auction: wait a moment.
   await new Promise((r) => setTimeout(r, 2500));

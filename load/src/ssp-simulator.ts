@@ -89,8 +89,7 @@ export interface SspResult {
   filled: Record<RequestKind, number>;
   winNotices: { sent: number; ok: number; failed: number };
   timeline: SecondStats[];
-  /** How late the generator fired requests (ms) at P50 and P99: a busy load generator shows here first. */
-  sendLagP50Ms: number;
+  /** How late the generator fired requests (ms) at P99: a busy load generator shows here first. */
   sendLagP99Ms: number;
   /** Client-side failures by error code (timeouts, resets, refused), for the report. */
   errorCodes: Record<string, number>;
@@ -131,7 +130,6 @@ export async function runSsp(opts: SspOptions): Promise<SspResult> {
     filled: { valid: 0, bot: 0, malformed: 0 },
     winNotices: { sent: 0, ok: 0, failed: 0 },
     timeline: [],
-    sendLagP50Ms: 0,
     sendLagP99Ms: 0,
     errorCodes: {},
     samples: [],
@@ -300,7 +298,6 @@ export async function runSsp(opts: SspOptions): Promise<SspResult> {
   result.durationMs = performance.now() - start;
   result.timeline = seconds;
   lags.sort((a, b) => a - b);
-  result.sendLagP50Ms = lags[Math.floor(lags.length * 0.5)] ?? 0;
   result.sendLagP99Ms = lags[Math.floor(lags.length * 0.99)] ?? 0;
   await Promise.all([pool.close(), notices.close()]);
   return result;
