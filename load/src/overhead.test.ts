@@ -204,7 +204,41 @@ describe('paired runs', () => {
     const t = pairedTable([r50!, r100!]).split('\n');
     expect(t).toHaveLength(4);
     expect(t[2]).toContain('| 50 | 3 | 4.50 [4.00-6.00] | 3.50 [3.00-3.90] | 5.00 [5.00-5.00] |');
-    expect(t[2]).toContain('| 2 of 3 | 2 of 3 |');
+    expect(t[2]).toContain('| - | 0.400 [0.100-0.700] | 2 of 3 | - / 2 of 3 |');
+    expect(r50?.cpuDeltaTogether).toBeUndefined();
+  });
+
+  it('takes the CPU aim from the same-time steps and the P99 aim from the alternating ones', () => {
+    const at = (target: OverheadStep['target'], pair: number, p99: number, cpu: number) => ({
+      ...step(target, 50, pair, p99, cpu),
+      together: true,
+    });
+    const rows = [
+      step(edge, 50, 1, 4.5, 2.9),
+      step(bare, 50, 1, 3.5, 2.0), // +0.9 alternating
+      at(edge, 1, 9.0, 2.4),
+      at(bare, 1, 8.0, 2.1), // +0.3 at once; its P99 of 9 ms is under both loads
+      step(bare, 50, 2, 3.9, 1.5),
+      step(edge, 50, 2, 4.2, 1.6), // +0.1
+      at(edge, 2, 9.5, 2.5),
+      at(bare, 2, 8.5, 1.9), // +0.6
+    ];
+    const [r] = pairedSummary(rows);
+    expect(r).toMatchObject({
+      pairs: 2,
+      togetherPairs: 2,
+      cpuTogetherUnderAim: 1,
+      cpuUnderAim: 1,
+      p99UnderAim: 2,
+    });
+    expect(r?.edgeP99).toEqual({ median: 4.35, min: 4.2, max: 4.5 });
+    expect(r?.cpuDelta.median).toBeCloseTo(0.5);
+    expect(r?.cpuDeltaTogether?.min).toBeCloseTo(0.3);
+    expect(r?.cpuDeltaTogether?.max).toBeCloseTo(0.6);
+    const line = pairedTable([r!]).split('\n')[2];
+    expect(line).toContain('| 0.450 [0.300-0.600] | 0.500 [0.100-0.900] | 2 of 2 | 1 of 2 / 1 of 2 |');
+    expect(overheadTable(rows, 30)).toContain('| edge (raw workerd) #1 (same time) | 50 |');
+    expect(overheadChart(rows)).toContain('bare-fanout (raw workerd) (same time)');
   });
 
   it('has no summary when no step belongs to a pair', () => {
