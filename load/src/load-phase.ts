@@ -33,6 +33,8 @@ export interface PhaseResult {
   users: UserSimStats | undefined;
   cpuMs: number;
   cpuByComm: Record<string, number>;
+  /** Time the target's threads were runnable but waited for a CPU over the phase, ms. */
+  runQueueWaitMs: number;
   /** Requests the target answered with an auction outcome (200 or 204). */
   auctions: number;
   /** CPU ms of the other parts and of this load generator over the phase: who else used the 2 cores. */
@@ -89,5 +91,13 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
     const m = ssp.statuses[k as 'valid' | 'bot'];
     return n + (m[200] ?? 0) + (m[204] ?? 0);
   }, 0);
-  return { ssp, users: users?.stats(), cpuMs: cpu.totalMs, cpuByComm: cpu.byComm, auctions, otherCpuMs };
+  return {
+    ssp,
+    users: users?.stats(),
+    cpuMs: cpu.totalMs,
+    cpuByComm: cpu.byComm,
+    runQueueWaitMs: cpu.runQueueWaitMs,
+    auctions,
+    otherCpuMs,
+  };
 }

@@ -47,13 +47,18 @@ describe('overhead report', () => {
   it('tabulates every step: new, in-handler and old overhead, with the others CPU as % of a core', () => {
     const t = overheadTable(rows, 10);
     expect(t).toContain(
-      '| edge (raw workerd) | 50 | 50 | 1.00 / 4.00 | 1.50 / 5.00 | 0.60 / 1.10 | 0.50 / 2.00 | 3.00 / 9.00 | 6.00 / 11.00 | 14.00 | 0 / 0 | 0 | 0 | 3.500 | 5 / 10 | - |',
+      '| edge (raw workerd) | 50 | 50 | 1.00 / 4.00 | 1.50 / 5.00 | 0.60 / 1.10 | 0.50 / 2.00 | 3.00 / 9.00 | 6.00 / 11.00 | 14.00 | 0 / 0 | 0 | 0 | 3.500 | n/a | 5 / 10 | - |',
     );
     const withCore = overheadTable(
       [{ ...row('edge (raw workerd)', 50, 3.5), otherCpuMs: { core: 250 } }],
       10,
     );
     expect(withCore).toContain('| 0 / 0 | 0.500 |'); // 250 ms of core CPU over 500 auctions
+    const waited = overheadTable(
+      [{ ...row('edge (raw workerd)', 50, 3.5), runQueueWaitMsPerAuction: 0.4 }],
+      10,
+    );
+    expect(waited).toContain('| 3.500 | 0.400 |');
     expect(t.split('\n')).toHaveLength(5);
   });
 

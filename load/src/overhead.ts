@@ -65,6 +65,11 @@ export interface OverheadStep {
   errors: number;
   cpuMsPerAuction: number;
   /**
+   * How long the target's threads were runnable but waited for a core, per auction, ms
+   * (/proc schedstat): the share of its latency that is the machine's, not its own work.
+   */
+  runQueueWaitMsPerAuction?: number;
+  /**
    * CPU ms of the DSP fleet, the load generator and (edge rows) the regional core over the step:
    * who else used the cores, and what the core spent on the edge's events and loss notices.
    */
@@ -363,6 +368,7 @@ async function measureStep(t: Target, qps: number, stepS: number, seed: number):
     timeouts: p.ssp.statuses.valid[-1] ?? 0,
     errors: p.ssp.timeline.reduce((n, x) => n + x.errors, 0),
     cpuMsPerAuction: p.auctions ? p.cpuMs / p.auctions : Number.NaN,
+    runQueueWaitMsPerAuction: p.auctions ? p.runQueueWaitMs / p.auctions : Number.NaN,
     otherCpuMs: p.otherCpuMs,
   };
   if (tap && tapBefore) {
@@ -647,11 +653,11 @@ export function overheadTable(rows: OverheadStep[], stepS: number): string {
     .filter((r) => r.dspOutcomes)
     .map((r) => `- ${stepLabel(r)} @${r.qps}/s DSP calls: ${JSON.stringify(r.dspOutcomes)}`);
   return [
-    '| target | rate (req/s) | answered/s | overhead P50 / P99 (ms): e2e − slowest DSP | from schedule P50 / P99 (ms): incl. the load generator sending late | load generator late P50 / P99 (ms) | in-handler P50 / P99 (ms): handler − slowest DSP | old P50 / P99 (ms): e2e − 5 ms | slowest DSP P50 / P99 (ms) | e2e P99 (ms) | unmatched: no id / no event | timeouts | errors | CPU/auction (ms) | DSP fleet / load gen CPU (% of a core) | core CPU/auction (ms) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| target | rate (req/s) | answered/s | overhead P50 / P99 (ms): e2e − slowest DSP | from schedule P50 / P99 (ms): incl. the load generator sending late | load generator late P50 / P99 (ms) | in-handler P50 / P99 (ms): handler − slowest DSP | old P50 / P99 (ms): e2e − 5 ms | slowest DSP P50 / P99 (ms) | e2e P99 (ms) | unmatched: no id / no event | timeouts | errors | CPU/auction (ms) | run-queue wait/auction (ms) | DSP fleet / load gen CPU (% of a core) | core CPU/auction (ms) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${stepLabel(r)} | ${r.qps} | ${f(r.answeredPerS, 0)} | ${f(r.overheadP50)} / ${f(r.overheadP99)} | ${f(r.fromScheduleP50)} / ${f(r.fromScheduleP99)} | ${f(r.generatorLate[0])} / ${f(r.generatorLate[1])} | ${f(r.internalP50)} / ${f(r.internalP99)} | ${f(r.nominalP50)} / ${f(r.nominalP99)} | ${f(r.slowestDspP50)} / ${f(r.slowestDspP99)} | ${f(r.e2eP99)} | ${r.unmatched.noId} / ${r.unmatched.notFound} | ${r.timeouts} | ${r.errors} | ${f(r.cpuMsPerAuction, 3)} | ${f((r.otherCpuMs['DSP fleet'] ?? 0) / stepS / 10, 0)} / ${f((r.otherCpuMs['load generator'] ?? 0) / stepS / 10, 0)} | ${r.otherCpuMs.core === undefined ? '-' : f(r.otherCpuMs.core / r.auctions, 3)} |`,
+        `| ${stepLabel(r)} | ${r.qps} | ${f(r.answeredPerS, 0)} | ${f(r.overheadP50)} / ${f(r.overheadP99)} | ${f(r.fromScheduleP50)} / ${f(r.fromScheduleP99)} | ${f(r.generatorLate[0])} / ${f(r.generatorLate[1])} | ${f(r.internalP50)} / ${f(r.internalP99)} | ${f(r.nominalP50)} / ${f(r.nominalP99)} | ${f(r.slowestDspP50)} / ${f(r.slowestDspP99)} | ${f(r.e2eP99)} | ${r.unmatched.noId} / ${r.unmatched.notFound} | ${r.timeouts} | ${r.errors} | ${f(r.cpuMsPerAuction, 3)} | ${f(r.runQueueWaitMsPerAuction ?? Number.NaN, 3)} | ${f((r.otherCpuMs['DSP fleet'] ?? 0) / stepS / 10, 0)} / ${f((r.otherCpuMs['load generator'] ?? 0) / stepS / 10, 0)} | ${r.otherCpuMs.core === undefined ? '-' : f(r.otherCpuMs.core / r.auctions, 3)} |`,
     ),
     ...(outcomes.length ? ['', ...outcomes] : []),
     ...tails(rows),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuBetween, parseProcStat, sampleTree, treeOf } from './proc-cpu.ts';
+import { cpuBetween, parseProcStat, runQueueWaitNs, sampleTree, treeOf } from './proc-cpu.ts';
 
 describe('parseProcStat', () => {
   it('reads ticks and parents even with spaces and parens in the command', () => {
@@ -23,20 +23,29 @@ describe('treeOf', () => {
 });
 
 describe('cpuBetween', () => {
-  it('counts new processes from zero and converts ticks to ms', () => {
-    const a = { at: 0, byPid: new Map([[1, { comm: 'workerd', ticks: 100 }]]) };
+  it('counts new processes from zero and converts ticks to ms, and run-queue ns to ms', () => {
+    const a = { at: 0, byPid: new Map([[1, { comm: 'workerd', ticks: 100, waitNs: 2e6 }]]) };
     const b = {
       at: 1,
       byPid: new Map([
-        [1, { comm: 'workerd', ticks: 150 }],
-        [2, { comm: 'node', ticks: 5 }],
+        [1, { comm: 'workerd', ticks: 150, waitNs: 9e6 }],
+        [2, { comm: 'node', ticks: 5, waitNs: 1e6 }],
       ]),
     };
-    expect(cpuBetween(a, b)).toEqual({ totalMs: 550, byComm: { workerd: 500, node: 50 } });
+    expect(cpuBetween(a, b)).toEqual({
+      totalMs: 550,
+      byComm: { workerd: 500, node: 50 },
+      runQueueWaitMs: 8,
+    });
   });
 
-  it('reads this very process from /proc', () => {
+  it('reads this very process from /proc, its threads run-queue wait included', async () => {
     const s = sampleTree([process.pid]);
     expect(s.byPid.has(process.pid)).toBe(true);
+    const before = runQueueWaitNs(process.pid);
+    // Yield to the scheduler a few times: the counter only grows.
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 1));
+    expect(runQueueWaitNs(process.pid)).toBeGreaterThanOrEqual(before);
+    expect(runQueueWaitNs(-1)).toBe(0);
   });
 });

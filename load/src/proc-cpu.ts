@@ -66,27 +66,60 @@ export const CLOCK_TICKS_PER_S = 100;
 
 export interface CpuSample {
   at: number;
-  /** Ticks per pid, so processes that start mid-run count from zero and ones that end keep their last value. */
-  byPid: Map<number, { comm: string; ticks: number }>;
+  /**
+   * Ticks and run-queue wait per pid, so processes that start mid-run count from zero and ones
+   * that end keep their last value.
+   */
+  byPid: Map<number, { comm: string; ticks: number; waitNs: number }>;
 }
 
 export function sampleTree(roots: number[]): CpuSample {
-  const byPid = new Map<number, { comm: string; ticks: number }>();
-  for (const p of treeOf(listProcesses(), roots)) byPid.set(p.pid, { comm: p.comm, ticks: p.ticks });
+  const byPid = new Map<number, { comm: string; ticks: number; waitNs: number }>();
+  for (const p of treeOf(listProcesses(), roots))
+    byPid.set(p.pid, { comm: p.comm, ticks: p.ticks, waitNs: runQueueWaitNs(p.pid) });
   return { at: performance.now(), byPid };
 }
 
-/** CPU milliseconds used between two samples, in total and by command name. */
-export function cpuBetween(a: CpuSample, b: CpuSample): { totalMs: number; byComm: Record<string, number> } {
+/**
+ * How long the process's threads have been runnable but waiting for a CPU, ns: the second field
+ * of each thread's /proc/<pid>/task/<tid>/schedstat (the scheduler's run delay). On two shared
+ * cores this is where the target's latency goes when the load generator and the DSPs hold both.
+ * 0 when unreadable (not Linux, process gone); threads that ended take their share with them.
+ */
+export function runQueueWaitNs(pid: number): number {
+  let total = 0;
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return 0;
+  }
+  for (const tid of tids) {
+    try {
+      total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]) || 0;
+    } catch {
+      // the thread ended between readdir and read
+    }
+  }
+  return total;
+}
+
+/** CPU milliseconds used between two samples, in total and by command name, and the run-queue wait. */
+export function cpuBetween(
+  a: CpuSample,
+  b: CpuSample,
+): { totalMs: number; byComm: Record<string, number>; runQueueWaitMs: number } {
   const byComm: Record<string, number> = {};
   let total = 0;
+  let waitNs = 0;
   for (const [pid, end] of b.byPid) {
-    const startTicks = a.byPid.get(pid)?.ticks ?? 0;
-    const ms = ((end.ticks - startTicks) * 1000) / CLOCK_TICKS_PER_S;
+    const start = a.byPid.get(pid);
+    const ms = ((end.ticks - (start?.ticks ?? 0)) * 1000) / CLOCK_TICKS_PER_S;
     total += ms;
     byComm[end.comm] = (byComm[end.comm] ?? 0) + ms;
+    waitNs += end.waitNs - (start?.waitNs ?? 0);
   }
-  return { totalMs: total, byComm };
+  return { totalMs: total, byComm, runQueueWaitMs: waitNs / 1e6 };
 }
 
 /** utime + stime of one process so far, ms; NaN when it cannot be read (ended, not Linux). */
