@@ -402,6 +402,31 @@ export function describeLedgerConformance(
       });
     });
 
+    it('refuses a grant the pacing cap cuts below pacedMinMicros, not one the budget does', async () => {
+      const { ledger } = await start();
+      await ledger.fund(C, 10_000);
+      await ledger.grant(grantInput({ leaseId: 'a', requestedMicros: 1_000 }));
+      await ledger.settle(C, 'a', 1_000, T0);
+      const paced = { requestedMicros: 5_000, committedCapMicros: 3_000, pacedMinMicros: 2_500 };
+      // 2,000 of room under the cap, less than the floor: nothing, and nothing moved.
+      expect(await ledger.grant(grantInput({ leaseId: 'b', ...paced }))).toMatchObject({
+        grantedMicros: 0,
+        limitedBy: 'paced',
+        lease: null,
+      });
+      expect(await ledger.balances(C)).toMatchObject({ available: 9_000, leased: 0, spent: 1_000 });
+      // Once the cap has moved on, the floor fits.
+      expect(
+        await ledger.grant(grantInput({ leaseId: 'c', ...paced, committedCapMicros: 4_000 })),
+      ).toMatchObject({ grantedMicros: 3_000, limitedBy: 'paced' });
+      // The last micros of a budget are not held back by it: available binds, not pacing.
+      const { ledger: small } = await start();
+      await small.fund(C, 1_500);
+      expect(
+        await small.grant(grantInput({ leaseId: 'd', ...paced, committedCapMicros: 1_000_000 })),
+      ).toMatchObject({ grantedMicros: 1_500, limitedBy: 'available' });
+    });
+
     it('budget raise adds to available; a cut never claws back what is leased', async () => {
       const { ledger } = await start();
       await ledger.fund(C, 1_000);

@@ -60,6 +60,11 @@ export interface GrantInput {
   /** Pacing: max spent + leased allowed right now; null = no pacing cap. */
   committedCapMicros: Micros | null;
   /**
+   * A grant the pacing cap cuts below this is refused instead (limitedBy 'paced'): the plan frees
+   * budget continuously, so otherwise a holder asking often gets a sliver each time (absent = 0).
+   */
+  pacedMinMicros?: Micros;
+  /**
    * The holder's key for this logical request (shared/src/lease-api.ts). A key already granted
    * for this campaign and holder answers that lease (repeated) and moves nothing; the same key
    * with another campaign or holder is a conflict and moves nothing. Kept as long as the lease
@@ -165,7 +170,7 @@ export function emptyBalances(): Balances {
 
 /** The grant amount and the limit that set it: the same arithmetic the Lua script does. */
 export function grantAmount(
-  input: Pick<GrantInput, 'requestedMicros' | 'dailyCapMicros' | 'committedCapMicros'>,
+  input: Pick<GrantInput, 'requestedMicros' | 'dailyCapMicros' | 'committedCapMicros' | 'pacedMinMicros'>,
   b: Pick<Balances, 'available' | 'leased' | 'spent'>,
   dayUsed: Micros,
 ): { amount: Micros; limitedBy: GrantLimit } {
@@ -180,5 +185,7 @@ export function grantAmount(
   clamp(b.available, 'available');
   if (input.dailyCapMicros !== null) clamp(input.dailyCapMicros - dayUsed, 'daily');
   if (input.committedCapMicros !== null) clamp(input.committedCapMicros - b.spent - b.leased, 'paced');
+  // (A cast: TypeScript does not see clamp() assign limitedBy.)
+  if ((limitedBy as GrantLimit) === 'paced' && amount < (input.pacedMinMicros ?? 0)) amount = 0;
   return { amount, limitedBy };
 }
