@@ -92,13 +92,15 @@ const MAX_RATE_ENTRIES = 20_000;
 const POOLS_MAX_AGE_MS = 5_000;
 
 /**
- * A paced grant waits until this share of a full lease (and at least the minimum) fits under the
- * pacing cap (the ledger refuses less, `pacedMinMicros`). The plan frees budget continuously, so granting whatever had accrued since the last
- * ask gave slivers: a holder that spends faster than the plan came back after every win (the
- * overhead bench at 200 auctions/s: ~87 grants and as many settles a second for one campaign,
- * ~1,900 micros each). A tenth of a 60 s lease is 6 s of spend at the holder's rate.
+ * No grant smaller than this share of the lease it would size (and at least the minimum lease):
+ * the ledger refuses less (`minGrantMicros`) and the holder is told when that much will be there.
+ * Paced caps rise continuously and settles hand back unspent remainders, so granting whatever room
+ * there was gave slivers: a holder spending faster than its campaign's plan came back after every
+ * win (the overhead bench at 200-300 auctions/s, a front-loaded campaign on its paced daily cap:
+ * ~90-115 grants of ~1,900 micros a second and as many settles). A tenth of a 60 s lease is 6 s of
+ * spend at the holder's rate.
  */
-const PACED_MIN_SHARE = 0.1;
+const MIN_GRANT_SHARE = 0.1;
 
 export function createLeaseService(opts: LeaseServiceOptions) {
   const {
@@ -176,7 +178,7 @@ export function createLeaseService(opts: LeaseServiceOptions) {
     const rate = own ? ratePerSecond(own, t, rateTauMs) : p.plannedRatePerSec;
     const size = leaseSize(rate, s.pools.available, sizing);
     const requested = Math.min(req.requestedMicros ?? size, size > 0 ? size : sizing.minMicros);
-    const pacedMinMicros = Math.min(requested, Math.max(sizing.minMicros, Math.ceil(size * PACED_MIN_SHARE)));
+    const minGrantMicros = Math.min(requested, Math.max(sizing.minMicros, Math.ceil(size * MIN_GRANT_SHARE)));
     const expiresAt = t + leaseTtlMs;
     const r = await ledger.grant({
       campaignId: req.campaignId,
@@ -188,7 +190,7 @@ export function createLeaseService(opts: LeaseServiceOptions) {
       day: p.day.key,
       dailyCapMicros: p.dailyCapMicros,
       committedCapMicros: p.committedCapMicros,
-      pacedMinMicros,
+      minGrantMicros,
       ...(req.idempotencyKey === undefined ? {} : { idempotencyKey: req.idempotencyKey }),
     });
     if (r.keyConflict) {
@@ -198,10 +200,14 @@ export function createLeaseService(opts: LeaseServiceOptions) {
     s.pools = r.after;
     s.poolsAt = t;
     if (!r.lease) {
-      // The plan frees budget at its planned rate: re-ask once pacedMinMicros fits (at most in 5 min).
-      if (r.limitedBy === 'paced') {
-        const room = Math.max(0, (p.committedCapMicros ?? 0) - r.after.spent - r.after.leased);
-        const waitMs = ((pacedMinMicros - room) / Math.max(p.plannedRatePerSec, 1)) * 1000;
+      // A paced cap (the flight's, or a paced plan's daily one) rises at the plan's rate: re-ask
+      // once minGrantMicros will fit (at most in 5 min). A plain daily budget is spent for the day.
+      if (r.limitedBy === 'paced' || (r.limitedBy === 'daily' && b.pacing !== 'asap')) {
+        const room =
+          r.limitedBy === 'paced'
+            ? Math.max(0, (p.committedCapMicros ?? 0) - r.after.spent - r.after.leased)
+            : 0;
+        const waitMs = ((minGrantMicros - room) / Math.max(p.plannedRatePerSec, 1)) * 1000;
         return deny('paced', Math.min(300_000, Math.max(100, Math.ceil(waitMs))));
       }
       if (r.limitedBy === 'daily') return deny('budget_exhausted', p.day.endMs - t);

@@ -147,7 +147,7 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
         i.expiresAt + timing.retentionMs,
         KEEP_DAYS,
         i.idempotencyKey ?? '',
-        i.pacedMinMicros ?? 0,
+        i.minGrantMicros ?? 0,
       )) as [number, GrantLimit | 'repeated' | 'conflict', number, number, number, string[]?];
       const after = { available, leased, spent };
       if (limitedBy === 'conflict')

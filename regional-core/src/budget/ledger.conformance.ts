@@ -402,13 +402,13 @@ export function describeLedgerConformance(
       });
     });
 
-    it('refuses a grant the pacing cap cuts below pacedMinMicros, not one the budget does', async () => {
+    it('refuses a grant a limit cuts below minGrantMicros, but not a small request', async () => {
       const { ledger } = await start();
       await ledger.fund(C, 10_000);
       await ledger.grant(grantInput({ leaseId: 'a', requestedMicros: 1_000 }));
       await ledger.settle(C, 'a', 1_000, T0);
-      const paced = { requestedMicros: 5_000, committedCapMicros: 3_000, pacedMinMicros: 2_500 };
-      // 2,000 of room under the cap, less than the floor: nothing, and nothing moved.
+      const paced = { requestedMicros: 5_000, committedCapMicros: 3_000, minGrantMicros: 2_500 };
+      // 2,000 of room under the pacing cap, less than the floor: nothing, and nothing moved.
       expect(await ledger.grant(grantInput({ leaseId: 'b', ...paced }))).toMatchObject({
         grantedMicros: 0,
         limitedBy: 'paced',
@@ -419,12 +419,21 @@ export function describeLedgerConformance(
       expect(
         await ledger.grant(grantInput({ leaseId: 'c', ...paced, committedCapMicros: 4_000 })),
       ).toMatchObject({ grantedMicros: 3_000, limitedBy: 'paced' });
-      // The last micros of a budget are not held back by it: available binds, not pacing.
+      // The same for the daily cap and for what is left of the budget.
+      expect(
+        await ledger.grant(
+          grantInput({ leaseId: 'd', requestedMicros: 5_000, dailyCapMicros: 5_000, minGrantMicros: 2_500 }),
+        ),
+      ).toMatchObject({ grantedMicros: 0, limitedBy: 'daily' });
       const { ledger: small } = await start();
       await small.fund(C, 1_500);
       expect(
-        await small.grant(grantInput({ leaseId: 'd', ...paced, committedCapMicros: 1_000_000 })),
-      ).toMatchObject({ grantedMicros: 1_500, limitedBy: 'available' });
+        await small.grant(grantInput({ leaseId: 'e', requestedMicros: 5_000, minGrantMicros: 2_500 })),
+      ).toMatchObject({ grantedMicros: 0, limitedBy: 'available' });
+      // A request smaller than the floor is the holder's choice, not a sliver.
+      expect(
+        await small.grant(grantInput({ leaseId: 'f', requestedMicros: 1_000, minGrantMicros: 2_500 })),
+      ).toMatchObject({ grantedMicros: 1_000, limitedBy: 'requested' });
     });
 
     it('budget raise adds to available; a cut never claws back what is leased', async () => {

@@ -60,10 +60,11 @@ export interface GrantInput {
   /** Pacing: max spent + leased allowed right now; null = no pacing cap. */
   committedCapMicros: Micros | null;
   /**
-   * A grant the pacing cap cuts below this is refused instead (limitedBy 'paced'): the plan frees
-   * budget continuously, so otherwise a holder asking often gets a sliver each time (absent = 0).
+   * A grant a limit (not the request itself) cuts below this is refused instead: paced caps rise
+   * continuously and settles hand back unspent remainders, so otherwise a holder asking often gets
+   * a sliver each time (absent = 0).
    */
-  pacedMinMicros?: Micros;
+  minGrantMicros?: Micros;
   /**
    * The holder's key for this logical request (shared/src/lease-api.ts). A key already granted
    * for this campaign and holder answers that lease (repeated) and moves nothing; the same key
@@ -170,7 +171,7 @@ export function emptyBalances(): Balances {
 
 /** The grant amount and the limit that set it: the same arithmetic the Lua script does. */
 export function grantAmount(
-  input: Pick<GrantInput, 'requestedMicros' | 'dailyCapMicros' | 'committedCapMicros' | 'pacedMinMicros'>,
+  input: Pick<GrantInput, 'requestedMicros' | 'dailyCapMicros' | 'committedCapMicros' | 'minGrantMicros'>,
   b: Pick<Balances, 'available' | 'leased' | 'spent'>,
   dayUsed: Micros,
 ): { amount: Micros; limitedBy: GrantLimit } {
@@ -186,6 +187,6 @@ export function grantAmount(
   if (input.dailyCapMicros !== null) clamp(input.dailyCapMicros - dayUsed, 'daily');
   if (input.committedCapMicros !== null) clamp(input.committedCapMicros - b.spent - b.leased, 'paced');
   // (A cast: TypeScript does not see clamp() assign limitedBy.)
-  if ((limitedBy as GrantLimit) === 'paced' && amount < (input.pacedMinMicros ?? 0)) amount = 0;
+  if ((limitedBy as GrantLimit) !== 'requested' && amount < (input.minGrantMicros ?? 0)) amount = 0;
   return { amount, limitedBy };
 }

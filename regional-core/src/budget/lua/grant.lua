@@ -1,7 +1,7 @@
 -- KEYS: acct, lease, active (zset), daily (hash day -> net granted).
 -- ARGV: leaseId, holder, requested, now, expiresAt, day, dailyCap (-1 none),
 --       committedCap (-1 none), recordExpireAtMs, keepDays, idempotencyKey ('' none),
---       pacedMin (0 none: a grant the pacing cap cuts below it is refused).
+--       minGrant (0 none: a grant a limit other than the request cuts below it is refused).
 -- Returns {granted, limit, available, leased, spent} (pools after the grant).
 -- Same arithmetic as grantAmount() in ledger.ts: the tightest limit wins, ties keep the first.
 -- With a key, the lease id is the one the key was first given (ledger-redis.ts), so a lease
@@ -25,7 +25,7 @@ end
 clamp(available, 'available')
 if dailyCap >= 0 then clamp(dailyCap - num(redis.call('HGET', daily, day)), 'daily') end
 if cap >= 0 then clamp(cap - spent - leased, 'paced') end
-if limit == 'paced' and amount < num(ARGV[12]) then amount = 0 end
+if limit ~= 'requested' and amount < num(ARGV[12]) then amount = 0 end
 if amount <= 0 or redis.call('EXISTS', leaseKey) == 1 then return {0, limit, available, leased, spent} end
 move(acct, 'available', 'leased', amount)
 -- spent/released/overrun start absent (= 0): fewer fields is less work on the hottest script.
