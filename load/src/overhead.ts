@@ -608,8 +608,7 @@ const COLORS = ['#06c', '#c60', '#393', '#909'];
 
 /** CPU per auction and overhead P50/P99 against the step index, one line per target. */
 export function overheadChart(rows: OverheadStep[]): string {
-  // Same-time steps of a paired run are lines of their own: their latencies carry both loads.
-  const line = (r: OverheadStep) => `${r.target}${r.together ? ' (same time)' : ''}`;
+  const line = (r: OverheadStep) => `${r.target}${sameTime(r)}`;
   const targets = [...new Set(rows.map(line))];
   const rates = [...new Set(rows.map((r) => r.qps))];
   const series = (pick: (r: OverheadStep) => number) =>
@@ -643,9 +642,11 @@ export function overheadChart(rows: OverheadStep[]): string {
   ]);
 }
 
+/** Same-time steps of a paired run are told apart in every table and chart: their latencies carry both loads. */
+const sameTime = (r: OverheadStep) => (r.together ? ' (same time)' : '');
+
 /** The step's target, and in paired runs which pair it was. */
-const stepLabel = (r: OverheadStep) =>
-  `${r.target}${r.pair ? ` #${r.pair}` : ''}${r.together ? ' (same time)' : ''}`;
+const stepLabel = (r: OverheadStep) => `${r.target}${r.pair ? ` #${r.pair}` : ''}${sameTime(r)}`;
 
 export function overheadTable(rows: OverheadStep[], stepS: number): string {
   const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
