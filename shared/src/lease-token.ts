@@ -4,6 +4,7 @@
 // the MAC covers everything before the last dot. The kid sits in clear so the verifier can
 // pick the key before parsing the claims, and again inside the claims so it is signed.
 // Web Crypto only: this file runs in workerd and in Node.
+import { b64urlDecode, b64urlEncode } from './b64url.ts';
 import type { Micros } from './money.ts';
 import { isMicros } from './money.ts';
 import { err, ok, type Result } from './result.ts';
@@ -136,24 +137,4 @@ function parseClaims(bytes: Uint8Array<ArrayBuffer>): LeaseClaims | null {
     holder: c.holder,
     kid: c.kid,
   };
-}
-
-function b64urlEncode(bytes: Uint8Array): string {
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-}
-
-function b64urlDecode(s: string): Uint8Array<ArrayBuffer> | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(s)) return null;
-  try {
-    const bin = atob(s.replaceAll('-', '+').replaceAll('_', '/'));
-    const out = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    // atob ignores the spare low bits of the last character, so several strings decode to the
-    // same bytes; accept only the canonical one, so a token has exactly one spelling.
-    return b64urlEncode(out) === s ? out : null;
-  } catch {
-    return null;
-  }
 }

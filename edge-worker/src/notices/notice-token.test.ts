@@ -1,5 +1,5 @@
+import { b64urlDecode, b64urlEncode } from '@edge-rtb/shared/b64url';
 import { describe, expect, it } from 'vitest';
-import { b64urlDecode, b64urlEncode } from './b64url.ts';
 import { NOTICE_LEDGER_SHARDS, noticeLedgerName } from './ledger-name.ts';
 import { expandMacros } from './macros.ts';
 import { createNoticeSigner, type NoticeClaims, parseNoticeKeys, toWire, WIRE } from './notice-token.ts';

@@ -4,8 +4,9 @@
 //   `n1.<kid>.<base64url(JSON claims)>.<base64url(MAC)>`
 // Rotation: NOTICE_KEYS lists `kid:secret` pairs; the first signs, every listed key verifies,
 // so a new key goes first and the old one stays listed until its tokens have expired.
+
+import { b64urlDecode, b64urlEncode, b64urlOfBinary } from '@edge-rtb/shared/b64url';
 import { err, ok, type Result } from '@edge-rtb/shared/result';
-import { b64urlDecode, b64urlEncode, b64urlOfBinary } from './b64url.ts';
 
 export const NOTICE_KINDS = ['win', 'bill', 'loss', 'imp', 'click', 'conv'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];

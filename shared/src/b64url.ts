@@ -1,4 +1,5 @@
-// base64url without padding, for compact tokens that sit in query strings.
+// base64url without padding, for the compact signed tokens that sit in query strings and headers
+// (notice tokens at the edge, budget lease tokens from the core): one codec for both.
 
 // Turns a token's bytes (the MAC, or a non-ASCII payload's UTF-8) into one binary string: a
 // character per byte, built a chunk at a time rather than one concatenation per byte.
@@ -25,14 +26,23 @@ export function b64urlOfBinary(bin: string): string {
   return b64.slice(0, end).replace(/[+/]/g, urlSafe);
 }
 
+const toStd = (c: string) => (c === '-' ? '+' : '/');
+
+/**
+ * The bytes of a canonical base64url text, or null. atob ignores the spare low bits of the last
+ * character, so several texts decode to the same bytes; only the one `b64urlEncode` writes is
+ * accepted, so a signed token has exactly one spelling.
+ */
 export function b64urlDecode(s: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[A-Za-z0-9_-]*$/.test(s)) return null;
+  let bin: string;
   try {
-    const bin = atob(s.replaceAll('-', '+').replaceAll('_', '/'));
-    const out = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
+    bin = atob(s.replace(/[-_]/g, toStd));
   } catch {
-    return null;
+    return null; // a length no encoder writes (4n+1)
   }
+  if (b64urlOfBinary(bin) !== s) return null;
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
 }
