@@ -4,6 +4,7 @@
 // behind a slow edge counts against the edge, as it would for a real SSP.
 import { Pool } from 'undici';
 import { fillMacros } from './macros.ts';
+import { percentile } from './percentiles.ts';
 import { createRng } from './prng.ts';
 import { arrivals, type RateFn } from './schedule.ts';
 import { type MixOptions, makeRequest, type RequestKind, type SimRequest } from './traffic-mix.ts';
@@ -298,7 +299,7 @@ export async function runSsp(opts: SspOptions): Promise<SspResult> {
   result.durationMs = performance.now() - start;
   result.timeline = seconds;
   lags.sort((a, b) => a - b);
-  result.sendLagP99Ms = lags[Math.floor(lags.length * 0.99)] ?? 0;
+  result.sendLagP99Ms = lags.length ? percentile(lags, 99) : 0;
   await Promise.all([pool.close(), notices.close()]);
   return result;
 }

@@ -40,42 +40,18 @@ export function collectCandidates(
     candidates.push(cand);
   }
   for (const s of own.satOut)
-    facts.rejected.push({
-      bidderKind: 'campaign',
-      bidderId: s.campaignId,
-      impId: s.impId,
-      bidId: `${s.campaignId}:${s.impId}`,
-      crid: undefined,
-      price: undefined,
-      reason: s.reason,
-    });
+    facts.rejected.push(rejection('campaign', s.campaignId, s.impId, `${s.campaignId}:${s.impId}`, s.reason));
 
   const currencies = Object.keys(snap.currencyRates);
   // slice and a loop, not spreads: a spread walks the iterator protocol, garbage per DSP.
   const outcomes: DspOutcome[] = filtered.slice();
   for (const r of results) {
     const { valid, rejected } = validateAdapterBids(r.bids, req, currencies);
-    // Rejections and outcomes are literals with every key (no spreads): see auction-events.ts.
-    for (const d of r.dropped)
-      facts.rejected.push({
-        bidderKind: 'dsp',
-        bidderId: r.dsp.id,
-        impId: d.impId,
-        bidId: d.bidId,
-        crid: undefined,
-        price: undefined,
-        reason: d.reason,
-      });
+    for (const d of r.dropped) facts.rejected.push(rejection('dsp', r.dsp.id, d.impId, d.bidId, d.reason));
     for (const e of rejected)
-      facts.rejected.push({
-        bidderKind: 'dsp',
-        bidderId: r.dsp.id,
-        impId: e.impId ?? '',
-        bidId: e.bidId ?? '',
-        crid: undefined,
-        price: undefined,
-        reason: `${e.reason}:${e.code}:${e.message}`,
-      });
+      facts.rejected.push(
+        rejection('dsp', r.dsp.id, e.impId ?? '', e.bidId ?? '', `${e.reason}:${e.code}:${e.message}`),
+      );
     for (const c of dspCandidates(r.dsp.id, {
       id: req.id,
       cur: snap.exchange.currency,
@@ -91,6 +67,7 @@ export function collectCandidates(
         : rejected.length === 1
           ? rejected[0]!.message
           : `${rejected[0]!.message}; ${rejected[1]!.message}`;
+    // Outcomes are literals with every key (no spreads): see auction-events.ts.
     outcomes.push({
       dspId: r.dsp.id,
       latencyMs: r.latencyMs,
@@ -103,4 +80,17 @@ export function collectCandidates(
   facts.accepted = candidates;
   facts.own = ownIndex;
   return { candidates, own: ownIndex };
+}
+
+type Rejected = AuctionFacts['rejected'][number];
+
+/** One literal with every key for every rejection, so they all share a shape (auction-events.ts). */
+function rejection(
+  bidderKind: Rejected['bidderKind'],
+  bidderId: string,
+  impId: string,
+  bidId: string,
+  reason: string,
+): Rejected {
+  return { bidderKind, bidderId, impId, bidId, crid: undefined, price: undefined, reason };
 }
