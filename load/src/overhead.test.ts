@@ -59,6 +59,19 @@ describe('overhead report', () => {
       10,
     );
     expect(waited).toContain('| 3.500 | 0.400 |');
+    const gc = {
+      young: 90,
+      youngMs: 270.4,
+      full: 2,
+      fullMs: 180,
+      longestMs: 120.2,
+      overMs: 5,
+      stoppedOverShare: 0.0057,
+    };
+    expect(overheadTable([{ ...row('edge (raw workerd)', 50, 3.5), gc }], 10)).toContain(
+      '| - | 90 (270) / 2 (180), 120 | 0.57 |',
+    );
+    expect(t).toContain('| 5 / 10 | - | - | - |'); // not traced: no GC columns
     expect(t.split('\n')).toHaveLength(5);
   });
 
@@ -244,6 +257,36 @@ describe('paired runs', () => {
     expect(line).toContain('| 0.450 [0.300-0.600] | 0.500 [0.100-0.900] | 2 of 2 | 1 of 2 / 1 of 2 |');
     expect(overheadTable(rows, 30)).toContain('| edge (raw workerd) #1 (same time) | 50 |');
     expect(overheadChart(rows)).toContain('bare-fanout (raw workerd) (same time)');
+  });
+
+  it("says where the bare fan-out's own GC pauses already put P99 over the aim", () => {
+    const gc = (share: number) => ({
+      young: 0,
+      youngMs: 0,
+      full: 1,
+      fullMs: 50,
+      longestMs: 50,
+      overMs: 5,
+      stoppedOverShare: share,
+    });
+    const traced = (s: OverheadStep, share: number) => ({ ...s, gc: gc(share) });
+    const rows = [
+      traced(step(edge, 200, 1, 19, 1.9), 0.012),
+      traced(step(bare, 200, 1, 21, 1.5), 0.011), // 1.1% of the step: rules the aim out
+      traced(step(bare, 200, 2, 4.8, 1.5), 0.004),
+      traced(step(edge, 200, 2, 6, 1.9), 0.006),
+    ];
+    const [r] = pairedSummary(rows);
+    expect(r?.bareGcRulesOut).toBe(1);
+    expect(r?.bareGcStop?.median).toBeCloseTo(0.75);
+    expect(r?.edgeGcStop?.max).toBeCloseTo(1.2);
+    expect(pairedTable([r!]).split('\n')[2]).toMatch(
+      /\| 0\.90 \[0\.60-1\.20\] \/ 0\.75 \[0\.40-1\.10\] \| 1 of 2 \|$/,
+    );
+    // A pair without traces in both steps leaves the columns out rather than count it as zero.
+    const [u] = pairedSummary([rows[0]!, step(bare, 200, 1, 21, 1.5)]);
+    expect(u?.bareGcRulesOut).toBeUndefined();
+    expect(pairedTable([u!]).split('\n')[2]).toMatch(/\| - \| - \|$/);
   });
 
   it('has no summary when no step belongs to a pair', () => {

@@ -7,6 +7,8 @@
 // the bare fan-out's x-slowest-dsp-ms header; both time a call the same way (Date.now() from
 // before the fetch until its answer is parsed). On a busy box the DSPs answer well after their
 // nominal 5 ms, and that wait is not the edge's.
+import { Buffer } from 'node:buffer';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { panel, renderPage } from './chart.ts';
@@ -14,6 +16,7 @@ import type { CoreTap, TapEvents } from './core-tap.ts';
 import { type DspProfile, instantProfile } from './dsp-behavior.ts';
 import { startFleetProcess } from './dsp-fleet-process.ts';
 import { type FanoutRuntime, startFanoutReference } from './fanout-reference.ts';
+import { type GcSummary, gcSummary, parseGcTrace } from './gc-trace.ts';
 import { runPhase } from './load-phase.ts';
 import { percentile, summarize } from './percentiles.ts';
 import { type Managed, stopAll } from './processes.ts';
@@ -22,6 +25,7 @@ import type { Answer } from './ssp-simulator.ts';
 import { DEV_SSP_KEY, type Stack, startStack } from './stack.ts';
 import type { AuctionTiming } from './tap-ledger.ts';
 import { DEFAULT_MIX, type MixOptions } from './traffic-mix.ts';
+import { v8FlagsFromEnv } from './workerd-config.ts';
 
 export interface OverheadStep {
   /** The edge, or the bare fan-out served like the edge (Miniflare API) or in raw workerd (DESIGN's anchor). */
@@ -69,6 +73,12 @@ export interface OverheadStep {
    * (/proc schedstat): the share of its latency that is the machine's, not its own work.
    */
   runQueueWaitMsPerAuction?: number;
+  /**
+   * Raw workerd targets: the isolate's GC pauses over the step (V8's --trace-gc in its log), and
+   * the share of the step a pause had more than 5 ms still to run, a floor under the share of
+   * requests over the P99 aim that no handler code can lift (gc-trace.ts).
+   */
+  gc?: GcSummary;
   /**
    * CPU ms of the DSP fleet, the load generator and (edge rows) the regional core over the step:
    * who else used the cores, and what the core spent on the edge's events and loss notices.
@@ -293,6 +303,33 @@ interface Target {
   fleetPid: number;
   tap?: CoreTap;
   corePid?: number;
+  /** The target's workerd log, when V8 traces its GCs there. */
+  gcLog?: string;
+}
+
+/** The overhead bench traces GCs in both raw workerd targets unless OVERHEAD_GC_TRACE=off. */
+const traceGc = () => process.env.OVERHEAD_GC_TRACE !== 'off';
+
+const logSize = (path: string) => {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+};
+
+/** What a log gained from byte `from` on (the step's GC lines: workerd writes them line-buffered). */
+function appendedSince(path: string, from: number): string {
+  const to = logSize(path);
+  if (to <= from) return '';
+  const buf = Buffer.alloc(to - from);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, buf, 0, buf.length, from);
+  } finally {
+    closeSync(fd);
+  }
+  return buf.toString('utf8');
 }
 
 // Warm-up at the top rate, so the steps see the isolate in its steady state: snapshot loaded,
@@ -319,6 +356,7 @@ async function warmUp(t: Target, rates: number[], seed: number, warmupS: number)
 async function measureStep(t: Target, qps: number, stepS: number, seed: number): Promise<OverheadStep> {
   const tapBefore = await t.tap?.counts();
   const answers: TimedAnswer[] = [];
+  const gcFrom = t.gcLog ? logSize(t.gcLog) : 0;
   const p = await runPhase({
     label: `${t.name} @${qps}/s`,
     url: t.url,
@@ -334,6 +372,7 @@ async function measureStep(t: Target, qps: number, stepS: number, seed: number):
       if (a.kind === 'valid' && a.status === 200) answers.push(timedAnswer(a));
     },
   });
+  const gcText = t.gcLog ? appendedSince(t.gcLog, gcFrom) : undefined;
   const v = summarize(p.ssp.validLatencies);
   // Auction events arrive in batches after the answers (flushed about once a second, slower on a
   // busy edge, and the slow answers' events are the likeliest late): wait until every answered
@@ -370,6 +409,7 @@ async function measureStep(t: Target, qps: number, stepS: number, seed: number):
     cpuMsPerAuction: p.auctions ? p.cpuMs / p.auctions : Number.NaN,
     runQueueWaitMsPerAuction: p.auctions ? p.runQueueWaitMs / p.auctions : Number.NaN,
     otherCpuMs: p.otherCpuMs,
+    ...(gcText !== undefined ? { gc: gcSummary(parseGcTrace(gcText), stepS * 1000, AIM.overheadP99Ms) } : {}),
   };
   if (tap && tapBefore) {
     const after = (await tap.counts()).dspOutcomes;
@@ -456,6 +496,9 @@ export async function runOverhead(opts: {
     ? (JSON.parse(process.env.OVERHEAD_EDGE_ENV) as Record<string, string>)
     : undefined;
   const paired = opts.withEdge && (opts.pairs ?? 0) > 0;
+  // Both raw workerd targets read it when they start (workerd-config.ts): one line per GC.
+  if (traceGc() && !v8FlagsFromEnv().includes('--trace-gc'))
+    process.env.WORKERD_V8_FLAGS = [...v8FlagsFromEnv(), '--trace-gc'].join(' ');
   const notes: string[] = [
     ...(paired
       ? [
@@ -467,6 +510,9 @@ export async function runOverhead(opts: {
     ...(edgeEnv ? [`extra edge bindings: ${JSON.stringify(edgeEnv)}`] : []),
     `warm-up ${warmupS} s per target at ${warmupRate(opts.rates)} req/s before the steps`,
     `regional core at CPU priority nice ${coreNice} (OVERHEAD_CORE_NICE)`,
+    traceGc()
+      ? 'raw workerd targets run with V8 --trace-gc: each step reports its GC pauses (OVERHEAD_GC_TRACE=off to leave it out)'
+      : 'GC pauses not traced (OVERHEAD_GC_TRACE=off)',
     tapEvents === 'absorb'
       ? 'edge events taken by the core tap, not ingested by the core (OVERHEAD_CORE_EVENTS=absorb): no loss notices are called'
       : "edge events forwarded to the core, which ingests them and calls the losers' lurls (OVERHEAD_CORE_EVENTS=forward)",
@@ -490,6 +536,7 @@ export async function runOverhead(opts: {
     fleetPid: stack.fleet.pid,
     tap: stack.tap,
     ...(stack.core?.pid ? { corePid: stack.core.pid } : {}),
+    ...(edgeRuntime === 'raw' && traceGc() ? { gcLog: stack.edge.logPath } : {}),
   });
   const startBare = async (runtime: FanoutRuntime, fleetPid: number) => {
     opts.log(`starting the bare fan-out reference (${runtime})`);
@@ -499,6 +546,7 @@ export async function runOverhead(opts: {
       url,
       roots: [ref.pid],
       fleetPid,
+      ...(runtime === 'workerd' && traceGc() ? { gcLog: ref.logPath } : {}),
     };
     return { ref, target };
   };
@@ -654,11 +702,11 @@ export function overheadTable(rows: OverheadStep[], stepS: number): string {
     .filter((r) => r.dspOutcomes)
     .map((r) => `- ${stepLabel(r)} @${r.qps}/s DSP calls: ${JSON.stringify(r.dspOutcomes)}`);
   return [
-    '| target | rate (req/s) | answered/s | overhead P50 / P99 (ms): e2e − slowest DSP | from schedule P50 / P99 (ms): incl. the load generator sending late | load generator late P50 / P99 (ms) | in-handler P50 / P99 (ms): handler − slowest DSP | old P50 / P99 (ms): e2e − 5 ms | slowest DSP P50 / P99 (ms) | e2e P99 (ms) | unmatched: no id / no event | timeouts | errors | CPU/auction (ms) | run-queue wait/auction (ms) | DSP fleet / load gen CPU (% of a core) | core CPU/auction (ms) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| target | rate (req/s) | answered/s | overhead P50 / P99 (ms): e2e − slowest DSP | from schedule P50 / P99 (ms): incl. the load generator sending late | load generator late P50 / P99 (ms) | in-handler P50 / P99 (ms): handler − slowest DSP | old P50 / P99 (ms): e2e − 5 ms | slowest DSP P50 / P99 (ms) | e2e P99 (ms) | unmatched: no id / no event | timeouts | errors | CPU/auction (ms) | run-queue wait/auction (ms) | DSP fleet / load gen CPU (% of a core) | core CPU/auction (ms) | GC pauses: young n (ms) / full n (ms), longest (ms) | step stopped > 5 ms by GC (%) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${stepLabel(r)} | ${r.qps} | ${f(r.answeredPerS, 0)} | ${f(r.overheadP50)} / ${f(r.overheadP99)} | ${f(r.fromScheduleP50)} / ${f(r.fromScheduleP99)} | ${f(r.generatorLate[0])} / ${f(r.generatorLate[1])} | ${f(r.internalP50)} / ${f(r.internalP99)} | ${f(r.nominalP50)} / ${f(r.nominalP99)} | ${f(r.slowestDspP50)} / ${f(r.slowestDspP99)} | ${f(r.e2eP99)} | ${r.unmatched.noId} / ${r.unmatched.notFound} | ${r.timeouts} | ${r.errors} | ${f(r.cpuMsPerAuction, 3)} | ${f(r.runQueueWaitMsPerAuction ?? Number.NaN, 3)} | ${f((r.otherCpuMs['DSP fleet'] ?? 0) / stepS / 10, 0)} / ${f((r.otherCpuMs['load generator'] ?? 0) / stepS / 10, 0)} | ${r.otherCpuMs.core === undefined ? '-' : f(r.otherCpuMs.core / r.auctions, 3)} |`,
+        `| ${stepLabel(r)} | ${r.qps} | ${f(r.answeredPerS, 0)} | ${f(r.overheadP50)} / ${f(r.overheadP99)} | ${f(r.fromScheduleP50)} / ${f(r.fromScheduleP99)} | ${f(r.generatorLate[0])} / ${f(r.generatorLate[1])} | ${f(r.internalP50)} / ${f(r.internalP99)} | ${f(r.nominalP50)} / ${f(r.nominalP99)} | ${f(r.slowestDspP50)} / ${f(r.slowestDspP99)} | ${f(r.e2eP99)} | ${r.unmatched.noId} / ${r.unmatched.notFound} | ${r.timeouts} | ${r.errors} | ${f(r.cpuMsPerAuction, 3)} | ${f(r.runQueueWaitMsPerAuction ?? Number.NaN, 3)} | ${f((r.otherCpuMs['DSP fleet'] ?? 0) / stepS / 10, 0)} / ${f((r.otherCpuMs['load generator'] ?? 0) / stepS / 10, 0)} | ${r.otherCpuMs.core === undefined ? '-' : f(r.otherCpuMs.core / r.auctions, 3)} | ${r.gc ? `${r.gc.young} (${f(r.gc.youngMs, 0)}) / ${r.gc.full} (${f(r.gc.fullMs, 0)}), ${f(r.gc.longestMs, 0)}` : '-'} | ${r.gc ? f(r.gc.stoppedOverShare * 100) : '-'} |`,
     ),
     ...(outcomes.length ? ['', ...outcomes] : []),
     ...tails(rows),
@@ -685,6 +733,14 @@ export interface PairedRate {
   /** Pairs whose same-time step had the edge under the CPU aim (of those that had one). */
   cpuTogetherUnderAim?: number;
   togetherPairs?: number;
+  /**
+   * Share of each alternating step (%) that a GC pause had more than 5 ms still to run, when traced:
+   * at 1% or more the runtime alone puts that step's P99 over the aim.
+   */
+  edgeGcStop?: Spread;
+  bareGcStop?: Spread;
+  /** Pairs where the bare fan-out's own GC pauses alone ruled out a P99 under the aim (of those traced). */
+  bareGcRulesOut?: number;
 }
 
 export interface Spread {
@@ -723,6 +779,8 @@ export function pairedSummary(rows: readonly OverheadStep[]): PairedRate[] {
       p.edge.cpuMsPerAuction - p.bare.cpuMsPerAuction;
     const delta = pairs.map(cpuOver);
     const deltaAt = together.map(cpuOver);
+    const traced = pairs.filter((p) => p.edge.gc && p.bare.gc);
+    const stopPct = (r: OverheadStep) => (r.gc as GcSummary).stoppedOverShare * 100;
     out.push({
       qps,
       pairs: pairs.length,
@@ -741,6 +799,13 @@ export function pairedSummary(rows: readonly OverheadStep[]): PairedRate[] {
             togetherPairs: together.length,
           }
         : {}),
+      ...(traced.length === pairs.length
+        ? {
+            edgeGcStop: spread(traced.map((p) => stopPct(p.edge))),
+            bareGcStop: spread(traced.map((p) => stopPct(p.bare))),
+            bareGcRulesOut: traced.filter((p) => stopPct(p.bare) >= 1).length,
+          }
+        : {}),
     });
   }
   return out;
@@ -750,11 +815,11 @@ export function pairedTable(summary: readonly PairedRate[]): string {
   if (summary.length === 0) return '';
   const f = (x: Spread, d = 2) => `${x.median.toFixed(d)} [${x.min.toFixed(d)}-${x.max.toFixed(d)}]`;
   return [
-    `| rate (req/s) | pairs | edge overhead P99 (ms), median [min-max] | bare P99 (ms) | edge P99 from schedule (ms) | edge P50 | bare P50 | CPU edge − bare per auction (ms), same time | the same, alternating steps | pairs with edge P99 < ${AIM.overheadP99Ms} ms | pairs with CPU over bare < ${AIM.cpuOverBareMs} ms: same time / alternating |`,
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    `| rate (req/s) | pairs | edge overhead P99 (ms), median [min-max] | bare P99 (ms) | edge P99 from schedule (ms) | edge P50 | bare P50 | CPU edge − bare per auction (ms), same time | the same, alternating steps | pairs with edge P99 < ${AIM.overheadP99Ms} ms | pairs with CPU over bare < ${AIM.cpuOverBareMs} ms: same time / alternating | step stopped > ${AIM.overheadP99Ms} ms by GC (%): edge / bare | pairs where the bare fan-out's GC alone rules out P99 < ${AIM.overheadP99Ms} ms |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...summary.map(
       (r) =>
-        `| ${r.qps} | ${r.pairs} | ${f(r.edgeP99)} | ${f(r.bareP99)} | ${f(r.edgeP99FromSchedule)} | ${f(r.edgeP50)} | ${f(r.bareP50)} | ${r.cpuDeltaTogether ? f(r.cpuDeltaTogether, 3) : '-'} | ${f(r.cpuDelta, 3)} | ${r.p99UnderAim} of ${r.pairs} | ${r.togetherPairs ? `${r.cpuTogetherUnderAim} of ${r.togetherPairs}` : '-'} / ${r.cpuUnderAim} of ${r.pairs} |`,
+        `| ${r.qps} | ${r.pairs} | ${f(r.edgeP99)} | ${f(r.bareP99)} | ${f(r.edgeP99FromSchedule)} | ${f(r.edgeP50)} | ${f(r.bareP50)} | ${r.cpuDeltaTogether ? f(r.cpuDeltaTogether, 3) : '-'} | ${f(r.cpuDelta, 3)} | ${r.p99UnderAim} of ${r.pairs} | ${r.togetherPairs ? `${r.cpuTogetherUnderAim} of ${r.togetherPairs}` : '-'} / ${r.cpuUnderAim} of ${r.pairs} | ${r.edgeGcStop && r.bareGcStop ? `${f(r.edgeGcStop)} / ${f(r.bareGcStop)}` : '-'} | ${r.bareGcRulesOut === undefined ? '-' : `${r.bareGcRulesOut} of ${r.pairs}`} |`,
     ),
   ].join('\n');
 }

@@ -16,7 +16,9 @@ export interface WorkerdConfig {
 
 /**
  * WORKERD_V8_FLAGS="--trace-gc" (space-separated) gives both raw workerd targets (edge, bare
- * fan-out) extra V8 flags, for diagnosis only: Cloudflare runs its own. Traces land in the target's log.
+ * fan-out) extra V8 flags, for diagnosis only: Cloudflare runs its own. Traces land in the target's
+ * log (the overhead bench adds --trace-gc itself, gc-trace.ts). workerd applies its own GC flags
+ * after these (--no-incremental-marking, --no-concurrent-marking), so they cannot be turned on here.
  */
 export const v8FlagsFromEnv = (): string[] =>
   (process.env.WORKERD_V8_FLAGS ?? '').split(/\s+/).filter(Boolean);
