@@ -287,6 +287,9 @@ describe('paired runs', () => {
     const [u] = pairedSummary([rows[0]!, step(bare, 200, 1, 21, 1.5)]);
     expect(u?.bareGcRulesOut).toBeUndefined();
     expect(pairedTable([u!]).split('\n')[2]).toMatch(/\| - \| - \|$/);
+    // The chart gains a GC panel, with the 1% line, only when steps were traced.
+    expect(overheadChart(rows).match(/<svg/g)).toHaveLength(4);
+    expect(overheadChart(rows)).toContain('GC pause had &gt; 5 ms left');
   });
 
   it('has no summary when no step belongs to a pair', () => {

@@ -687,6 +687,17 @@ export function overheadChart(rows: OverheadStep[]): string {
       xMax,
       { y: 5, label: 'aim 5 ms' },
     ),
+    // Only for traced runs: a target without a trace gets no points here rather than zeros.
+    ...(rows.some((r) => r.gc)
+      ? [
+          panel(
+            `Share of the step a GC pause had > 5 ms left (%), ${axis}: at 1% the runtime alone puts P99 over 5 ms`,
+            series((r) => (r.gc ? r.gc.stoppedOverShare * 100 : Number.NaN)),
+            xMax,
+            { y: 1, label: '1%' },
+          ),
+        ]
+      : []),
   ]);
 }
 
