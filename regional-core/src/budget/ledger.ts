@@ -186,7 +186,7 @@ export function grantAmount(
   clamp(b.available, 'available');
   if (input.dailyCapMicros !== null) clamp(input.dailyCapMicros - dayUsed, 'daily');
   if (input.committedCapMicros !== null) clamp(input.committedCapMicros - b.spent - b.leased, 'paced');
-  // (A cast: TypeScript does not see clamp() assign limitedBy.)
-  if ((limitedBy as GrantLimit) !== 'requested' && amount < (input.minGrantMicros ?? 0)) amount = 0;
+  // Below the request means a limit cut it: then a sliver under the floor is refused.
+  if (amount < input.requestedMicros && amount < (input.minGrantMicros ?? 0)) amount = 0;
   return { amount, limitedBy };
 }

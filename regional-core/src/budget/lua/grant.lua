@@ -25,7 +25,7 @@ end
 clamp(available, 'available')
 if dailyCap >= 0 then clamp(dailyCap - num(redis.call('HGET', daily, day)), 'daily') end
 if cap >= 0 then clamp(cap - spent - leased, 'paced') end
-if limit ~= 'requested' and amount < num(ARGV[12]) then amount = 0 end
+if amount < requested and amount < num(ARGV[12]) then amount = 0 end
 if amount <= 0 or redis.call('EXISTS', leaseKey) == 1 then return {0, limit, available, leased, spent} end
 move(acct, 'available', 'leased', amount)
 -- spent/released/overrun start absent (= 0): fewer fields is less work on the hottest script.
