@@ -12,11 +12,15 @@ export interface GcPause {
   /** Scavenge or minor mark-sweep (young), or mark-compact (full). */
   kind: 'young' | 'full';
   pauseMs: number;
+  /** V8 heap in use before and after the collection, MB: what a full GC freed is their difference. */
+  beforeMb: number;
+  afterMb: number;
 }
 
 // [16825:0x333affd92000]    29282 ms: Mark-Compact 12.4 (24.8) -> 0.8 (19.2) MB, pooled: 5.5 MB, 67.12 / 0.00 ms (...)
+// A forced collection (gc() under --expose-gc) reads `Mark-Compact (reduce) 12.4 (...)`.
 const LINE =
-  /^\[\d+:0x[0-9a-f]+\]\s+(\d+) ms: (Scavenge|Minor Mark-Sweep|Mark-Compact)\b[^,]*,(?: pooled: [\d.]+ MB,)? ([\d.]+) \/ [\d.]+ ms/;
+  /^\[\d+:0x[0-9a-f]+\]\s+(\d+) ms: (Scavenge|Minor Mark-Sweep|Mark-Compact)\b(?: \([a-z ]+\))? ([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB,(?: pooled: [\d.]+ MB,)? ([\d.]+) \/ [\d.]+ ms/;
 
 /** The pauses in a stretch of log text; other lines (the worker's own output) are skipped. */
 export function parseGcTrace(text: string): GcPause[] {
@@ -27,7 +31,9 @@ export function parseGcTrace(text: string): GcPause[] {
       out.push({
         atMs: Number(m[1]),
         kind: m[2] === 'Mark-Compact' ? 'full' : 'young',
-        pauseMs: Number(m[3]),
+        pauseMs: Number(m[5]),
+        beforeMb: Number(m[3]),
+        afterMb: Number(m[4]),
       });
   }
   return out;
