@@ -20,6 +20,7 @@ const row = (target: OverheadStep['target'], qps: number, cpu: number): Overhead
   answeredPerS: qps,
   overheadP50: 1,
   overheadP99: 4,
+  overAimShare: 0.004,
   fromScheduleP50: 1.5,
   fromScheduleP99: 5,
   generatorLate: [0.6, 1.1],
@@ -47,7 +48,7 @@ describe('overhead report', () => {
   it('tabulates every step: new, in-handler and old overhead, with the others CPU as % of a core', () => {
     const t = overheadTable(rows, 10);
     expect(t).toContain(
-      '| edge (raw workerd) | 50 | 50 | 1.00 / 4.00 | 1.50 / 5.00 | 0.60 / 1.10 | 0.50 / 2.00 | 3.00 / 9.00 | 6.00 / 11.00 | 14.00 | 0 / 0 | 0 | 0 | 3.500 | n/a | 5 / 10 | - |',
+      '| edge (raw workerd) | 50 | 50 | 1.00 / 4.00 | 0.40 | 1.50 / 5.00 | 0.60 / 1.10 | 0.50 / 2.00 | 3.00 / 9.00 | 6.00 / 11.00 | 14.00 | 0 / 0 | 0 | 0 | 3.500 | n/a | 5 / 10 | - |',
     );
     const withCore = overheadTable(
       [{ ...row('edge (raw workerd)', 50, 3.5), otherCpuMs: { core: 250 } }],
@@ -123,6 +124,8 @@ describe('overhead per request', () => {
     expect(f.unmatched).toEqual({ noId: 1, notFound: 1 });
     // e2e overheads 18, 5, 2 -> P50 5, P99 18; in-handler 3, 2, 1 -> P50 2, P99 3.
     expect([f.overheadP50, f.overheadP99]).toEqual([5, 18]);
+    // Over the 5 ms aim: only a's 18 (b's 5 is not over it).
+    expect(f.overAimShare).toBeCloseTo(1 / 3, 12);
     expect([f.fromScheduleP50, f.fromScheduleP99]).toEqual([5, 18]);
     expect([f.internalP50, f.internalP99]).toEqual([2, 3]);
     expect([f.slowestDspP50, f.slowestDspP99]).toEqual([6, 35]);
@@ -177,6 +180,7 @@ describe('overhead per request', () => {
   it('gives NaN, not zero, when nothing matched', () => {
     const f = overheadFigures([{ latencyMs: 5 }], () => undefined);
     expect(f.overheadP99).toBeNaN();
+    expect(f.overAimShare).toBeNaN();
     expect(f.unmatched).toEqual({ noId: 1, notFound: 0 });
   });
 });
@@ -222,7 +226,9 @@ describe('paired runs', () => {
     const t = pairedTable([r50!, r100!]).split('\n');
     expect(t).toHaveLength(4);
     expect(t[2]).toContain('| 50 | 3 | 4.50 [4.00-6.00] | 3.50 [3.00-3.90] | 5.00 [5.00-5.00] |');
-    expect(t[2]).toContain('| - | 0.400 [0.100-0.700] | 2 of 3 | - / 2 of 3 |');
+    expect(t[2]).toContain(
+      '| 0.40 [0.40-0.40] / 0.40 [0.40-0.40] | - | 0.400 [0.100-0.700] | 2 of 3 | - / 2 of 3 |',
+    );
     expect(r50?.cpuDeltaTogether).toBeUndefined();
   });
 
