@@ -35,18 +35,18 @@ export function runAuction(input: AuctionInput): AuctionOutcome {
   const unmatched: Loser[] = [];
   // Duplicates (same bidder, imp and bid id) are all rejected: keeping "the first" would make
   // the outcome depend on arrival order.
+  // Each bid's key is built once: here for duplicates, then again for ordering the losers.
+  const keys = new Map<CandidateBid, string>();
   const count = new Map<string, number>();
-  const dupKeys: string[] = [];
   for (const c of input.bids) {
     const k = bidKey(c);
-    dupKeys.push(k);
+    keys.set(c, k);
     count.set(k, (count.get(k) ?? 0) + 1);
   }
-  for (let i = 0; i < input.bids.length; i++) {
-    const c = input.bids[i]!;
+  for (const c of input.bids) {
     const list = byImp.get(c.bid.impid);
     if (!list) unmatched.push(loser(c, LossReason.InvalidBidResponse, `no imp ${c.bid.impid}`));
-    else if ((count.get(dupKeys[i]!) ?? 0) > 1)
+    else if ((count.get(keys.get(c)!) ?? 0) > 1)
       unmatched.push(loser(c, LossReason.InvalidBidResponse, 'duplicate bid id'));
     else list.push(c);
   }
@@ -55,7 +55,7 @@ export function runAuction(input: AuctionInput): AuctionOutcome {
   let sold = false;
   for (const imp of request.imp) {
     const o = auctionImp(input, imp, byImp.get(imp.id) ?? [], currency, take);
-    sortLosers(o.losers);
+    sortLosers(o.losers, keys);
     if (o.winner) sold = true;
     imps.push(o);
   }
@@ -63,7 +63,7 @@ export function runAuction(input: AuctionInput): AuctionOutcome {
     auctionId: request.id,
     currency,
     imps,
-    unmatched: sortLosers(unmatched),
+    unmatched: sortLosers(unmatched, keys),
     noBidReason: sold ? undefined : overallNoBid(imps),
   };
 }
@@ -72,12 +72,12 @@ export function runAuction(input: AuctionInput): AuctionOutcome {
  * Losers in a fixed order whatever order the bids came in: by bidder and bid id, then (for
  * rejected duplicates, which share those) by reason, price, currency and the bid itself.
  */
-function sortLosers(losers: Loser[]): Loser[] {
+function sortLosers(losers: Loser[], keys: ReadonlyMap<CandidateBid, string>): Loser[] {
   if (losers.length < 2) return losers;
-  // Each loser's key is built once, not twice per comparison; a module comparator over
-  // (key, loser) pairs, not a closure over a map made per auction.
+  // Keys looked up once per loser, not per comparison; a module comparator over (key, loser)
+  // pairs, not a closure over the map made per auction.
   const keyed: Keyed[] = [];
-  for (const l of losers) keyed.push({ key: bidKey(l.candidate), l });
+  for (const l of losers) keyed.push({ key: keys.get(l.candidate) ?? bidKey(l.candidate), l });
   keyed.sort(compareLosers);
   for (let i = 0; i < keyed.length; i++) losers[i] = keyed[i]!.l;
   return losers;
