@@ -56,7 +56,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
     : undefined;
   let errors = 0;
   let sent = 0;
-  const before = sampleTree(o.cpuRoots);
+  const before = sampleTree(o.cpuRoots, { runQueueWait: true });
   const othersBefore = Object.entries(o.otherRoots ?? {}).map(([k, pids]) => [k, sampleTree(pids)] as const);
   const selfBefore = process.cpuUsage();
   const ssp = await runSsp({
@@ -80,7 +80,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
     },
   });
   if (users) await users.drain(12_000);
-  const after = sampleTree(o.cpuRoots);
+  const after = sampleTree(o.cpuRoots, { runQueueWait: true });
   const self = process.cpuUsage(selfBefore);
   const otherCpuMs: Record<string, number> = { 'load generator': (self.user + self.system) / 1000 };
   for (const [k, b] of othersBefore)

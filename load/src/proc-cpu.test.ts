@@ -40,8 +40,10 @@ describe('cpuBetween', () => {
   });
 
   it('reads this very process from /proc, its threads run-queue wait included', async () => {
-    const s = sampleTree([process.pid]);
+    const s = sampleTree([process.pid], { runQueueWait: true });
     expect(s.byPid.has(process.pid)).toBe(true);
+    // Without the option no schedstat is read and the wait stays 0.
+    expect(sampleTree([process.pid]).byPid.get(process.pid)?.waitNs).toBe(0);
     const before = runQueueWaitNs(process.pid);
     // Yield to the scheduler a few times: the counter only grows.
     for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 1));

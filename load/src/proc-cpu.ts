@@ -73,10 +73,14 @@ export interface CpuSample {
   byPid: Map<number, { comm: string; ticks: number; waitNs: number }>;
 }
 
-export function sampleTree(roots: number[]): CpuSample {
+/**
+ * CPU ticks of the processes under `roots`; with `runQueueWait`, their threads' run-queue wait
+ * too (a schedstat read per thread, so only for the samples whose wait a table shows; 0 otherwise).
+ */
+export function sampleTree(roots: number[], { runQueueWait = false } = {}): CpuSample {
   const byPid = new Map<number, { comm: string; ticks: number; waitNs: number }>();
   for (const p of treeOf(listProcesses(), roots))
-    byPid.set(p.pid, { comm: p.comm, ticks: p.ticks, waitNs: runQueueWaitNs(p.pid) });
+    byPid.set(p.pid, { comm: p.comm, ticks: p.ticks, waitNs: runQueueWait ? runQueueWaitNs(p.pid) : 0 });
   return { at: performance.now(), byPid };
 }
 
