@@ -8,7 +8,7 @@
 // /proc) per request, and each case's cost over the empty request. It explains why the edge's
 // CPU per auction depends on rate and on how much code and memory an auction touches (the
 // "Request cost" section of docs/benchmarks.md). Bounded: 10 cases, ~2 minutes.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,38 +16,26 @@ import { OVERHEAD_MIX } from '../src/overhead.ts';
 import { REPO } from '../src/paths.ts';
 import { createRng } from '../src/prng.ts';
 import { cpuBetween, sampleTree } from '../src/proc-cpu.ts';
-import { start, stopAll, waitHealthy } from '../src/processes.ts';
+import { stopAll, waitHealthy } from '../src/processes.ts';
 import { makeRequest } from '../src/traffic-mix.ts';
-import { bundleLikeEdge } from '../src/worker-bundle.ts';
-import { renderWorkerdConfig, workerdCommand } from '../src/workerd-config.ts';
+import { serveBenchWorker } from '../src/worker-bundle.ts';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '2000' } } });
 const REQUESTS = Math.min(Math.max(Number(values.requests) || 2000, 100), 20_000);
 const PORT = 8795;
 const dir = mkdtempSync(join(tmpdir(), 'request-cost-'));
-let edge: ReturnType<typeof bundleLikeEdge>;
+let w: ReturnType<typeof serveBenchWorker>;
 try {
-  edge = bundleLikeEdge('request-cost', join(REPO, 'load/bench/request-cost-worker.ts'), dir);
+  w = serveBenchWorker({
+    name: 'request-cost',
+    main: join(REPO, 'load/bench/request-cost-worker.ts'),
+    dir,
+    port: PORT,
+  });
 } catch (e) {
   process.stderr.write(`${(e as Error).message}\n`);
   process.exit(2);
 }
-mkdirSync(join(dir, 'logs'), { recursive: true });
-writeFileSync(
-  join(dir, 'workerd.capnp'),
-  renderWorkerdConfig({
-    modulePath: 'out/request-cost-worker.js',
-    address: `127.0.0.1:${PORT}`,
-    compatibilityDate: edge.date,
-    compatibilityFlags: edge.flags,
-    bindings: {},
-  }),
-);
-const [cmd, argv] = workerdCommand(join(REPO, 'node_modules/workerd/bin/workerd'), [
-  'serve',
-  join(dir, 'workerd.capnp'),
-]);
-const w = start('request-cost', cmd, argv, { cwd: dir, logDir: join(dir, 'logs') });
 
 const rng = createRng(1);
 const bodies = Array.from({ length: 500 }, (_, i) => makeRequest(rng, i, OVERHEAD_MIX).body);

@@ -11,7 +11,7 @@
 // any fan-out worker in workerd spends stopped in full GCs (docs/benchmarks.md, "Session 11").
 // Bounded: 9 cases x reps, ~1-2 minutes.
 
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,10 +22,9 @@ import { OVERHEAD_MIX } from '../src/overhead.ts';
 import { REPO } from '../src/paths.ts';
 import { percentile } from '../src/percentiles.ts';
 import { createRng } from '../src/prng.ts';
-import { start, stopAll, waitHealthy } from '../src/processes.ts';
+import { stopAll, waitHealthy } from '../src/processes.ts';
 import { makeRequest } from '../src/traffic-mix.ts';
-import { bundleLikeEdge } from '../src/worker-bundle.ts';
-import { renderWorkerdConfig, workerdCommand } from '../src/workerd-config.ts';
+import { serveBenchWorker } from '../src/worker-bundle.ts';
 
 const { values } = parseArgs({
   options: { ops: { type: 'string', default: '5000' }, reps: { type: 'string', default: '3' } },
@@ -72,23 +71,13 @@ const answerUrl = `http://127.0.0.1:${(answers.address() as AddressInfo).port}/`
 
 process.env.WORKERD_V8_FLAGS = '--trace-gc --expose-gc';
 const dir = mkdtempSync(join(tmpdir(), 'runtime-gc-cost-'));
-const worker = bundleLikeEdge('runtime-gc-cost', join(REPO, 'load/bench/runtime-gc-cost-worker.ts'), dir);
-mkdirSync(join(dir, 'logs'), { recursive: true });
-writeFileSync(
-  join(dir, 'workerd.capnp'),
-  renderWorkerdConfig({
-    modulePath: 'out/runtime-gc-cost-worker.js',
-    address: `127.0.0.1:${PORT}`,
-    compatibilityDate: worker.date,
-    compatibilityFlags: worker.flags,
-    bindings: { ANSWER_URL: answerUrl },
-  }),
-);
-const [cmd, argv] = workerdCommand(join(REPO, 'node_modules/workerd/bin/workerd'), [
-  'serve',
-  join(dir, 'workerd.capnp'),
-]);
-const w = start('runtime-gc-cost', cmd, argv, { cwd: dir, logDir: join(dir, 'logs') });
+const w = serveBenchWorker({
+  name: 'runtime-gc-cost',
+  main: join(REPO, 'load/bench/runtime-gc-cost-worker.ts'),
+  dir,
+  port: PORT,
+  bindings: { ANSWER_URL: answerUrl },
+});
 const logPath = w.logPath;
 
 const base = `http://127.0.0.1:${PORT}`;

@@ -1,11 +1,13 @@
-// Bundles a reference worker (the bare fan-out, the request-cost bench's worker) the way wrangler
+// Bundles a reference worker (the bare fan-out, the load/bench workers) the way wrangler
 // bundles the edge, with the edge's compatibility date, flags and keep_names from its
 // wrangler.toml, so runtime behaviour and bundle shape match the edge's.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { edgeRuntimeSettings } from './edge-raw.ts';
 import { REPO } from './paths.ts';
+import { type Managed, start } from './processes.ts';
+import { renderWorkerdConfig, workerdCommand } from './workerd-config.ts';
 
 /** Writes `dir/wrangler.toml` for `main` and bundles it into `dir/out/`; throws with wrangler's output on failure. */
 export function bundleLikeEdge(
@@ -33,4 +35,32 @@ export function bundleLikeEdge(
   );
   if (bundle.status !== 0) throw new Error(`bundling ${name} failed:\n${bundle.stderr}${bundle.stdout}`);
   return edge;
+}
+
+/**
+ * A bench's worker (`main`, a path in the repo) bundled like the edge and served by raw workerd on
+ * loopback `port` with text `bindings`, its output in `dir/logs/<name>.log` (V8 traces included,
+ * WORKERD_V8_FLAGS). Throws, before starting anything, when bundling fails.
+ */
+export function serveBenchWorker(o: {
+  name: string;
+  main: string;
+  dir: string;
+  port: number;
+  bindings?: Record<string, string>;
+}): Managed {
+  const edge = bundleLikeEdge(o.name, o.main, o.dir);
+  const config = join(o.dir, 'workerd.capnp');
+  writeFileSync(
+    config,
+    renderWorkerdConfig({
+      modulePath: `out/${basename(o.main).replace(/\.ts$/, '.js')}`,
+      address: `127.0.0.1:${o.port}`,
+      compatibilityDate: edge.date,
+      compatibilityFlags: edge.flags,
+      bindings: o.bindings ?? {},
+    }),
+  );
+  const [cmd, argv] = workerdCommand(join(REPO, 'node_modules/workerd/bin/workerd'), ['serve', config]);
+  return start(o.name, cmd, argv, { cwd: o.dir, logDir: join(o.dir, 'logs') });
 }
