@@ -11,14 +11,14 @@
 // any fan-out worker in workerd spends stopped in full GCs (docs/benchmarks.md, "Session 11").
 // Bounded: 9 cases x reps, ~1-2 minutes.
 
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseGcTrace } from '../src/gc-trace.ts';
-import { OVERHEAD_MIX } from '../src/overhead.ts';
+import { appendedSince, logSize, OVERHEAD_MIX } from '../src/overhead.ts';
 import { REPO } from '../src/paths.ts';
 import { percentile } from '../src/percentiles.ts';
 import { createRng } from '../src/prng.ts';
@@ -100,12 +100,12 @@ interface CaseResult {
 async function measure(run: () => Promise<void>): Promise<CaseResult> {
   await get('/gc');
   await settle();
-  const from = statSync(logPath).size;
+  const from = logSize(logPath);
   await run();
   await settle();
   await get('/gc');
   await settle();
-  const pauses = parseGcTrace(readFileSync(logPath, 'utf8').slice(from));
+  const pauses = parseGcTrace(appendedSince(logPath, from));
   let freedMb = 0;
   let fullMs = 0;
   let youngMs = 0;

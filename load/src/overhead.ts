@@ -321,7 +321,8 @@ interface Target {
 /** The overhead bench traces GCs in both raw workerd targets unless OVERHEAD_GC_TRACE=off. */
 const traceGc = () => process.env.OVERHEAD_GC_TRACE !== 'off';
 
-const logSize = (path: string) => {
+/** A log's size in bytes now (0 before it exists): where a step's lines will start. */
+export const logSize = (path: string) => {
   try {
     return statSync(path).size;
   } catch {
@@ -330,7 +331,7 @@ const logSize = (path: string) => {
 };
 
 /** What a log gained from byte `from` on (the step's GC lines: workerd writes them line-buffered). */
-function appendedSince(path: string, from: number): string {
+export function appendedSince(path: string, from: number): string {
   const to = logSize(path);
   if (to <= from) return '';
   const buf = Buffer.alloc(to - from);

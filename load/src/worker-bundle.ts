@@ -38,9 +38,10 @@ export function bundleLikeEdge(
 }
 
 /**
- * A bench's worker (`main`, a path in the repo) bundled like the edge and served by raw workerd on
- * loopback `port` with text `bindings`, its output in `dir/logs/<name>.log` (V8 traces included,
- * WORKERD_V8_FLAGS). Throws, before starting anything, when bundling fails.
+ * A reference or bench worker (`main`, a path in the repo) bundled like the edge and served by raw
+ * workerd on loopback `port` with text `bindings`, its output in `<logDir>/<name>.log` (default
+ * `dir/logs`; V8 traces included, WORKERD_V8_FLAGS); `args` go to `workerd serve` (an inspector
+ * address). Throws, before starting anything, when bundling fails.
  */
 export function serveBenchWorker(o: {
   name: string;
@@ -48,6 +49,8 @@ export function serveBenchWorker(o: {
   dir: string;
   port: number;
   bindings?: Record<string, string>;
+  logDir?: string;
+  args?: string[];
 }): Managed {
   const edge = bundleLikeEdge(o.name, o.main, o.dir);
   const config = join(o.dir, 'workerd.capnp');
@@ -61,6 +64,10 @@ export function serveBenchWorker(o: {
       bindings: o.bindings ?? {},
     }),
   );
-  const [cmd, argv] = workerdCommand(join(REPO, 'node_modules/workerd/bin/workerd'), ['serve', config]);
-  return start(o.name, cmd, argv, { cwd: o.dir, logDir: join(o.dir, 'logs') });
+  const [cmd, argv] = workerdCommand(join(REPO, 'node_modules/workerd/bin/workerd'), [
+    'serve',
+    config,
+    ...(o.args ?? []),
+  ]);
+  return start(o.name, cmd, argv, { cwd: o.dir, logDir: o.logDir ?? join(o.dir, 'logs') });
 }

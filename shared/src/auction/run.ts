@@ -35,7 +35,7 @@ export function runAuction(input: AuctionInput): AuctionOutcome {
   const unmatched: Loser[] = [];
   // Duplicates (same bidder, imp and bid id) are all rejected: keeping "the first" would make
   // the outcome depend on arrival order.
-  // Each bid's key is built once: here for duplicates, then again for ordering the losers.
+  // Each bid's key is built once, here: for finding duplicates and for ordering the losers.
   const keys = new Map<CandidateBid, string>();
   const count = new Map<string, number>();
   for (const c of input.bids) {
