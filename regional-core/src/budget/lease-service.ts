@@ -9,9 +9,7 @@ import {
   DEFAULT_SIZING,
   type LeaseSizing,
   leaseSize,
-  observeSpend,
   ratePerSecond,
-  type SpendRate,
 } from '@edge-rtb/shared/pacing/lease-size';
 import { localDay } from '@edge-rtb/shared/pacing/zoned-day';
 import { err, ok, type Result } from '@edge-rtb/shared/result';
@@ -83,7 +81,6 @@ interface CampaignState {
   funding: Promise<unknown>;
 }
 
-const MAX_RATE_ENTRIES = 20_000;
 /**
  * The controller's error and the end-of-budget shrink read spent/available from the last grant.
  * With several replicas those figures age while others grant, so past this age they are re-read
@@ -122,7 +119,6 @@ export function createLeaseService(opts: LeaseServiceOptions) {
       })
     : null;
   const campaigns = new Map<string, CampaignState>();
-  const rates = new Map<string, SpendRate>(); // `${campaignId}/${holder}`
 
   const deny = (reason: LeaseDenial, retryAfterMs: number): LeaseResponse => {
     metrics?.denials.inc({ reason });
@@ -173,8 +169,8 @@ export function createLeaseService(opts: LeaseServiceOptions) {
     }
     const p = pace(b, t, s.pools.spent, s.pi, leaseTtlMs, gains);
     s.pi = p.pi;
-    const key = `${req.campaignId}/${req.holder}`;
-    const own = rates.get(key);
+    // The holder's history from the ledger, which every replica's settles feed (ledger.ts).
+    const own = await ledger.spendRate(req.campaignId, req.holder, t);
     const rate = own ? ratePerSecond(own, t, rateTauMs) : p.plannedRatePerSec;
     const size = leaseSize(rate, s.pools.available, sizing);
     const requested = Math.min(req.requestedMicros ?? size, size > 0 ? size : sizing.minMicros);
@@ -293,7 +289,7 @@ export function createLeaseService(opts: LeaseServiceOptions) {
     if (r.status === 'unknown') return err({ reason: 'unknown_lease' });
     if (r.status === 'applied') {
       // The holder began spending this lease when it was granted (one TTL before it expires).
-      learnRate(`${c.campaignId}/${c.holder}`, r.spentMicros, c.expiresAt - leaseTtlMs);
+      await learnRate(c.campaignId, c.holder, r.spentMicros, c.expiresAt - leaseTtlMs);
       // spentMicros is what the holder reported (spend beyond the lease included), the figure
       // the reconciler holds against the win events; the lease amount is spent + released.
       events?.push([
@@ -317,11 +313,28 @@ export function createLeaseService(opts: LeaseServiceOptions) {
     });
   }
 
-  function learnRate(key: string, spent: Micros, sinceMs: number): void {
-    const prev = rates.get(key) ?? null;
-    rates.delete(key); // re-insert: Map order doubles as least-recently-used
-    rates.set(key, observeSpend(prev, now(), spent, rateTauMs, sinceMs));
-    if (rates.size > MAX_RATE_ENTRIES) rates.delete(rates.keys().next().value!);
+  /** Sizing only: a failure here leaves the settle (money, already moved) answered as applied. */
+  async function learnRate(
+    campaignId: string,
+    holder: string,
+    spent: Micros,
+    sinceMs: number,
+  ): Promise<void> {
+    try {
+      await ledger.observeSpend({
+        campaignId,
+        holder,
+        spentMicros: spent,
+        sinceMs,
+        now: now(),
+        tauMs: rateTauMs,
+      });
+    } catch (e) {
+      opts.log?.warn('spend rate not recorded; the next lease is sized from older figures', {
+        campaignId,
+        err: String(e),
+      });
+    }
   }
 
   async function status(campaignId: string): Promise<BudgetStatus | null> {

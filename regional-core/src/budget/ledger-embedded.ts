@@ -2,9 +2,10 @@
 // atomic) and every change is journaled and fsynced before the caller hears about it.
 // On open, snapshot + journal are replayed, so a restart loses nothing that was acknowledged.
 import type { Micros } from '@edge-rtb/shared/money';
+import { observeSpend, type SpendRate } from '@edge-rtb/shared/pacing/lease-size';
 import { Journal } from './journal.ts';
 import type { BudgetLedger, ExpiredLease, GrantInput, LedgerTiming } from './ledger.ts';
-import { DEFAULT_TIMING } from './ledger.ts';
+import { DEFAULT_TIMING, MAX_SPEND_RATES, SPEND_RATE_KEEP_TAUS } from './ledger.ts';
 import { Books, type BooksSnapshot, type Effect } from './ledger-books.ts';
 
 export interface EmbeddedLedgerOptions {
@@ -25,6 +26,10 @@ export async function openEmbeddedLedger(opts: EmbeddedLedgerOptions): Promise<B
   );
   books = Books.from(recovered.snapshot);
   for (const e of recovered.records) books.apply(e);
+  // Spend histories are not money: memory only, as a single node has no other replica to share
+  // them with. Map order doubles as least-recently-used.
+  const rates = new Map<string, SpendRate & { keepUntil: number }>();
+  const rateKey = (campaignId: string, holder: string) => `${campaignId}\n${holder}`;
 
   // Apply in memory and journal in the same tick (so the next operation already sees it),
   // then wait for the fsync before answering.
@@ -95,6 +100,19 @@ export async function openEmbeddedLedger(opts: EmbeddedLedgerOptions): Promise<B
     },
     async campaignIds() {
       return [...books.campaigns.keys()];
+    },
+    async spendRate(campaignId, holder, now) {
+      const r = rates.get(rateKey(campaignId, holder));
+      return r && now < r.keepUntil ? { sum: r.sum, atMs: r.atMs, sinceMs: r.sinceMs } : null;
+    },
+    async observeSpend(o) {
+      const key = rateKey(o.campaignId, o.holder);
+      const kept = rates.get(key);
+      const prev = kept && o.now < kept.keepUntil ? kept : null;
+      rates.delete(key);
+      const next = observeSpend(prev, o.now, o.spentMicros, o.tauMs, o.sinceMs);
+      rates.set(key, { ...next, keepUntil: next.atMs + SPEND_RATE_KEEP_TAUS * o.tauMs });
+      if (rates.size > MAX_SPEND_RATES) rates.delete(rates.keys().next().value!);
     },
     async ready() {
       return journal.error ? { ok: false, detail: `journal: ${journal.error.message}` } : { ok: true };

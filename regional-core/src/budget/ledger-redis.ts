@@ -6,6 +6,8 @@
 //   <p>{c:<id>}:lease:<lid>   HASH  one lease record, PEXPIREAT expiresAt + retention
 //   <p>{c:<id>}:active        ZSET  active lease ids by expiresAt (what the sweep walks)
 //   <p>{c:<id>}:daily         HASH  campaign-local day -> net micros granted that day
+//   <p>{c:<id>}:rate:<holder> HASH  sum atMs sinceMs keepUntil: the holder's spend history (lease
+//                                    sizing, not money), PEXPIREAT keepUntil
 //   <p>budget:campaigns       SET   campaign ids (not in any script: it lives in its own slot)
 //   <p>budget:ledger          STRING the ledger's marker (ledger-guard.ts): gone = Redis was wiped
 //   <p>budget:idem:<key>      STRING JSON [campaignId, holder, leaseId] of a grant's idempotency key,
@@ -27,6 +29,7 @@ import {
   type LedgerTiming,
   type ReconcileResult,
   type SettleResult,
+  SPEND_RATE_KEEP_TAUS,
 } from './ledger.ts';
 
 export interface RedisLedgerOptions {
@@ -49,6 +52,7 @@ const SCRIPTS = {
   ledgerSettle: { numberOfKeys: 4, lua: lua('settle') },
   ledgerExpire: { numberOfKeys: 3, lua: lua('expire') },
   ledgerReconcile: { numberOfKeys: 3, lua: lua('reconcile') },
+  ledgerSpendRate: { numberOfKeys: 1, lua: lua('spend-rate') },
 } as const;
 type ScriptName = keyof typeof SCRIPTS;
 type ScriptFn = (...args: Array<string | number>) => Promise<unknown>;
@@ -62,6 +66,7 @@ export function redisKeys(prefix: string, campaignId: string) {
     lease: (leaseId: string) => `${tag}:lease:${leaseId}`,
     active: `${tag}:active`,
     daily: `${tag}:daily`,
+    rate: (holder: string) => `${tag}:rate:${holder}`,
   };
 }
 
@@ -251,6 +256,19 @@ export function createRedisLedger(opts: RedisLedgerOptions): BudgetLedger {
 
     async campaignIds() {
       return redis.smembers(campaignsKey);
+    },
+
+    async spendRate(campaignId, holder, now) {
+      const key = redisKeys(prefix, campaignId).rate(holder);
+      const [sum, atMs, sinceMs, keepUntil] = await redis.hmget(key, 'sum', 'atMs', 'sinceMs', 'keepUntil');
+      // Redis drops the key at keepUntil by its own clock; `now` decides for a caller ahead of it.
+      if (sum == null || now >= Number(keepUntil)) return null;
+      return { sum: Number(sum), atMs: Number(atMs), sinceMs: Number(sinceMs) };
+    },
+
+    async observeSpend(o) {
+      const key = redisKeys(prefix, o.campaignId).rate(o.holder);
+      await run('ledgerSpendRate', key, o.spentMicros, o.sinceMs, o.now, o.tauMs, SPEND_RATE_KEEP_TAUS);
     },
 
     async ready() {

@@ -1,8 +1,10 @@
 // The one conformance suite every BudgetLedger passes (embedded in ledger-embedded.test.ts,
 // Redis in ledger-redis.int.test.ts). It states the money rules as tests.
+
+import { observeSpend, type SpendRate } from '@edge-rtb/shared/pacing/lease-size';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Balances, type BudgetLedger, type GrantInput, POOLS } from './ledger.ts';
+import { type Balances, type BudgetLedger, type GrantInput, POOLS, SPEND_RATE_KEEP_TAUS } from './ledger.ts';
 
 export interface LedgerHarness {
   /** A fresh empty namespace (directory / key prefix); the returned opener can be called again to "restart". */
@@ -453,6 +455,51 @@ export function describeLedgerConformance(
       checkBooks((await ledger.balances(C))!);
       // Same target again changes nothing (the catalog may resend).
       expect(await ledger.fund(C, 2_000)).toMatchObject({ available: 1_900, funding: -2_000 });
+    });
+
+    it("keeps each holder's spend history as observeSpend does, per campaign and holder", async () => {
+      const { ledger } = await start();
+      const tauMs = 300_000;
+      expect(await ledger.spendRate(C, 'pop-a', T0)).toBeNull();
+      // First settle of a lease granted 10 s earlier, then two more, out of order in time as
+      // replicas may deliver them; the expected state comes from the pure function.
+      const seen: Array<[number, number, number]> = [
+        [T0 + 10_000, 10_000, T0],
+        [T0 + 70_000, 60_123, T0 + 10_000],
+        [T0 + 65_000, 7, T0 + 5_000],
+      ];
+      let want: SpendRate | null = null;
+      for (const [now, spent, since] of seen) {
+        await ledger.observeSpend({
+          campaignId: C,
+          holder: 'pop-a',
+          spentMicros: spent,
+          sinceMs: since,
+          now,
+          tauMs,
+        });
+        want = observeSpend(want, now, spent, tauMs, since);
+      }
+      const got = (await ledger.spendRate(C, 'pop-a', T0 + 70_000))!;
+      expect(got.atMs).toBe(want!.atMs);
+      expect(got.sinceMs).toBe(T0);
+      expect(got.sum).toBeCloseTo(want!.sum, 6);
+      // Per holder and campaign.
+      expect(await ledger.spendRate(C, 'pop-b', T0 + 70_000)).toBeNull();
+      expect(await ledger.spendRate('camp-2', 'pop-a', T0 + 70_000)).toBeNull();
+      // Forgotten SPEND_RATE_KEEP_TAUS time constants after the last settle: a new holder again.
+      const keep = want!.atMs + SPEND_RATE_KEEP_TAUS * tauMs;
+      expect(await ledger.spendRate(C, 'pop-a', keep - 1)).not.toBeNull();
+      expect(await ledger.spendRate(C, 'pop-a', keep)).toBeNull();
+      await ledger.observeSpend({
+        campaignId: C,
+        holder: 'pop-a',
+        spentMicros: 5,
+        sinceMs: keep,
+        now: keep,
+        tauMs,
+      });
+      expect(await ledger.spendRate(C, 'pop-a', keep)).toEqual({ sum: 5, atMs: keep, sinceMs: keep });
     });
 
     it('keeps double entry under random operation sequences (property)', async () => {

@@ -13,6 +13,7 @@
 // which is why overspend of the budget is impossible by construction: late wins go to
 // overrun, never around the check.
 import type { Micros } from '@edge-rtb/shared/money';
+import type { SpendRate } from '@edge-rtb/shared/pacing/lease-size';
 
 export const POOLS = ['available', 'leased', 'spent', 'overrun'] as const;
 export const OUTSIDE = ['funding', 'writeoff'] as const;
@@ -146,9 +147,37 @@ export interface BudgetLedger {
   writeMarker(id: string, mode: 'if_absent' | 'replace'): Promise<string>;
   /** Ids of the campaigns that have accounts in these books. */
   campaignIds(): Promise<string[]>;
+  /**
+   * A holder's spend history for one campaign (shared/src/pacing/lease-size.ts), what its next
+   * lease is sized from. Kept beside the books, not in each core replica: a replica that learned
+   * only from the settles reaching it read a holder at 1/N of its rate behind N replicas, sized
+   * its leases as small, and the holder came back N times as often (pacing-replicas.int.test.ts).
+   * Not money: not journaled, forgotten `SPEND_RATE_KEEP_TAUS` time constants after the last
+   * settle (null from `now` on; embedded, also past `MAX_SPEND_RATES` holders): the service then
+   * sizes from the plan, as for a new holder.
+   */
+  spendRate(campaignId: string, holder: string, now: number): Promise<SpendRate | null>;
+  /** Adds one settled lease's spend (`observeSpend`), atomically with other replicas' additions. */
+  observeSpend(input: SpendObservation): Promise<void>;
   ready(): Promise<{ ok: boolean; detail?: string }>;
   close(): Promise<void>;
 }
+
+export interface SpendObservation {
+  campaignId: string;
+  holder: string;
+  spentMicros: Micros;
+  /** When the settled lease was granted: the start of the holder's spend, on its first report. */
+  sinceMs: number;
+  now: number;
+  /** Time constant of the decayed sum. */
+  tauMs: number;
+}
+
+/** A holder silent for this many time constants has decayed below e^-10 of its rate: dropped. */
+export const SPEND_RATE_KEEP_TAUS = 10;
+/** The embedded ledger keeps at most this many holders' histories (least recently used go). */
+export const MAX_SPEND_RATES = 20_000;
 
 export interface LedgerTiming {
   /** How long past expiresAt a holder may still settle before the sweep counts the lease as spent. */

@@ -1,7 +1,8 @@
 // Does pacing hold when several core replicas grant leases for one campaign? The pacing cap
 // (spent + leased <= plan(now + TTL) + controller adjustment) is checked inside the grant
 // script on the campaign's shared Redis accounts, so replicas cannot each allow the plan's
-// rate. What stays per replica is the PI controller's integral and the holders' spend rates.
+// rate. What stays per replica is the PI controller's integral; the holders' spend rates, which
+// size their leases, live in the ledger too (each replica adds the settles it serves).
 // This simulation drives an even-paced campaign with 4x too much demand through one service,
 // then through two services on one Redis (requests and settles land on either at random),
 // on a simulated clock, and compares the pace each delivered.
@@ -58,7 +59,7 @@ async function simulate(replicas: number, seed: number, secondShare = 0.5): Prom
     const redis = new Redis(url);
     clients.push(redis);
     const ledger = createRedisLedger({ redis, prefix });
-    // Each replica is its own lease service: its own controller state and spend rates.
+    // Each replica is its own lease service: its own controller state.
     const s = createLeaseService({ ledger, codec, now });
     await s.upsertBudget(camp);
     services.push(s);
@@ -133,6 +134,10 @@ describe('pacing with several replicas on one Redis', () => {
     // Two replicas deliver what one does (within 2% of the plan), not twice as much.
     expect(Math.abs(two.spent - one.spent)).toBeLessThan(planned * 0.02);
     expect(Math.abs(lopsided.spent - one.spent)).toBeLessThan(planned * 0.02);
+    // And size leases as one does: with spend rates per replica each read a holder at about half
+    // its rate and two replicas made 2,881 grants where one made 1,860.
+    expect(two.grants).toBeLessThan(one.grants * 1.1);
+    expect(lopsided.grants).toBeLessThan(one.grants * 1.1);
     console.info(
       `pacing replicas: plan ${planned}; 1 replica spent ${one.spent} (${one.grants} grants, max ahead ${(one.maxAheadShare * 100).toFixed(3)}% of budget); 2 replicas spent ${two.spent} (${two.grants} grants, max ahead ${(two.maxAheadShare * 100).toFixed(3)}%); 97/3 split spent ${lopsided.spent} (${lopsided.grants} grants, max ahead ${(lopsided.maxAheadShare * 100).toFixed(3)}%)`,
     );
