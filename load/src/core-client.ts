@@ -62,6 +62,8 @@ export async function budgets(coreUrl: string): Promise<{ view?: BudgetView; why
       campaignId: s.campaignId,
       budgetMicros: s.budgetMicros,
       spentMicros: s.spentMicros + s.overrunMicros,
+      leasedMicros: s.leasedMicros,
+      availableMicros: s.remainingMicros,
     });
     if (s.today?.capMicros != null)
       spend.push({

@@ -9,6 +9,11 @@ export interface CampaignSpend {
   spentMicros: number;
   /** Money still out in leases at the end: not spent, not available: the under-delivery risk. */
   leasedMicros?: number;
+  /**
+   * Money the ledger still holds for new leases at the end: the campaign's budget did not run
+   * out (its bids did not win that much), as opposed to money lost to lease mechanics.
+   */
+  availableMicros?: number;
 }
 
 export interface RunFacts {

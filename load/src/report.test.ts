@@ -37,7 +37,7 @@ describe('report', () => {
   it('shows failures loudly in markdown and the summary', () => {
     const md = renderMarkdown(report());
     expect(md).toContain('**FAIL** no 5xx to SSPs: 1 5xx answers');
-    expect(md).toContain('| c1 | 10 | 5 | - | 5 |');
+    expect(md).toContain('| c1 | 10 | 5 | - | - | 5 |');
     expect(summaryLine(report())).toContain('edge CPU/auction 0.900 ms');
   });
 

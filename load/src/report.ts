@@ -44,12 +44,12 @@ export function renderMarkdown(r: RunReport): string {
   ];
   if (r.spend) {
     lines.push(
-      '| campaign | budget | spent | still leased (under-delivery risk) | remaining |',
-      '|---|---|---|---|---|',
+      '| campaign | budget | spent | still leased (under-delivery risk) | still available (never leased) | remaining |',
+      '|---|---|---|---|---|---|',
     );
     for (const c of r.spend)
       lines.push(
-        `| ${c.campaignId} | ${c.budgetMicros} | ${c.spentMicros} | ${c.leasedMicros ?? '-'} | ${c.budgetMicros - c.spentMicros} |`,
+        `| ${c.campaignId} | ${c.budgetMicros} | ${c.spentMicros} | ${c.leasedMicros ?? '-'} | ${c.availableMicros ?? '-'} | ${c.budgetMicros - c.spentMicros} |`,
       );
   } else lines.push('not available from the core');
   lines.push('', '## Events sent vs landed', '', '| type | sent | landed |', '|---|---|---|');
