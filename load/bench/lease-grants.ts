@@ -236,8 +236,13 @@ function writeSection(results: Result[]) {
   const start = doc.indexOf('## Budget leases');
   if (start < 0) doc = `${doc.trimEnd()}\n\n${section}`;
   else {
+    // Only the block this bench writes (up to its last line): what others added to the section
+    // after it (lease-grants-keyed.ts's table, A/B notes) stays.
+    const last = 'See docs/budget-leases.md.\n';
     const next = doc.indexOf('\n## ', start + 1);
-    doc = doc.slice(0, start) + section + (next < 0 ? '' : doc.slice(next + 1));
+    const end = doc.indexOf(last, start);
+    const stop = end >= 0 && (next < 0 || end < next) ? end + last.length : next < 0 ? doc.length : next + 1;
+    doc = doc.slice(0, start) + section + doc.slice(stop);
   }
   writeFileSync(path, doc);
   console.log(`wrote "Budget leases" in ${path.pathname}`);
