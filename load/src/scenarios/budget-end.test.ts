@@ -3,13 +3,14 @@ import type { RunFacts } from '../invariants.ts';
 import { BUDGET_END_BUDGETS, overspendZero, underDeliveryUnder1Pct } from './budget-end.ts';
 
 const ids = Object.keys(BUDGET_END_BUDGETS);
-const facts = (sold: number[], ledgerSpent = sold, available?: number[]): RunFacts =>
+const facts = (sold: number[], ledgerSpent = sold): RunFacts =>
   ({
     spend: ids.map((id, i) => ({
       campaignId: id,
       budgetMicros: BUDGET_END_BUDGETS[id]!,
       spentMicros: ledgerSpent[i]!,
-      availableMicros: available ? available[i]! : BUDGET_END_BUDGETS[id]! - ledgerSpent[i]!,
+      // What the ledger neither spent nor leased is still available to lease.
+      availableMicros: BUDGET_END_BUDGETS[id]! - ledgerSpent[i]!,
     })),
     leases: {
       granted: 3,
