@@ -15,7 +15,12 @@ import { panel, renderPage } from './chart.ts';
 import type { CoreTap, TapEvents } from './core-tap.ts';
 import { type DspProfile, instantProfile } from './dsp-behavior.ts';
 import { startFleetProcess } from './dsp-fleet-process.ts';
-import { type FanoutRuntime, startFanoutReference } from './fanout-reference.ts';
+import {
+  type BareWork,
+  type FanoutRuntime,
+  parseBareWork,
+  startFanoutReference,
+} from './fanout-reference.ts';
 import { type GcSummary, gcSummary, parseGcTrace } from './gc-trace.ts';
 import { runPhase } from './load-phase.ts';
 import { percentile, summarize } from './percentiles.ts';
@@ -509,6 +514,7 @@ export async function runOverhead(opts: {
     ? (JSON.parse(process.env.OVERHEAD_EDGE_ENV) as Record<string, string>)
     : undefined;
   const paired = opts.withEdge && (opts.pairs ?? 0) > 0;
+  const bareWork = bareWorkFromEnv();
   // Both raw workerd targets read it when they start (workerd-config.ts): one line per GC.
   if (traceGc() && !v8FlagsFromEnv().includes('--trace-gc'))
     process.env.WORKERD_V8_FLAGS = [...v8FlagsFromEnv(), '--trace-gc'].join(' ');
@@ -521,6 +527,9 @@ export async function runOverhead(opts: {
         ? [`targets: ${process.env.OVERHEAD_TARGETS}`]
         : []),
     ...(edgeEnv ? [`extra edge bindings: ${JSON.stringify(edgeEnv)}`] : []),
+    ...(bareWork
+      ? [`the bare fan-out adds work to each auction (OVERHEAD_BARE_WORK): ${JSON.stringify(bareWork)}`]
+      : []),
     `warm-up ${warmupS} s per target at ${warmupRate(opts.rates)} req/s before the steps`,
     `regional core at CPU priority nice ${coreNice} (OVERHEAD_CORE_NICE)`,
     traceGc()
@@ -626,6 +635,13 @@ export async function runOverhead(opts: {
 
 const BARE_PORT = 8790;
 
+/** OVERHEAD_BARE_WORK: work of a known size the bare fan-out adds per auction (calibration runs). */
+export function bareWorkFromEnv(): BareWork | undefined {
+  const work = parseBareWork(process.env.OVERHEAD_BARE_WORK);
+  if (work && 'error' in work) throw new Error(work.error);
+  return work;
+}
+
 /**
  * The bare fan-out reference as this bench runs it: calling `dsps`, with the overhead traffic's
  * tmax less 20 ms as its deadline. Shared with edge-profile --bare so both measure the same thing.
@@ -636,6 +652,7 @@ export async function startBareFanout(
   runtime: FanoutRuntime,
   inspector?: string,
 ): Promise<{ ref: Managed; url: string }> {
+  const work = bareWorkFromEnv();
   const ref = await startFanoutReference({
     port: BARE_PORT,
     dspUrls: dsps.map((d) => `http://127.0.0.1:${d.port}/openrtb2/bid`),
@@ -643,6 +660,7 @@ export async function startBareFanout(
     workDir,
     runtime,
     ...(inspector ? { inspector } : {}),
+    ...(work ? { work } : {}),
   });
   return { ref, url: `http://127.0.0.1:${BARE_PORT}` };
 }
