@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './paths.ts';
 import { type Managed, start } from './processes.ts';
-import { renderWorkerdConfig, workerdCommand } from './workerd-config.ts';
+import { renderWorkerdConfig, workerdInstancesFromEnv, workerdServeCommand } from './workerd-config.ts';
 
 export function startEdgeRaw(opts: {
   port: number;
@@ -16,7 +16,7 @@ export function startEdgeRaw(opts: {
   bindings: Record<string, string>;
 }): Managed {
   const dir = join(opts.workDir, 'edge-raw');
-  mkdirSync(join(dir, 'do'), { recursive: true });
+  mkdirSync(dir, { recursive: true });
   const bundle = spawnSync(
     join(REPO, 'node_modules/.bin/wrangler'),
     ['deploy', '--dry-run', '--outdir', join(dir, 'out'), '-c', join(REPO, 'wrangler.toml')],
@@ -24,27 +24,39 @@ export function startEdgeRaw(opts: {
   );
   if (bundle.status !== 0) throw new Error(`bundling the edge failed:\n${bundle.stderr}${bundle.stdout}`);
   const { date, flags } = edgeRuntimeSettings();
-  const configPath = join(dir, 'workerd.capnp');
-  writeFileSync(
-    configPath,
-    renderWorkerdConfig({
-      modulePath: 'out/index.js',
-      address: `127.0.0.1:${opts.port}`,
-      compatibilityDate: date,
-      compatibilityFlags: flags,
-      bindings: opts.bindings,
-      durableObjects: [
-        { binding: 'NOTICE_LEDGER', className: 'NoticeLedger', sql: true },
-        // The durable event outbox: what the core did not take waits here (on disk) for its alarm.
-        { binding: 'EVENTS_OUTBOX', className: 'EventOutbox', sql: true },
-      ],
-      storageDir: join(dir, 'do'),
-    }),
-  );
+  // One config per workerd instance (WORKERD_INSTANCES, its own port and Durable Object disk).
+  const instances = workerdInstancesFromEnv();
+  const configs: string[] = [];
+  for (let i = 0; i < instances; i++) {
+    const one = instances === 1;
+    const storageDir = join(dir, one ? 'do' : `do-${i}`);
+    mkdirSync(storageDir, { recursive: true });
+    const configPath = join(dir, one ? 'workerd.capnp' : `workerd-${i}.capnp`);
+    writeFileSync(
+      configPath,
+      renderWorkerdConfig({
+        modulePath: 'out/index.js',
+        address: `127.0.0.1:${opts.port + i}`,
+        compatibilityDate: date,
+        compatibilityFlags: flags,
+        bindings: opts.bindings,
+        durableObjects: [
+          { binding: 'NOTICE_LEDGER', className: 'NoticeLedger', sql: true },
+          // The durable event outbox: what the core did not take waits here (on disk) for its alarm.
+          { binding: 'EVENTS_OUTBOX', className: 'EventOutbox', sql: true },
+        ],
+        storageDir,
+      }),
+    );
+    configs.push(configPath);
+  }
   // EDGE_RAW_INSPECTOR=127.0.0.1:9229 opens workerd's inspector (CPU profiles: load/src/edge-profile.ts).
   const inspector = process.env.EDGE_RAW_INSPECTOR;
-  const args = ['serve', configPath, ...(inspector ? [`--inspector-addr=${inspector}`] : [])];
-  const [cmd, argv] = workerdCommand(join(REPO, 'node_modules/workerd/bin/workerd'), args);
+  const [cmd, argv] = workerdServeCommand(
+    join(REPO, 'node_modules/workerd/bin/workerd'),
+    configs,
+    inspector ? [`--inspector-addr=${inspector}`] : [],
+  );
   return start('edge', cmd, argv, {
     cwd: dir,
     logDir: opts.workDir,

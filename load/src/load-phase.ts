@@ -11,6 +11,8 @@ import { createUserSimulator, type UserSimStats } from './user-simulator.ts';
 export interface PhaseOptions {
   label: string;
   url: string;
+  /** Further origins of the same target (its other workerd instances): auctions alternate over all. */
+  spreadOver?: string[];
   apiKey: string;
   seed: number;
   rate: RateFn;
@@ -61,6 +63,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
   const selfBefore = process.cpuUsage();
   const ssp = await runSsp({
     edgeUrl: o.url,
+    ...(o.spreadOver ? { spreadOver: o.spreadOver } : {}),
     path: '/openrtb2/auction',
     apiKey: o.apiKey,
     seed: o.seed,

@@ -24,13 +24,13 @@ import {
 import { type GcSummary, gcSummary, parseGcTrace } from './gc-trace.ts';
 import { runPhase } from './load-phase.ts';
 import { percentile, summarize } from './percentiles.ts';
-import { type Managed, stopAll } from './processes.ts';
+import { type Managed, stopAll, waitHealthy } from './processes.ts';
 import { constantRate } from './schedule.ts';
 import type { Answer } from './ssp-simulator.ts';
 import { DEV_SSP_KEY, type Stack, startStack } from './stack.ts';
 import type { AuctionTiming } from './tap-ledger.ts';
 import { DEFAULT_MIX, type MixOptions } from './traffic-mix.ts';
-import { v8FlagsFromEnv } from './workerd-config.ts';
+import { instanceUrls, v8FlagsFromEnv, workerdInstancesFromEnv } from './workerd-config.ts';
 
 export interface OverheadStep {
   /** The edge, or the bare fan-out served like the edge (Miniflare API) or in raw workerd (DESIGN's anchor). */
@@ -315,6 +315,8 @@ export const OVERHEAD_MIX: MixOptions = {
 interface Target {
   name: OverheadStep['target'];
   url: string;
+  /** Its other workerd instances' URLs (WORKERD_INSTANCES > 1, raw targets). */
+  spreadOver?: string[];
   roots: number[];
   fleetPid: number;
   tap?: CoreTap;
@@ -359,6 +361,7 @@ async function warmUp(t: Target, rates: number[], seed: number, warmupS: number)
   await runPhase({
     label: 'warm-up',
     url: t.url,
+    ...(t.spreadOver ? { spreadOver: t.spreadOver } : {}),
     apiKey: DEV_SSP_KEY,
     seed: seed + 1,
     rate: constantRate(warmupRate(rates)),
@@ -377,6 +380,7 @@ async function measureStep(t: Target, qps: number, stepS: number, seed: number):
   const p = await runPhase({
     label: `${t.name} @${qps}/s`,
     url: t.url,
+    ...(t.spreadOver ? { spreadOver: t.spreadOver } : {}),
     apiKey: DEV_SSP_KEY,
     seed,
     rate: constantRate(qps),
@@ -515,6 +519,15 @@ export async function runOverhead(opts: {
     : undefined;
   const paired = opts.withEdge && (opts.pairs ?? 0) > 0;
   const bareWork = bareWorkFromEnv();
+  // WORKERD_INSTANCES: each raw target as N workerd processes, auctions spread over them.
+  const instances = workerdInstancesFromEnv();
+  const spreadOf = (url: string) =>
+    instances > 1 ? { spreadOver: instanceUrls(url, instances).slice(1) } : {};
+  // The target's own start waited for its first instance only.
+  const allUp = async (t: Target, m: Managed) => {
+    for (const u of t.spreadOver ?? []) await waitHealthy(`${u}/healthz`, m, 30_000);
+    return t;
+  };
   // Both raw workerd targets read it when they start (workerd-config.ts): one line per GC.
   if (traceGc() && !v8FlagsFromEnv().includes('--trace-gc'))
     process.env.WORKERD_V8_FLAGS = [...v8FlagsFromEnv(), '--trace-gc'].join(' ');
@@ -527,6 +540,11 @@ export async function runOverhead(opts: {
         ? [`targets: ${process.env.OVERHEAD_TARGETS}`]
         : []),
     ...(edgeEnv ? [`extra edge bindings: ${JSON.stringify(edgeEnv)}`] : []),
+    ...(instances > 1
+      ? [
+          `raw workerd targets run as ${instances} workerd instances each (WORKERD_INSTANCES), auctions alternating over them; GC columns merge the instances' pauses as if one isolate's`,
+        ]
+      : []),
     ...(bareWork
       ? [`the bare fan-out adds work to each auction (OVERHEAD_BARE_WORK): ${JSON.stringify(bareWork)}`]
       : []),
@@ -559,6 +577,7 @@ export async function runOverhead(opts: {
     tap: stack.tap,
     ...(stack.core?.pid ? { corePid: stack.core.pid } : {}),
     ...(edgeRuntime === 'raw' && traceGc() ? { gcLog: stack.edge.logPath } : {}),
+    ...(edgeRuntime === 'raw' ? spreadOf(stack.edgeUrl) : {}),
   });
   const startBare = async (runtime: FanoutRuntime, fleetPid: number) => {
     opts.log(`starting the bare fan-out reference (${runtime})`);
@@ -569,15 +588,16 @@ export async function runOverhead(opts: {
       roots: [ref.pid],
       fleetPid,
       ...(runtime === 'workerd' && traceGc() ? { gcLog: ref.logPath } : {}),
+      ...(runtime === 'workerd' ? spreadOf(url) : {}),
     };
-    return { ref, target };
+    return { ref, target: await allUp(target, ref) };
   };
   try {
     if (paired) {
       opts.log('starting core, edge (raw workerd), the bare fan-out and 5 fixed-delay DSPs');
       const stack = await startEdge('raw');
       try {
-        const edge = edgeTarget(stack, 'raw');
+        const edge = await allUp(edgeTarget(stack, 'raw'), stack.edge);
         const { ref, target: bare } = await startBare('workerd', stack.fleet.pid);
         const byName = { edge, bare };
         await warmUp(edge, opts.rates, opts.seed, warmupS);
@@ -606,7 +626,7 @@ export async function runOverhead(opts: {
         if (!wanted.has(edgeRuntime)) continue;
         opts.log(`starting core, edge (${edgeRuntime}) and 5 fixed-delay DSPs`);
         const stack = await startEdge(edgeRuntime);
-        const t = edgeTarget(stack, edgeRuntime);
+        const t = await allUp(edgeTarget(stack, edgeRuntime), stack.edge);
         try {
           rows.push(...(await steps(t, opts.rates, opts.stepS, opts.seed, warmupS)));
           notes.push(...(await lossNoticeNotes(stack, t.name, edgeEnv, tapEvents)));

@@ -2,7 +2,7 @@
 // scheduled time whatever happened to the earlier ones) over keep-alive connections, and
 // records every answer. Latency is measured from the scheduled time, so time spent queued
 // behind a slow edge counts against the edge, as it would for a real SSP.
-import { Pool } from 'undici';
+import { BalancedPool, Pool } from 'undici';
 import { fillMacros } from './macros.ts';
 import { percentile } from './percentiles.ts';
 import { createRng } from './prng.ts';
@@ -11,6 +11,8 @@ import { type MixOptions, makeRequest, type RequestKind, type SimRequest } from 
 
 export interface SspOptions {
   edgeUrl: string;
+  /** Further origins serving the same edge (instances, WORKERD_INSTANCES): auctions alternate over all. */
+  spreadOver?: string[];
   path: string;
   apiKey: string;
   seed: number;
@@ -111,13 +113,18 @@ export async function runSsp(opts: SspOptions): Promise<SspResult> {
   const rng = createRng(opts.seed);
   const times = arrivals(rng.fork('arrivals'), opts.rate, opts.durationS);
   const mixRng = rng.fork('mix');
-  const pool = new Pool(opts.edgeUrl, {
+  const poolOptions = {
     connections: opts.connections,
     pipelining: 1,
     keepAliveTimeout: 60_000,
     headersTimeout: opts.clientTimeoutMs,
     bodyTimeout: opts.clientTimeoutMs,
-  });
+  };
+  // A Pool reuses its first idle connection, so at these rates one connection carries nearly every
+  // auction: spreading over instances has to be request by request (round robin).
+  const pool = opts.spreadOver?.length
+    ? new BalancedPool([opts.edgeUrl, ...opts.spreadOver], poolOptions)
+    : new Pool(opts.edgeUrl, poolOptions);
   const notices = new Pool(opts.edgeUrl, { connections: 8, keepAliveTimeout: 60_000 });
   const statuses: SspResult['statuses'] = { valid: {}, bot: {}, malformed: {} };
   const result: SspResult = {

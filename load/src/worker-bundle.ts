@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { edgeRuntimeSettings } from './edge-raw.ts';
 import { REPO } from './paths.ts';
 import { type Managed, start } from './processes.ts';
-import { renderWorkerdConfig, workerdCommand } from './workerd-config.ts';
+import { renderWorkerdConfig, workerdInstancesFromEnv, workerdServeCommand } from './workerd-config.ts';
 
 /** Writes `dir/wrangler.toml` for `main` and bundles it into `dir/out/`; throws with wrangler's output on failure. */
 export function bundleLikeEdge(
@@ -53,21 +53,27 @@ export function serveBenchWorker(o: {
   args?: string[];
 }): Managed {
   const edge = bundleLikeEdge(o.name, o.main, o.dir);
-  const config = join(o.dir, 'workerd.capnp');
-  writeFileSync(
-    config,
-    renderWorkerdConfig({
-      modulePath: `out/${basename(o.main).replace(/\.ts$/, '.js')}`,
-      address: `127.0.0.1:${o.port}`,
-      compatibilityDate: edge.date,
-      compatibilityFlags: edge.flags,
-      bindings: o.bindings ?? {},
-    }),
+  // One config per workerd instance (WORKERD_INSTANCES), each on its own port.
+  const instances = workerdInstancesFromEnv();
+  const configs: string[] = [];
+  for (let i = 0; i < instances; i++) {
+    const config = join(o.dir, instances === 1 ? 'workerd.capnp' : `workerd-${i}.capnp`);
+    writeFileSync(
+      config,
+      renderWorkerdConfig({
+        modulePath: `out/${basename(o.main).replace(/\.ts$/, '.js')}`,
+        address: `127.0.0.1:${o.port + i}`,
+        compatibilityDate: edge.date,
+        compatibilityFlags: edge.flags,
+        bindings: o.bindings ?? {},
+      }),
+    );
+    configs.push(config);
+  }
+  const [cmd, argv] = workerdServeCommand(
+    join(REPO, 'node_modules/workerd/bin/workerd'),
+    configs,
+    o.args ?? [],
   );
-  const [cmd, argv] = workerdCommand(join(REPO, 'node_modules/workerd/bin/workerd'), [
-    'serve',
-    config,
-    ...(o.args ?? []),
-  ]);
   return start(o.name, cmd, argv, { cwd: o.dir, logDir: o.logDir ?? join(o.dir, 'logs') });
 }

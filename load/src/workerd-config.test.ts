@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderWorkerdConfig } from './workerd-config.ts';
+import { instanceUrls, renderWorkerdConfig, workerdServeCommand } from './workerd-config.ts';
 
 describe('renderWorkerdConfig', () => {
   it('embeds the module, binds text values safely and allows loopback outbound', () => {
@@ -33,5 +33,36 @@ describe('renderWorkerdConfig', () => {
     expect(text).toContain('durableObjectStorage = (localDisk = "do-disk")');
     expect(text).toContain('(name = "do-disk", disk = (path = "/tmp/do", writable = true))');
     expect(text).toContain('compatibilityFlags = ["nodejs_compat"]');
+  });
+});
+
+describe('several workerd instances (WORKERD_INSTANCES)', () => {
+  it('puts them on consecutive ports', () => {
+    expect(instanceUrls('http://127.0.0.1:8787', 3)).toEqual([
+      'http://127.0.0.1:8787',
+      'http://127.0.0.1:8788',
+      'http://127.0.0.1:8789',
+    ]);
+    expect(instanceUrls('http://127.0.0.1:8790', 1)).toEqual(['http://127.0.0.1:8790']);
+  });
+
+  it('serves one config with workerd itself and several through the launcher', () => {
+    expect(workerdServeCommand('/bin/workerd', ['a.capnp'], ['--inspector-addr=x'])).toEqual([
+      '/bin/workerd',
+      ['serve', 'a.capnp', '--inspector-addr=x'],
+    ]);
+    const [cmd, argv] = workerdServeCommand('/bin/workerd', ['a.capnp', 'b.capnp']);
+    expect(cmd).toBe(process.execPath);
+    expect(argv[0]).toMatch(/workerd-instances\.ts$/);
+    expect(JSON.parse(argv[1] as string)).toEqual([
+      ['/bin/workerd', 'serve', 'a.capnp'],
+      ['/bin/workerd', 'serve', 'b.capnp'],
+    ]);
+  });
+
+  it('refuses an inspector for several instances (one port)', () => {
+    expect(() => workerdServeCommand('/bin/workerd', ['a.capnp', 'b.capnp'], ['--inspector-addr=x'])).toThrow(
+      /WORKERD_INSTANCES=1/,
+    );
   });
 });

@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import { REPO } from './paths.ts';
+
 // Renders a workerd config (Cap'n Proto text) for one bundled ES-module worker listening on
 // loopback, with text bindings and outbound fetch allowed to loopback (the simulated DSPs):
 // workerd's default "internet" service only reaches public addresses.
@@ -23,9 +26,41 @@ export interface WorkerdConfig {
 export const v8FlagsFromEnv = (): string[] =>
   (process.env.WORKERD_V8_FLAGS ?? '').split(/\s+/).filter(Boolean);
 
+/**
+ * WORKERD_INSTANCES=N runs each raw workerd target as N workerd processes on consecutive ports
+ * (workerd-instances.ts), the overhead bench's load spread over them request by request: how much
+ * of a tail is one thread's. Default 1.
+ */
+export const workerdInstancesFromEnv = (): number => {
+  const n = Number(process.env.WORKERD_INSTANCES ?? 1);
+  if (!Number.isInteger(n) || n < 1 || n > 8)
+    throw new Error(`WORKERD_INSTANCES must be an integer from 1 to 8, not ${process.env.WORKERD_INSTANCES}`);
+  return n;
+};
+
+/** The URLs of a target's instances: `url` and the next ports up. */
+export const instanceUrls = (url: string, instances: number): string[] => {
+  const u = new URL(url);
+  return Array.from({ length: instances }, (_, i) => `${u.protocol}//${u.hostname}:${Number(u.port) + i}`);
+};
+
 /** workerd's command line; with V8 flags, under stdbuf, since their traces (stdout, a pipe) are lost at exit otherwise. */
 export function workerdCommand(bin: string, args: string[]): [string, string[]] {
   return v8FlagsFromEnv().length > 0 ? ['stdbuf', ['-oL', bin, ...args]] : [bin, args];
+}
+
+/**
+ * The command that serves `configs`, one workerd instance each: workerd itself for one, the
+ * launcher for several. `args` (an inspector) only fit one instance.
+ */
+export function workerdServeCommand(bin: string, configs: string[], args: string[] = []): [string, string[]] {
+  if (configs.length === 1) return workerdCommand(bin, ['serve', configs[0] as string, ...args]);
+  if (args.length > 0) throw new Error(`workerd ${args.join(' ')} needs WORKERD_INSTANCES=1`);
+  const lines = configs.map((c) => {
+    const [cmd, argv] = workerdCommand(bin, ['serve', c]);
+    return [cmd, ...argv];
+  });
+  return [process.execPath, [join(REPO, 'load/src/workerd-instances.ts'), JSON.stringify(lines)]];
 }
 
 const q = (s: string) => JSON.stringify(s); // capnp text strings use the same escapes as JSON
