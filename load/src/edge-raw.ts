@@ -4,11 +4,11 @@
 // isolate memory). DESIGN asks to benchmark workerd itself; measuring both ways shows what the
 // launcher costs. Selected with LOAD_EDGE_RUNTIME=raw or by the overhead benchmark.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './paths.ts';
 import { type Managed, start } from './processes.ts';
-import { renderWorkerdConfig, workerdInstancesFromEnv, workerdServeCommand } from './workerd-config.ts';
+import { renderWorkerdConfig, workerdServeCommand, writeInstanceConfigs } from './workerd-config.ts';
 
 export function startEdgeRaw(opts: {
   port: number;
@@ -24,32 +24,24 @@ export function startEdgeRaw(opts: {
   );
   if (bundle.status !== 0) throw new Error(`bundling the edge failed:\n${bundle.stderr}${bundle.stdout}`);
   const { date, flags } = edgeRuntimeSettings();
-  // One config per workerd instance (WORKERD_INSTANCES, its own port and Durable Object disk).
-  const instances = workerdInstancesFromEnv();
-  const configs: string[] = [];
-  for (let i = 0; i < instances; i++) {
-    const one = instances === 1;
-    const storageDir = join(dir, one ? 'do' : `do-${i}`);
+  // One config per workerd instance (WORKERD_INSTANCES), each with its own Durable Object disk.
+  const configs = writeInstanceConfigs(dir, opts.port, (address, suffix) => {
+    const storageDir = join(dir, `do${suffix}`);
     mkdirSync(storageDir, { recursive: true });
-    const configPath = join(dir, one ? 'workerd.capnp' : `workerd-${i}.capnp`);
-    writeFileSync(
-      configPath,
-      renderWorkerdConfig({
-        modulePath: 'out/index.js',
-        address: `127.0.0.1:${opts.port + i}`,
-        compatibilityDate: date,
-        compatibilityFlags: flags,
-        bindings: opts.bindings,
-        durableObjects: [
-          { binding: 'NOTICE_LEDGER', className: 'NoticeLedger', sql: true },
-          // The durable event outbox: what the core did not take waits here (on disk) for its alarm.
-          { binding: 'EVENTS_OUTBOX', className: 'EventOutbox', sql: true },
-        ],
-        storageDir,
-      }),
-    );
-    configs.push(configPath);
-  }
+    return renderWorkerdConfig({
+      modulePath: 'out/index.js',
+      address,
+      compatibilityDate: date,
+      compatibilityFlags: flags,
+      bindings: opts.bindings,
+      durableObjects: [
+        { binding: 'NOTICE_LEDGER', className: 'NoticeLedger', sql: true },
+        // The durable event outbox: what the core did not take waits here (on disk) for its alarm.
+        { binding: 'EVENTS_OUTBOX', className: 'EventOutbox', sql: true },
+      ],
+      storageDir,
+    });
+  });
   // EDGE_RAW_INSPECTOR=127.0.0.1:9229 opens workerd's inspector (CPU profiles: load/src/edge-profile.ts).
   const inspector = process.env.EDGE_RAW_INSPECTOR;
   const [cmd, argv] = workerdServeCommand(

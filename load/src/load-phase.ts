@@ -63,7 +63,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
   const selfBefore = process.cpuUsage();
   const ssp = await runSsp({
     edgeUrl: o.url,
-    ...(o.spreadOver ? { spreadOver: o.spreadOver } : {}),
+    spreadOver: o.spreadOver,
     path: '/openrtb2/auction',
     apiKey: o.apiKey,
     seed: o.seed,

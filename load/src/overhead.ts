@@ -361,7 +361,7 @@ async function warmUp(t: Target, rates: number[], seed: number, warmupS: number)
   await runPhase({
     label: 'warm-up',
     url: t.url,
-    ...(t.spreadOver ? { spreadOver: t.spreadOver } : {}),
+    spreadOver: t.spreadOver,
     apiKey: DEV_SSP_KEY,
     seed: seed + 1,
     rate: constantRate(warmupRate(rates)),
@@ -380,7 +380,7 @@ async function measureStep(t: Target, qps: number, stepS: number, seed: number):
   const p = await runPhase({
     label: `${t.name} @${qps}/s`,
     url: t.url,
-    ...(t.spreadOver ? { spreadOver: t.spreadOver } : {}),
+    spreadOver: t.spreadOver,
     apiKey: DEV_SSP_KEY,
     seed,
     rate: constantRate(qps),

@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { edgeRuntimeSettings } from './edge-raw.ts';
 import { REPO } from './paths.ts';
 import { type Managed, start } from './processes.ts';
-import { renderWorkerdConfig, workerdInstancesFromEnv, workerdServeCommand } from './workerd-config.ts';
+import { renderWorkerdConfig, workerdServeCommand, writeInstanceConfigs } from './workerd-config.ts';
 
 /** Writes `dir/wrangler.toml` for `main` and bundles it into `dir/out/`; throws with wrangler's output on failure. */
 export function bundleLikeEdge(
@@ -54,22 +54,15 @@ export function serveBenchWorker(o: {
 }): Managed {
   const edge = bundleLikeEdge(o.name, o.main, o.dir);
   // One config per workerd instance (WORKERD_INSTANCES), each on its own port.
-  const instances = workerdInstancesFromEnv();
-  const configs: string[] = [];
-  for (let i = 0; i < instances; i++) {
-    const config = join(o.dir, instances === 1 ? 'workerd.capnp' : `workerd-${i}.capnp`);
-    writeFileSync(
-      config,
-      renderWorkerdConfig({
-        modulePath: `out/${basename(o.main).replace(/\.ts$/, '.js')}`,
-        address: `127.0.0.1:${o.port + i}`,
-        compatibilityDate: edge.date,
-        compatibilityFlags: edge.flags,
-        bindings: o.bindings ?? {},
-      }),
-    );
-    configs.push(config);
-  }
+  const configs = writeInstanceConfigs(o.dir, o.port, (address) =>
+    renderWorkerdConfig({
+      modulePath: `out/${basename(o.main).replace(/\.ts$/, '.js')}`,
+      address,
+      compatibilityDate: edge.date,
+      compatibilityFlags: edge.flags,
+      bindings: o.bindings ?? {},
+    }),
+  );
   const [cmd, argv] = workerdServeCommand(
     join(REPO, 'node_modules/workerd/bin/workerd'),
     configs,

@@ -1,5 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { instanceUrls, renderWorkerdConfig, workerdServeCommand } from './workerd-config.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  instanceUrls,
+  renderWorkerdConfig,
+  workerdServeCommand,
+  writeInstanceConfigs,
+} from './workerd-config.ts';
 
 describe('renderWorkerdConfig', () => {
   it('embeds the module, binds text values safely and allows loopback outbound', () => {
@@ -65,4 +73,38 @@ describe('several workerd instances (WORKERD_INSTANCES)', () => {
       /WORKERD_INSTANCES=1/,
     );
   });
+});
+
+describe('writeInstanceConfigs', () => {
+  const render = (address: string, suffix: string) => `${address} ${suffix || '(one)'}`;
+  const inDir = (f: (dir: string) => void) => {
+    const dir = mkdtempSync(join(tmpdir(), 'workerd-config-'));
+    try {
+      f(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('writes workerd.capnp on the port for one instance (the default)', () =>
+    inDir((dir) => {
+      const configs = writeInstanceConfigs(dir, 8790, render);
+      expect(configs).toEqual([join(dir, 'workerd.capnp')]);
+      expect(readFileSync(configs[0] as string, 'utf8')).toBe('127.0.0.1:8790 (one)');
+    }));
+
+  it('writes one numbered config per instance on consecutive ports', () =>
+    inDir((dir) => {
+      vi.stubEnv('WORKERD_INSTANCES', '2');
+      try {
+        const configs = writeInstanceConfigs(dir, 8790, render);
+        expect(configs).toEqual([join(dir, 'workerd-0.capnp'), join(dir, 'workerd-1.capnp')]);
+        expect(configs.map((c) => readFileSync(c, 'utf8'))).toEqual([
+          '127.0.0.1:8790 -0',
+          '127.0.0.1:8791 -1',
+        ]);
+      } finally {
+        vi.unstubAllEnvs();
+      }
+    }));
 });

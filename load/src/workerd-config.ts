@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './paths.ts';
 
@@ -38,7 +39,29 @@ export const workerdInstancesFromEnv = (): number => {
   return n;
 };
 
-/** The URLs of a target's instances: `url` and the next ports up. */
+/**
+ * Writes one config per workerd instance (WORKERD_INSTANCES) into `dir` and returns their paths:
+ * `workerd.capnp` for one, `workerd-<i>.capnp` for several, instance i listening on `port + i`.
+ * `render` gets the instance's address and a suffix ('' or `-<i>`) for anything else it must
+ * keep apart, such as its Durable Object directory.
+ */
+export function writeInstanceConfigs(
+  dir: string,
+  port: number,
+  render: (address: string, suffix: string) => string,
+): string[] {
+  const instances = workerdInstancesFromEnv();
+  const configs: string[] = [];
+  for (let i = 0; i < instances; i++) {
+    const suffix = instances === 1 ? '' : `-${i}`;
+    const config = join(dir, `workerd${suffix}.capnp`);
+    writeFileSync(config, render(`127.0.0.1:${port + i}`, suffix));
+    configs.push(config);
+  }
+  return configs;
+}
+
+/** The URLs of a target's instances (the ports writeInstanceConfigs gives them): `url` and the next ports up. */
 export const instanceUrls = (url: string, instances: number): string[] => {
   const u = new URL(url);
   return Array.from({ length: instances }, (_, i) => `${u.protocol}//${u.hostname}:${Number(u.port) + i}`);
