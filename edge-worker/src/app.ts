@@ -9,7 +9,14 @@ import { createEdgeState, type EdgeOptions, type EdgeState } from './state.ts';
 export function createEdge(opts: EdgeOptions = {}): { app: Hono<EdgeEnv>; state: EdgeState } {
   const state = createEdgeState(opts);
   const app = new Hono<EdgeEnv>();
-  app.get('/healthz', (c) => c.json({ ok: true, part: 'edge' }));
+  // Self-hosted as several workerd instances, each says which one answered (they share a port).
+  app.get('/healthz', (c) =>
+    c.json({
+      ok: true,
+      part: 'edge',
+      ...(c.env.EDGE_INSTANCE ? { instance: Number(c.env.EDGE_INSTANCE) } : {}),
+    }),
+  );
   app.route('/', auctionRoutes(state));
   app.route('/', noticeRoutes(state));
   app.notFound((c) => c.json({ error: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));

@@ -31,6 +31,14 @@ export interface Bindings {
   LOSS_NOTICES?: string;
   /** Isolates a PoP is expected to run: each keeps qpsCap / POP_ISOLATES of a DSP's cap (default 1). */
   POP_ISOLATES?: string;
+  /**
+   * Self-hosted as several workerd processes (load/src/edge-raw.ts): this instance's index, every
+   * instance's private base URL by index, and the secret they relay notices with. Unset on
+   * Cloudflare and for one instance (notices/ledger-owner.ts).
+   */
+  EDGE_INSTANCE?: string;
+  EDGE_PEERS?: string;
+  EDGE_PEER_KEY?: string;
   NOTICE_LEDGER: DurableObjectNamespace<NoticeLedger>;
   /** Durable outbox for events the core did not take (events/outbox.ts). Without it, memory only. */
   EVENTS_OUTBOX?: DurableObjectNamespace<EventOutbox>;

@@ -2,6 +2,7 @@
 // not module globals, so tests get fresh state with a fresh app). Parts that depend on bindings
 // (signer, lease client) are built on first use and rebuilt if the binding changes.
 
+import type { Result } from '@edge-rtb/shared/result';
 import { httpLeaseClient } from './campaigns/lease-client.ts';
 import { createLeaseWallet, type LeaseWallet } from './campaigns/lease-wallet.ts';
 import { configuredBidScorer, type Scorer } from './campaigns/scorer.ts';
@@ -9,6 +10,7 @@ import type { Bindings } from './env.ts';
 import { createEventBatcher, type EventBatcher } from './events/event-batcher.ts';
 import { type CircuitBreakers, createCircuitBreakers } from './fanout/circuit-breaker.ts';
 import { createQpsLimiter, type QpsLimiter } from './fanout/qps-limiter.ts';
+import { type InstanceRing, parseInstanceRing } from './notices/ledger-owner.ts';
 import { createNoticeSigner, type NoticeSigner } from './notices/notice-token.ts';
 import { createSnapshotCache, type SnapshotCache } from './snapshot/snapshot-cache.ts';
 
@@ -22,6 +24,8 @@ export interface EdgeState {
   /** Null when NOTICE_KEYS is missing or unusable: the edge then refuses to sell (503). */
   signer(env: Bindings): NoticeSigner | null;
   wallet(env: Bindings): LeaseWallet;
+  /** The other workerd instances of a self-hosted edge (EDGE_INSTANCE, EDGE_PEERS); null for one. */
+  ring(env: Bindings): Result<InstanceRing | null, string>;
   /** Random per isolate, made on first use: workerd forbids randomness at global scope. */
   isolateId(): string;
 }
@@ -43,6 +47,7 @@ export function createEdgeState(opts: EdgeOptions = {}): EdgeState {
   let signer: { spec: string | undefined; s: NoticeSigner | null } | null = null;
   let wallet: { core: string; w: LeaseWallet } | null = null;
   let limiter: { spec: string | undefined; l: QpsLimiter } | null = null;
+  let ring: { spec: string; r: Result<InstanceRing | null, string> } | null = null;
   return {
     snapshots: createSnapshotCache({
       ttlMs: opts.snapshotTtlMs ?? 30_000,
@@ -79,6 +84,11 @@ export function createEdgeState(opts: EdgeOptions = {}): EdgeState {
           }),
         };
       return wallet.w;
+    },
+    ring(env) {
+      const spec = `${env.EDGE_INSTANCE}|${env.EDGE_PEERS}|${env.EDGE_PEER_KEY}`;
+      if (ring?.spec !== spec) ring = { spec, r: parseInstanceRing(env) };
+      return ring.r;
     },
   };
 }

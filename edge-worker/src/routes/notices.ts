@@ -1,7 +1,8 @@
 // The exchange's own notice and tracker endpoints: GET /notice/:kind?t=<signed token>.
 // Forged or tampered tokens (403), expired ones (410) and a token used on the wrong kind of URL
 // (400) are refused; a genuine one is counted once (NoticeLedger) and only then turned into an
-// event and forwarded to the buyer's own notice URL with the OpenRTB macros filled in.
+// event and forwarded to the buyer's own notice URL with the OpenRTB macros filled in. Self-hosted
+// as several workerd instances, a notice is counted by the instance owning its ledger object.
 import { eventId, type RtbEvent } from '@edge-rtb/shared/events';
 import { impressionCost } from '@edge-rtb/shared/money';
 import { LossReason } from '@edge-rtb/shared/openrtb/codes';
@@ -10,6 +11,7 @@ import { drain } from '../drain.ts';
 import type { EdgeEnv } from '../env.ts';
 import type { EventJson, EventSink, Receipt } from '../events/event-batcher.ts';
 import { type OutboxBindings, settleStored, storedGraceMs, storeInOutbox } from '../events/outbox-client.ts';
+import { ledgerOwner } from '../notices/ledger-owner.ts';
 import { expandMacros } from '../notices/macros.ts';
 import {
   NOTICE_KINDS,
@@ -17,6 +19,7 @@ import {
   type NoticeSigner,
   type SignedClaims,
 } from '../notices/notice-token.ts';
+import { relayedFrom, relayToOwner } from '../notices/relay.ts';
 import type { EdgeState } from '../state.ts';
 
 const PIXEL = Uint8Array.from(atob('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'), (ch) =>
@@ -33,6 +36,8 @@ export function noticeRoutes(state: EdgeState) {
     if (!token) return c.json({ error: 'bad_token', message: 'query parameter t is required' }, 400);
     const signer = state.signer(c.env);
     if (!signer) return c.json({ error: 'misconfigured', message: 'NOTICE_KEYS missing or unusable' }, 503);
+    const ring = state.ring(c.env);
+    if (!ring.ok) return c.json({ error: 'misconfigured', message: ring.error }, 503);
     const v = await signer.verify(token, Date.now());
     if (!v.ok) {
       switch (v.error.reason) {
@@ -52,10 +57,16 @@ export function noticeRoutes(state: EdgeState) {
     if (!fits)
       return c.json({ error: 'wrong_kind', message: `this token is not valid for a ${kind} notice` }, 400);
 
+    const ledger = claims.ledger ?? claims.auctionId;
+    const relayedOrigin = relayedFrom(c.req.raw, ring.value);
+    if (ring.value && relayedOrigin === undefined) {
+      const owner = ledgerOwner(ledger, ring.value.peers.length);
+      if (owner !== ring.value.self) return relayToOwner(c.req.raw, ring.value, owner);
+    }
     const key = `${kind}:${claims.auctionId}:${claims.impId}:${claims.bidId}`;
     const first = claims.ledger
-      ? await c.env.NOTICE_LEDGER.getByName(claims.ledger).claim(key, claims.expiresAt)
-      : await c.env.NOTICE_LEDGER.getByName(claims.auctionId).firstSeen(key, claims.expiresAt);
+      ? await c.env.NOTICE_LEDGER.getByName(ledger).claim(key, claims.expiresAt)
+      : await c.env.NOTICE_LEDGER.getByName(ledger).firstSeen(key, claims.expiresAt);
     if (first) {
       const ev = toEvent(kind, claims, c.req.query('loss'), c.env.POP, Number(c.req.query('v')));
       // Trackers are money: stored in the durable outbox before the answer goes out. They still
@@ -74,7 +85,10 @@ export function noticeRoutes(state: EdgeState) {
       if (target) c.executionCtx.waitUntil(forward(target, kind, claims, c.req.query('loss')));
     }
     if (kind === 'click' && claims.dest)
-      return c.redirect(await landing(signer, claims, c.env.PUBLIC_URL ?? new URL(c.req.url).origin), 302);
+      return c.redirect(
+        await landing(signer, claims, c.env.PUBLIC_URL ?? relayedOrigin ?? new URL(c.req.url).origin),
+        302,
+      );
     if (kind === 'imp' || kind === 'conv')
       return c.body(PIXEL, 200, { 'content-type': 'image/gif', 'cache-control': 'no-store' });
     return c.json({ status: first ? 'accepted' : 'duplicate' }, 200);
