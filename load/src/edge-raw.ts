@@ -4,11 +4,17 @@
 // isolate memory). DESIGN asks to benchmark workerd itself; measuring both ways shows what the
 // launcher costs. Selected with LOAD_EDGE_RUNTIME=raw or by the overhead benchmark.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './paths.ts';
 import { type Managed, start } from './processes.ts';
-import { renderWorkerdConfig, workerdServeCommand, writeInstanceConfigs } from './workerd-config.ts';
+import {
+  instanceUrls,
+  renderWorkerdConfig,
+  workerdServeCommand,
+  writeInstanceConfigs,
+} from './workerd-config.ts';
 
 export function startEdgeRaw(opts: {
   port: number;
@@ -25,15 +31,28 @@ export function startEdgeRaw(opts: {
   if (bundle.status !== 0) throw new Error(`bundling the edge failed:\n${bundle.stderr}${bundle.stdout}`);
   const { date, flags } = edgeRuntimeSettings();
   // One config per workerd instance (WORKERD_INSTANCES), each with its own Durable Object disk.
-  const configs = writeInstanceConfigs(dir, opts.port, (address, suffix) => {
-    const storageDir = join(dir, `do${suffix}`);
+  // Several share the public port and relay each notice to the instance owning its ledger object
+  // (edge-worker/src/notices/ledger-owner.ts), over their own ports with a key made per launch.
+  const peerKey = randomBytes(32).toString('hex');
+  const configs = writeInstanceConfigs(dir, opts.port, (slot) => {
+    const storageDir = join(dir, `do${slot.suffix}`);
     mkdirSync(storageDir, { recursive: true });
+    const ring: Record<string, string> =
+      slot.count === 1
+        ? {}
+        : {
+            EDGE_INSTANCE: String(slot.index),
+            EDGE_PEERS: instanceUrls(`http://127.0.0.1:${opts.port}`, slot.count).join(','),
+            EDGE_PEER_KEY: peerKey,
+            POP_ISOLATES: String(slot.count),
+          };
     return renderWorkerdConfig({
       modulePath: 'out/index.js',
-      address,
+      address: slot.address,
+      directAddress: slot.directAddress,
       compatibilityDate: date,
       compatibilityFlags: flags,
-      bindings: opts.bindings,
+      bindings: { ...ring, ...opts.bindings },
       durableObjects: [
         { binding: 'NOTICE_LEDGER', className: 'NoticeLedger', sql: true },
         // The durable event outbox: what the core did not take waits here (on disk) for its alarm.
@@ -48,6 +67,7 @@ export function startEdgeRaw(opts: {
     join(REPO, 'node_modules/workerd/bin/workerd'),
     configs,
     inspector ? [`--inspector-addr=${inspector}`] : [],
+    `127.0.0.1:${opts.port}`,
   );
   return start('edge', cmd, argv, {
     cwd: dir,

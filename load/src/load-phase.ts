@@ -11,7 +11,7 @@ import { createUserSimulator, type UserSimStats } from './user-simulator.ts';
 export interface PhaseOptions {
   label: string;
   url: string;
-  /** Further origins of the same target (its other workerd instances): auctions alternate over all. */
+  /** The target's workerd instances' own origins: auctions alternate over these instead of url. */
   spreadOver?: string[];
   apiKey: string;
   seed: number;

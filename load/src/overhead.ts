@@ -315,7 +315,7 @@ export const OVERHEAD_MIX: MixOptions = {
 interface Target {
   name: OverheadStep['target'];
   url: string;
-  /** Its other workerd instances' URLs (WORKERD_INSTANCES > 1, raw targets). */
+  /** Its workerd instances' own URLs, which auctions alternate over (WORKERD_INSTANCES > 1, raw targets). */
   spreadOver?: string[];
   roots: number[];
   fleetPid: number;
@@ -519,11 +519,11 @@ export async function runOverhead(opts: {
     : undefined;
   const paired = opts.withEdge && (opts.pairs ?? 0) > 0;
   const bareWork = bareWorkFromEnv();
-  // WORKERD_INSTANCES: each raw target as N workerd processes, auctions spread over them.
+  // WORKERD_INSTANCES: each raw target as N workerd processes, auctions spread over their own
+  // ports request by request (as a balancer would; the shared port spreads connections only).
   const instances = workerdInstancesFromEnv();
-  const spreadOf = (url: string) =>
-    instances > 1 ? { spreadOver: instanceUrls(url, instances).slice(1) } : {};
-  // The target's own start waited for its first instance only.
+  const spreadOf = (url: string) => (instances > 1 ? { spreadOver: instanceUrls(url, instances) } : {});
+  // The target's own start waited for the shared port, which any one instance answers.
   const allUp = async (t: Target, m: Managed) => {
     for (const u of t.spreadOver ?? []) await waitHealthy(`${u}/healthz`, m, 30_000);
     return t;
@@ -653,7 +653,8 @@ export async function runOverhead(opts: {
   return { rows, notes };
 }
 
-const BARE_PORT = 8790;
+// Not 8788-8795: the edge's own instance ports (WORKERD_INSTANCES, workerd-config.ts).
+const BARE_PORT = 8800;
 
 /** OVERHEAD_BARE_WORK: work of a known size the bare fan-out adds per auction (calibration runs). */
 export function bareWorkFromEnv(): BareWork | undefined {

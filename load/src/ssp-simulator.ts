@@ -11,7 +11,7 @@ import { type MixOptions, makeRequest, type RequestKind, type SimRequest } from 
 
 export interface SspOptions {
   edgeUrl: string;
-  /** Further origins serving the same edge (instances, WORKERD_INSTANCES): auctions alternate over all. */
+  /** The edge's instances' own origins (WORKERD_INSTANCES): auctions alternate over these instead of edgeUrl. */
   spreadOver?: string[];
   path: string;
   apiKey: string;
@@ -123,7 +123,7 @@ export async function runSsp(opts: SspOptions): Promise<SspResult> {
   // A Pool reuses its first idle connection, so at these rates one connection carries nearly every
   // auction: spreading over instances has to be request by request (round robin).
   const pool = opts.spreadOver?.length
-    ? new BalancedPool([opts.edgeUrl, ...opts.spreadOver], poolOptions)
+    ? new BalancedPool(opts.spreadOver, poolOptions)
     : new Pool(opts.edgeUrl, poolOptions);
   const notices = new Pool(opts.edgeUrl, { connections: 8, keepAliveTimeout: 60_000 });
   const statuses: SspResult['statuses'] = { valid: {}, bot: {}, malformed: {} };

@@ -12,6 +12,7 @@ import { startEdgeRaw } from './edge-raw.ts';
 import { REPO } from './paths.ts';
 import { isListening, type Managed, start, waitHealthy } from './processes.ts';
 import { servicesEnv } from './services.ts';
+import { instanceUrls, workerdInstancesFromEnv } from './workerd-config.ts';
 
 export const CORE_PORT = 8080;
 export const TAP_PORT = 8089;
@@ -120,8 +121,12 @@ export async function startStack(o: StackOptions): Promise<Stack> {
             env: { ...edgeBindings, PORT: String(EDGE_PORT) },
             logDir,
           });
-    await waitHealthy(`${EDGE_URL}/healthz`, edge, 60_000);
-    await waitAuctionReady(edge);
+    // Several workerd instances (raw, WORKERD_INSTANCES) share EDGE_URL: each must be ready itself.
+    const instances = runtime === 'raw' ? workerdInstancesFromEnv() : 1;
+    for (const url of instanceUrls(EDGE_URL, instances)) {
+      await waitHealthy(`${url}/healthz`, edge, 60_000);
+      await waitAuctionReady(edge, url);
+    }
     return {
       fleet,
       tap,
@@ -148,7 +153,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
  * Load starts only once a real bid request gets an auction answer, so start-up is not
  * counted as errors; if that never happens the run fails saying so.
  */
-async function waitAuctionReady(edge: Managed, timeoutMs = 45_000): Promise<void> {
+async function waitAuctionReady(edge: Managed, url = EDGE_URL, timeoutMs = 45_000): Promise<void> {
   const body = JSON.stringify({
     id: 'ready-probe',
     imp: [{ id: '1', banner: { w: 300, h: 250 } }],
@@ -158,7 +163,7 @@ async function waitAuctionReady(edge: Managed, timeoutMs = 45_000): Promise<void
   let last = '';
   while (Date.now() < until) {
     try {
-      const r = await fetch(`${EDGE_URL}/openrtb2/auction`, {
+      const r = await fetch(`${url}/openrtb2/auction`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': DEV_SSP_KEY },
         body,

@@ -53,11 +53,12 @@ export function serveBenchWorker(o: {
   args?: string[];
 }): Managed {
   const edge = bundleLikeEdge(o.name, o.main, o.dir);
-  // One config per workerd instance (WORKERD_INSTANCES), each on its own port.
-  const configs = writeInstanceConfigs(o.dir, o.port, (address) =>
+  // One config per workerd instance (WORKERD_INSTANCES): several share `port` and have their own.
+  const configs = writeInstanceConfigs(o.dir, o.port, (slot) =>
     renderWorkerdConfig({
       modulePath: `out/${basename(o.main).replace(/\.ts$/, '.js')}`,
-      address,
+      address: slot.address,
+      directAddress: slot.directAddress,
       compatibilityDate: edge.date,
       compatibilityFlags: edge.flags,
       bindings: o.bindings ?? {},
@@ -67,6 +68,7 @@ export function serveBenchWorker(o: {
     join(REPO, 'node_modules/workerd/bin/workerd'),
     configs,
     o.args ?? [],
+    `127.0.0.1:${o.port}`,
   );
   return start(o.name, cmd, argv, { cwd: o.dir, logDir: o.logDir ?? join(o.dir, 'logs') });
 }

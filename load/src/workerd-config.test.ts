@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import {
+  type InstanceSlot,
   instanceUrls,
   renderWorkerdConfig,
   workerdServeCommand,
@@ -45,38 +46,52 @@ describe('renderWorkerdConfig', () => {
 });
 
 describe('several workerd instances (WORKERD_INSTANCES)', () => {
-  it('puts them on consecutive ports', () => {
+  it('gives each of several its own port next to the shared one', () => {
     expect(instanceUrls('http://127.0.0.1:8787', 3)).toEqual([
-      'http://127.0.0.1:8787',
       'http://127.0.0.1:8788',
       'http://127.0.0.1:8789',
+      'http://127.0.0.1:8790',
     ]);
-    expect(instanceUrls('http://127.0.0.1:8790', 1)).toEqual(['http://127.0.0.1:8790']);
+    expect(instanceUrls('http://127.0.0.1:8800', 1)).toEqual(['http://127.0.0.1:8800']);
   });
 
-  it('serves one config with workerd itself and several through the launcher', () => {
+  it('renders a shared socket without an address, and the direct one', () => {
+    const text = renderWorkerdConfig({
+      modulePath: 'out/w.js',
+      directAddress: '127.0.0.1:8788',
+      compatibilityDate: '2026-04-26',
+      bindings: {},
+    });
+    expect(text).toContain('(name = "http", http = (), service = "main")');
+    expect(text).toContain('(name = "direct", address = "127.0.0.1:8788", http = (), service = "main")');
+  });
+
+  it('serves one config with workerd itself and several through the launcher on the shared address', () => {
     expect(workerdServeCommand('/bin/workerd', ['a.capnp'], ['--inspector-addr=x'])).toEqual([
       '/bin/workerd',
       ['serve', 'a.capnp', '--inspector-addr=x'],
     ]);
-    const [cmd, argv] = workerdServeCommand('/bin/workerd', ['a.capnp', 'b.capnp']);
+    const [cmd, argv] = workerdServeCommand('/bin/workerd', ['a.capnp', 'b.capnp'], [], '127.0.0.1:8787');
     expect(cmd).toBe(process.execPath);
     expect(argv[0]).toMatch(/workerd-instances\.ts$/);
-    expect(JSON.parse(argv[1] as string)).toEqual([
+    expect(argv.slice(1, 3)).toEqual(['--listen', '127.0.0.1:8787']);
+    expect(JSON.parse(argv[3] as string)).toEqual([
       ['/bin/workerd', 'serve', 'a.capnp'],
       ['/bin/workerd', 'serve', 'b.capnp'],
     ]);
   });
 
-  it('refuses an inspector for several instances (one port)', () => {
-    expect(() => workerdServeCommand('/bin/workerd', ['a.capnp', 'b.capnp'], ['--inspector-addr=x'])).toThrow(
-      /WORKERD_INSTANCES=1/,
-    );
+  it('refuses an inspector for several instances (one port), and several without a shared address', () => {
+    expect(() =>
+      workerdServeCommand('/bin/workerd', ['a.capnp', 'b.capnp'], ['--inspector-addr=x'], '127.0.0.1:1'),
+    ).toThrow(/WORKERD_INSTANCES=1/);
+    expect(() => workerdServeCommand('/bin/workerd', ['a.capnp', 'b.capnp'])).toThrow(/share/);
   });
 });
 
 describe('writeInstanceConfigs', () => {
-  const render = (address: string, suffix: string) => `${address} ${suffix || '(one)'}`;
+  const render = (s: InstanceSlot) =>
+    `${s.address ?? 'shared'} ${s.directAddress ?? '-'} ${s.index}/${s.count} ${s.suffix || '(one)'}`;
   const inDir = (f: (dir: string) => void) => {
     const dir = mkdtempSync(join(tmpdir(), 'workerd-config-'));
     try {
@@ -88,20 +103,20 @@ describe('writeInstanceConfigs', () => {
 
   it('writes workerd.capnp on the port for one instance (the default)', () =>
     inDir((dir) => {
-      const configs = writeInstanceConfigs(dir, 8790, render);
+      const configs = writeInstanceConfigs(dir, 8800, render);
       expect(configs).toEqual([join(dir, 'workerd.capnp')]);
-      expect(readFileSync(configs[0] as string, 'utf8')).toBe('127.0.0.1:8790 (one)');
+      expect(readFileSync(configs[0] as string, 'utf8')).toBe('127.0.0.1:8800 - 0/1 (one)');
     }));
 
-  it('writes one numbered config per instance on consecutive ports', () =>
+  it('writes one numbered config per instance, sharing the port, each on its own next to it', () =>
     inDir((dir) => {
       vi.stubEnv('WORKERD_INSTANCES', '2');
       try {
-        const configs = writeInstanceConfigs(dir, 8790, render);
+        const configs = writeInstanceConfigs(dir, 8800, render);
         expect(configs).toEqual([join(dir, 'workerd-0.capnp'), join(dir, 'workerd-1.capnp')]);
         expect(configs.map((c) => readFileSync(c, 'utf8'))).toEqual([
-          '127.0.0.1:8790 -0',
-          '127.0.0.1:8791 -1',
+          'shared 127.0.0.1:8801 0/2 -0',
+          'shared 127.0.0.1:8802 1/2 -1',
         ]);
       } finally {
         vi.unstubAllEnvs();

@@ -8,7 +8,10 @@ import { REPO } from './paths.ts';
 export interface WorkerdConfig {
   /** Path of the bundled worker module, relative to the config file (how workerd resolves embed). */
   modulePath: string;
-  address: string;
+  /** Where the worker listens; absent when the launcher hands every instance one shared socket (`--socket-fd http=3`). */
+  address?: string;
+  /** An instance's own address beside a shared socket: its peers and a balancer reach it there. */
+  directAddress?: string;
   compatibilityDate: string;
   compatibilityFlags?: string[];
   bindings: Record<string, string>;
@@ -28,9 +31,8 @@ export const v8FlagsFromEnv = (): string[] =>
   (process.env.WORKERD_V8_FLAGS ?? '').split(/\s+/).filter(Boolean);
 
 /**
- * WORKERD_INSTANCES=N runs each raw workerd target as N workerd processes on consecutive ports
- * (workerd-instances.ts), the overhead bench's load spread over them request by request: how much
- * of a tail is one thread's. Default 1.
+ * WORKERD_INSTANCES=N runs a raw workerd target (the edge, a bench worker) as N workerd processes:
+ * how workerd uses N cores, since it runs a process on one thread. Default 1.
  */
 export const workerdInstancesFromEnv = (): number => {
   const n = Number(process.env.WORKERD_INSTANCES ?? 1);
@@ -39,32 +41,53 @@ export const workerdInstancesFromEnv = (): number => {
   return n;
 };
 
+/** What one instance of several is told about itself when its config is rendered. */
+export interface InstanceSlot {
+  /** Its public socket's address; absent for several, which share one socket on `port`. */
+  address?: string;
+  /** Its own address (several only): `port + 1 + index`. */
+  directAddress?: string;
+  index: number;
+  count: number;
+  /** '' for one instance, `-<index>` for several: for anything else to keep apart (its Durable Object disk). */
+  suffix: string;
+}
+
 /**
  * Writes one config per workerd instance (WORKERD_INSTANCES) into `dir` and returns their paths:
- * `workerd.capnp` for one, `workerd-<i>.capnp` for several, instance i listening on `port + i`.
- * `render` gets the instance's address and a suffix ('' or `-<i>`) for anything else it must
- * keep apart, such as its Durable Object directory.
+ * `workerd.capnp` listening on `port` for one; for several, `workerd-<i>.capnp`, all sharing one
+ * socket on `port` (the launcher's, workerd-instances.ts) and each also on `port + 1 + i`.
  */
 export function writeInstanceConfigs(
   dir: string,
   port: number,
-  render: (address: string, suffix: string) => string,
+  render: (slot: InstanceSlot) => string,
 ): string[] {
-  const instances = workerdInstancesFromEnv();
+  const count = workerdInstancesFromEnv();
   const configs: string[] = [];
-  for (let i = 0; i < instances; i++) {
-    const suffix = instances === 1 ? '' : `-${i}`;
-    const config = join(dir, `workerd${suffix}.capnp`);
-    writeFileSync(config, render(`127.0.0.1:${port + i}`, suffix));
+  for (let index = 0; index < count; index++) {
+    const slot: InstanceSlot =
+      count === 1
+        ? { address: `127.0.0.1:${port}`, index, count, suffix: '' }
+        : { directAddress: `127.0.0.1:${port + 1 + index}`, index, count, suffix: `-${index}` };
+    const config = join(dir, `workerd${slot.suffix}.capnp`);
+    writeFileSync(config, render(slot));
     configs.push(config);
   }
   return configs;
 }
 
-/** The URLs of a target's instances (the ports writeInstanceConfigs gives them): `url` and the next ports up. */
+/**
+ * Each instance's own URL (the direct ports writeInstanceConfigs gives several): what a balancer
+ * spreads requests over, request by request. One instance: `url` itself.
+ */
 export const instanceUrls = (url: string, instances: number): string[] => {
+  if (instances === 1) return [url];
   const u = new URL(url);
-  return Array.from({ length: instances }, (_, i) => `${u.protocol}//${u.hostname}:${Number(u.port) + i}`);
+  return Array.from(
+    { length: instances },
+    (_, i) => `${u.protocol}//${u.hostname}:${Number(u.port) + 1 + i}`,
+  );
 };
 
 /** workerd's command line; with V8 flags, under stdbuf, since their traces (stdout, a pipe) are lost at exit otherwise. */
@@ -73,20 +96,39 @@ export function workerdCommand(bin: string, args: string[]): [string, string[]] 
 }
 
 /**
- * The command that serves `configs`, one workerd instance each: workerd itself for one, the
- * launcher for several. `args` (an inspector) only fit one instance.
+ * The command that serves `configs`, one workerd instance each: workerd itself for one; for
+ * several, the launcher, which listens on `shared` (the address they share) and hands each the
+ * socket. `args` (an inspector) only fit one instance.
  */
-export function workerdServeCommand(bin: string, configs: string[], args: string[] = []): [string, string[]] {
+export function workerdServeCommand(
+  bin: string,
+  configs: string[],
+  args: string[] = [],
+  shared?: string,
+): [string, string[]] {
   if (configs.length === 1) return workerdCommand(bin, ['serve', configs[0] as string, ...args]);
   if (args.length > 0) throw new Error(`workerd ${args.join(' ')} needs WORKERD_INSTANCES=1`);
+  if (!shared) throw new Error('several workerd instances need the address they share');
   const lines = configs.map((c) => {
     const [cmd, argv] = workerdCommand(bin, ['serve', c]);
     return [cmd, ...argv];
   });
-  return [process.execPath, [join(REPO, 'load/src/workerd-instances.ts'), JSON.stringify(lines)]];
+  return [
+    process.execPath,
+    [join(REPO, 'load/src/workerd-instances.ts'), '--listen', shared, JSON.stringify(lines)],
+  ];
 }
 
 const q = (s: string) => JSON.stringify(s); // capnp text strings use the same escapes as JSON
+
+/** The public socket ("http": without an address, given by `--socket-fd http=<fd>`) and a direct one. */
+const sockets = (c: WorkerdConfig): string =>
+  [
+    `(name = "http", ${c.address ? `address = ${q(c.address)}, ` : ''}http = (), service = "main")`,
+    ...(c.directAddress
+      ? [`(name = "direct", address = ${q(c.directAddress)}, http = (), service = "main")`]
+      : []),
+  ].join(', ');
 
 export function renderWorkerdConfig(c: WorkerdConfig): string {
   const bindings = Object.entries(c.bindings)
@@ -118,9 +160,7 @@ const config :Workerd.Config = (
     (name = "main", worker = .mainWorker),
     (name = "loopback", network = (allow = ["local", "private", "public"])),${disk}
   ],
-  sockets = [ (name = "http", address = ${q(c.address)}, http = (), service = "main") ],${
-    v8Flags.length ? `\n  v8Flags = [${v8Flags.map(q).join(', ')}],` : ''
-  }
+  sockets = [ ${sockets(c)} ],${v8Flags.length ? `\n  v8Flags = [${v8Flags.map(q).join(', ')}],` : ''}
 );
 const mainWorker :Workerd.Worker = (
   modules = [ (name = "worker.js", esModule = embed ${q(c.modulePath)}) ],
