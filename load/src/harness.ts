@@ -127,7 +127,7 @@ export async function runScenario(
       if (s.fanoutReference) {
         log('running the bare fan-out reference at the same rate');
         const ref = await startFanoutReference({
-          port: 8790,
+          port: 8800,
           dspUrls: s.dsps().map((d) => `http://127.0.0.1:${d.port}/openrtb2/bid`),
           deadlineMs: s.tmaxMs - 20,
           workDir: join(runDir, 'run'),
@@ -136,7 +136,7 @@ export async function runScenario(
         });
         const fo = await runPhase({
           label: 'bare-fanout',
-          url: 'http://127.0.0.1:8790',
+          url: 'http://127.0.0.1:8800',
           apiKey: DEV_SSP_KEY,
           seed: o.seed,
           rate,
