@@ -13,6 +13,8 @@ export interface PhaseOptions {
   url: string;
   /** The target's workerd instances' own origins: auctions alternate over these instead of url. */
   spreadOver?: string[];
+  /** Auctions take turns over this many connection pools to url, as that many SSPs would. */
+  sspConnections?: number;
   apiKey: string;
   seed: number;
   rate: RateFn;
@@ -64,6 +66,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
   const ssp = await runSsp({
     edgeUrl: o.url,
     spreadOver: o.spreadOver,
+    sspConnections: o.sspConnections,
     path: '/openrtb2/auction',
     apiKey: o.apiKey,
     seed: o.seed,

@@ -317,6 +317,8 @@ interface Target {
   url: string;
   /** Its workerd instances' own URLs, which auctions alternate over (WORKERD_INSTANCES > 1, raw targets). */
   spreadOver?: string[];
+  /** Or the shared port, over this many SSP connections (OVERHEAD_SSP_CONNECTIONS). */
+  sspConnections?: number;
   roots: number[];
   fleetPid: number;
   tap?: CoreTap;
@@ -362,6 +364,7 @@ async function warmUp(t: Target, rates: number[], seed: number, warmupS: number)
     label: 'warm-up',
     url: t.url,
     spreadOver: t.spreadOver,
+    sspConnections: t.sspConnections,
     apiKey: DEV_SSP_KEY,
     seed: seed + 1,
     rate: constantRate(warmupRate(rates)),
@@ -381,6 +384,7 @@ async function measureStep(t: Target, qps: number, stepS: number, seed: number):
     label: `${t.name} @${qps}/s`,
     url: t.url,
     spreadOver: t.spreadOver,
+    sspConnections: t.sspConnections,
     apiKey: DEV_SSP_KEY,
     seed,
     rate: constantRate(qps),
@@ -520,12 +524,16 @@ export async function runOverhead(opts: {
   const paired = opts.withEdge && (opts.pairs ?? 0) > 0;
   const bareWork = bareWorkFromEnv();
   // WORKERD_INSTANCES: each raw target as N workerd processes, auctions spread over their own
-  // ports request by request (as a balancer would; the shared port spreads connections only).
+  // ports request by request (as an L7 balancer would), or with OVERHEAD_SSP_CONNECTIONS=K sent
+  // to the shared port over K connections (as K SSPs would; the kernel spreads connections).
   const instances = workerdInstancesFromEnv();
-  const spreadOf = (url: string) => (instances > 1 ? { spreadOver: instanceUrls(url, instances) } : {});
+  const sspConnections = sspConnectionsFromEnv();
+  const spreadOf = (url: string): Pick<Target, 'spreadOver' | 'sspConnections'> =>
+    instances === 1 ? {} : sspConnections ? { sspConnections } : { spreadOver: instanceUrls(url, instances) };
   // The target's own start waited for the shared port, which any one instance answers.
   const allUp = async (t: Target, m: Managed) => {
-    for (const u of t.spreadOver ?? []) await waitHealthy(`${u}/healthz`, m, 30_000);
+    if (instances > 1)
+      for (const u of instanceUrls(t.url, instances)) await waitHealthy(`${u}/healthz`, m, 30_000);
     return t;
   };
   // Both raw workerd targets read it when they start (workerd-config.ts): one line per GC.
@@ -542,7 +550,11 @@ export async function runOverhead(opts: {
     ...(edgeEnv ? [`extra edge bindings: ${JSON.stringify(edgeEnv)}`] : []),
     ...(instances > 1
       ? [
-          `raw workerd targets run as ${instances} workerd instances each (WORKERD_INSTANCES), auctions alternating over them; GC columns merge the instances' pauses as if one isolate's`,
+          `raw workerd targets run as ${instances} workerd instances each (WORKERD_INSTANCES), ${
+            sspConnections
+              ? `auctions sent to the shared port over ${sspConnections} connections taken in turn (OVERHEAD_SSP_CONNECTIONS), each given to an instance by the kernel`
+              : 'auctions alternating over their own ports'
+          }; GC columns merge the instances' pauses as if one isolate's`,
         ]
       : []),
     ...(bareWork
@@ -651,6 +663,16 @@ export async function runOverhead(opts: {
     notes.push(`machine load average (1 min) at end ${(loadavg()[0] ?? 0).toFixed(1)}`);
   }
   return { rows, notes };
+}
+
+/** OVERHEAD_SSP_CONNECTIONS=K: see spreadOf in runOverhead. Unset: request by request over the instances' own ports. */
+function sspConnectionsFromEnv(): number | undefined {
+  const raw = process.env.OVERHEAD_SSP_CONNECTIONS;
+  if (raw === undefined || raw === '') return undefined;
+  const k = Number(raw);
+  if (!Number.isInteger(k) || k < 1 || k > 256)
+    throw new Error(`OVERHEAD_SSP_CONNECTIONS must be an integer from 1 to 256, not ${raw}`);
+  return k;
 }
 
 // Not 8788-8795: the edge's own instance ports (WORKERD_INSTANCES, workerd-config.ts).

@@ -13,6 +13,11 @@ export interface SspOptions {
   edgeUrl: string;
   /** The edge's instances' own origins (WORKERD_INSTANCES): auctions alternate over these instead of edgeUrl. */
   spreadOver?: string[];
+  /**
+   * Auctions take turns over this many separate connection pools to edgeUrl, as that many SSPs
+   * would: with a shared port (WORKERD_INSTANCES) the kernel gave each connection to an instance.
+   */
+  sspConnections?: number;
   path: string;
   apiKey: string;
   seed: number;
@@ -122,9 +127,14 @@ export async function runSsp(opts: SspOptions): Promise<SspResult> {
   };
   // A Pool reuses its first idle connection, so at these rates one connection carries nearly every
   // auction: spreading over instances has to be request by request (round robin).
-  const pool = opts.spreadOver?.length
-    ? new BalancedPool(opts.spreadOver, poolOptions)
-    : new Pool(opts.edgeUrl, poolOptions);
+  const pools: Array<Pool | BalancedPool> = opts.spreadOver?.length
+    ? [new BalancedPool(opts.spreadOver, poolOptions)]
+    : Array.from(
+        { length: Math.max(1, opts.sspConnections ?? 1) },
+        () => new Pool(opts.edgeUrl, poolOptions),
+      );
+  let turn = 0;
+  const nextPool = () => pools[turn++ % pools.length] as Pool | BalancedPool;
   const notices = new Pool(opts.edgeUrl, { connections: 8, keepAliveTimeout: 60_000 });
   const statuses: SspResult['statuses'] = { valid: {}, bot: {}, malformed: {} };
   const result: SspResult = {
@@ -204,7 +214,7 @@ export async function runSsp(opts: SspOptions): Promise<SspResult> {
     result.sent++;
     const sendLagMs = performance.now() - dueAt;
     const sentAtMs = Date.now();
-    const p = pool
+    const p = nextPool()
       .request({
         path: opts.path,
         method: 'POST',
@@ -307,6 +317,6 @@ export async function runSsp(opts: SspOptions): Promise<SspResult> {
   result.timeline = seconds;
   lags.sort((a, b) => a - b);
   result.sendLagP99Ms = lags.length ? percentile(lags, 99) : 0;
-  await Promise.all([pool.close(), notices.close()]);
+  await Promise.all([...pools.map((p) => p.close()), notices.close()]);
   return result;
 }
