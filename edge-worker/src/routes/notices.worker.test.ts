@@ -181,4 +181,29 @@ describe('notices', () => {
     const next = await runInDurableObject(stub, (_o, st) => st.storage.getAlarm());
     expect(next).toBe(now + 3_600_000 + 60_000);
   });
+
+  it('an inconsistent self-hosted instance ring refuses notices (503, what to fix) and counts nothing', async () => {
+    const { bid, e, env } = await win('nt-ring', 'notice-ring');
+    const path = new URL(bid.nurl);
+    const broken = { ...env, EDGE_INSTANCE: '0', EDGE_PEER_KEY: 'k'.repeat(32) }; // EDGE_PEERS missing
+    const refused = await e.call(broken, `${path.pathname}${path.search}`);
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toEqual({
+      error: 'misconfigured',
+      message: expect.stringContaining('EDGE_PEERS'),
+    });
+    // A one-instance ring (this instance owns every ledger object) counts it as usual, once.
+    const one = {
+      ...env,
+      EDGE_INSTANCE: '0',
+      EDGE_PEERS: 'http://127.0.0.1:1',
+      EDGE_PEER_KEY: 'k'.repeat(32),
+    };
+    expect(await (await e.call(one, `${path.pathname}${path.search}`)).json()).toEqual({
+      status: 'accepted',
+    });
+    expect(await (await e.call(env, `${path.pathname}${path.search}`)).json()).toEqual({
+      status: 'duplicate',
+    });
+  });
 });
