@@ -4,65 +4,23 @@
 //   2. starts workerd on HOST:PORT (default 127.0.0.1:8787) with bindings from the environment
 //   3. prints one JSON line {"ready":true,"url":...} on stdout, then serves until SIGINT/SIGTERM,
 //      when it disposes Miniflare (which stops workerd) and exits 0.
-// Environment: CORE_URL, EDGE_TOKEN, NOTICE_KEYS, POP, PUBLIC_URL, SNAPSHOT_TTL_MS,
-// EVENTS_FLUSH_MS, MAX_BODY_BYTES, NOTICE_TTL_S, LOSS_NOTICES, PORT (or EDGE_PORT), HOST (or EDGE_HOST),
-// INSPECTOR_PORT (DevTools protocol, for CPU profiles).
+// Environment: CORE_URL, EDGE_TOKEN, NOTICE_KEYS, POP, the tuning bindings, PORT (or EDGE_PORT),
+// HOST (or EDGE_HOST) (edge-settings.ts), INSPECTOR_PORT (DevTools protocol, for CPU profiles).
 // Secrets default to a git-ignored .dev.vars at the repo root, then to loopback-only dev values.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
+import { edgeSettingsFromEnv, REPO } from './edge-settings.ts';
 
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT = join(REPO, '.cache/edge-build');
-
-function devVars(): Record<string, string> {
-  const file = join(REPO, '.dev.vars');
-  if (!existsSync(file)) return {};
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^\s*([A-Z_][A-Z0-9_]*)\s*=\s*"?(.*?)"?\s*$/.exec(line);
-    if (m) out[m[1]!] = m[2]!;
-  }
-  return out;
-}
 
 function wranglerSetting(key: string): string | undefined {
   const toml = readFileSync(join(REPO, 'wrangler.toml'), 'utf8');
   return new RegExp(`^${key}\\s*=\\s*"([^"]+)"`, 'm').exec(toml)?.[1];
 }
 
-const fileVars = devVars();
-const pick = (name: string, fallback?: string): string | undefined =>
-  process.env[name] ?? fileVars[name] ?? fallback;
-
-const bindings: Record<string, string> = {
-  CORE_URL: pick('CORE_URL', 'http://127.0.0.1:8080')!,
-  EDGE_TOKEN: pick('EDGE_TOKEN', 'dev-edge-token')!,
-  // Loopback dev key; anything public must set its own (wrangler secret put NOTICE_KEYS).
-  NOTICE_KEYS: pick('NOTICE_KEYS', 'dev:dev-notice-key-loopback-only-0000')!,
-  POP: pick('POP', 'local')!,
-};
-for (const k of [
-  'PUBLIC_URL',
-  'SNAPSHOT_TTL_MS',
-  'EVENTS_FLUSH_MS',
-  'MAX_BODY_BYTES',
-  'NOTICE_TTL_S',
-  'LOSS_NOTICES',
-  'EVENTS_POST_TIMEOUT_MS',
-  'EVENTS_OUTBOX_SHARDS',
-  'EVENTS_OUTBOX_RETRY_MS',
-  'EVENTS_OUTBOX_MAX_RETRY_MS',
-  'EVENTS_OUTBOX_MAX_BYTES',
-  'TRACKER_WRITE_THROUGH',
-]) {
-  const v = pick(k);
-  if (v !== undefined) bindings[k] = v;
-}
-const host = pick('HOST') ?? pick('EDGE_HOST', '127.0.0.1')!;
-const port = Number(pick('PORT') ?? pick('EDGE_PORT', '8787'));
+const { bindings, host, port, pick } = edgeSettingsFromEnv();
 // Chrome DevTools protocol for profiling the worker (e.g. Profiler.start), off by default.
 const inspectorPort = pick('INSPECTOR_PORT') ? Number(pick('INSPECTOR_PORT')) : undefined;
 

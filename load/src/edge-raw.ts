@@ -18,6 +18,8 @@ import {
 
 export function startEdgeRaw(opts: {
   port: number;
+  /** The public socket's interface (default loopback); the instances' own ports stay on loopback. */
+  host?: string;
   workDir: string;
   bindings: Record<string, string>;
 }): Managed {
@@ -34,40 +36,46 @@ export function startEdgeRaw(opts: {
   // Several share the public port and relay each notice to the instance owning its ledger object
   // (edge-worker/src/notices/ledger-owner.ts), over their own ports with a key made per launch.
   const peerKey = randomBytes(32).toString('hex');
-  const configs = writeInstanceConfigs(dir, opts.port, (slot) => {
-    const storageDir = join(dir, `do${slot.suffix}`);
-    mkdirSync(storageDir, { recursive: true });
-    const ring: Record<string, string> =
-      slot.count === 1
-        ? {}
-        : {
-            EDGE_INSTANCE: String(slot.index),
-            EDGE_PEERS: instanceUrls(`http://127.0.0.1:${opts.port}`, slot.count).join(','),
-            EDGE_PEER_KEY: peerKey,
-            POP_ISOLATES: String(slot.count),
-          };
-    return renderWorkerdConfig({
-      modulePath: 'out/index.js',
-      address: slot.address,
-      directAddress: slot.directAddress,
-      compatibilityDate: date,
-      compatibilityFlags: flags,
-      bindings: { ...ring, ...opts.bindings },
-      durableObjects: [
-        { binding: 'NOTICE_LEDGER', className: 'NoticeLedger', sql: true },
-        // The durable event outbox: what the core did not take waits here (on disk) for its alarm.
-        { binding: 'EVENTS_OUTBOX', className: 'EventOutbox', sql: true },
-      ],
-      storageDir,
-    });
-  });
+  const host = opts.host ?? '127.0.0.1';
+  const configs = writeInstanceConfigs(
+    dir,
+    opts.port,
+    (slot) => {
+      const storageDir = join(dir, `do${slot.suffix}`);
+      mkdirSync(storageDir, { recursive: true });
+      const ring: Record<string, string> =
+        slot.count === 1
+          ? {}
+          : {
+              EDGE_INSTANCE: String(slot.index),
+              EDGE_PEERS: instanceUrls(`http://127.0.0.1:${opts.port}`, slot.count).join(','),
+              EDGE_PEER_KEY: peerKey,
+              POP_ISOLATES: String(slot.count),
+            };
+      return renderWorkerdConfig({
+        modulePath: 'out/index.js',
+        address: slot.address,
+        directAddress: slot.directAddress,
+        compatibilityDate: date,
+        compatibilityFlags: flags,
+        bindings: { ...ring, ...opts.bindings },
+        durableObjects: [
+          { binding: 'NOTICE_LEDGER', className: 'NoticeLedger', sql: true },
+          // The durable event outbox: what the core did not take waits here (on disk) for its alarm.
+          { binding: 'EVENTS_OUTBOX', className: 'EventOutbox', sql: true },
+        ],
+        storageDir,
+      });
+    },
+    host,
+  );
   // EDGE_RAW_INSPECTOR=127.0.0.1:9229 opens workerd's inspector (CPU profiles: load/src/edge-profile.ts).
   const inspector = process.env.EDGE_RAW_INSPECTOR;
   const [cmd, argv] = workerdServeCommand(
     join(REPO, 'node_modules/workerd/bin/workerd'),
     configs,
     inspector ? [`--inspector-addr=${inspector}`] : [],
-    `127.0.0.1:${opts.port}`,
+    `${host}:${opts.port}`,
   );
   return start('edge', cmd, argv, {
     cwd: dir,

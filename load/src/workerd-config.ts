@@ -55,20 +55,22 @@ export interface InstanceSlot {
 
 /**
  * Writes one config per workerd instance (WORKERD_INSTANCES) into `dir` and returns their paths:
- * `workerd.capnp` listening on `port` for one; for several, `workerd-<i>.capnp`, all sharing one
- * socket on `port` (the launcher's, workerd-instances.ts) and each also on `port + 1 + i`.
+ * `workerd.capnp` listening on `host:port` for one; for several, `workerd-<i>.capnp`, all sharing
+ * one socket on `host:port` (the launcher's, workerd-instances.ts) and each also on loopback
+ * `port + 1 + i`: its peers are on the same machine, so that port never leaves it.
  */
 export function writeInstanceConfigs(
   dir: string,
   port: number,
   render: (slot: InstanceSlot) => string,
+  host = '127.0.0.1',
 ): string[] {
   const count = workerdInstancesFromEnv();
   const configs: string[] = [];
   for (let index = 0; index < count; index++) {
     const slot: InstanceSlot =
       count === 1
-        ? { address: `127.0.0.1:${port}`, index, count, suffix: '' }
+        ? { address: `${host}:${port}`, index, count, suffix: '' }
         : { directAddress: `127.0.0.1:${port + 1 + index}`, index, count, suffix: `-${index}` };
     const config = join(dir, `workerd${slot.suffix}.capnp`);
     writeFileSync(config, render(slot));
