@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { edgeSettingsFromEnv } from '../../edge-worker/scripts/edge-settings.ts';
 import { startEdgeRaw } from './edge-raw.ts';
 import { REPO } from './paths.ts';
-import { waitHealthy } from './processes.ts';
-import { instanceUrls, workerdInstancesFromEnv } from './workerd-config.ts';
+import { instanceUrls, waitInstancesHealthy, workerdInstancesFromEnv } from './workerd-config.ts';
 
 process.env.WORKERD_INSTANCES ??= String(Math.min(8, availableParallelism()));
 const instances = workerdInstancesFromEnv();
@@ -22,8 +21,8 @@ edge.child.once('exit', (code) => {
   process.stderr.write(`${JSON.stringify({ stopped: true, part: 'edge', code, log: edge.logPath })}\n`);
   process.exit(code === 0 ? 0 : 1);
 });
+await waitInstancesHealthy(`http://127.0.0.1:${port}`, edge, 60_000);
 const own = instanceUrls(`http://127.0.0.1:${port}`, instances);
-for (const url of own) await waitHealthy(`${url}/healthz`, edge, 60_000);
 process.stdout.write(
   `${JSON.stringify({
     ready: true,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { REPO } from './paths.ts';
 import { type Managed, start, waitHealthy } from './processes.ts';
 import { bundleLikeEdge, serveBenchWorker } from './worker-bundle.ts';
+import { waitInstancesHealthy } from './workerd-config.ts';
 
 /**
  * Work the reference adds to each auction, in two equal halves (before the fan-out, after the
@@ -88,6 +89,6 @@ export async function startFanoutReference(opts: {
     logDir: opts.workDir,
     args: opts.inspector ? [`--inspector-addr=${opts.inspector}`] : [],
   });
-  await waitHealthy(`http://127.0.0.1:${opts.port}/healthz`, m, 15_000);
+  await waitInstancesHealthy(`http://127.0.0.1:${opts.port}`, m, 15_000);
   return m;
 }

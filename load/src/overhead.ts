@@ -24,7 +24,7 @@ import {
 import { type GcSummary, gcSummary, parseGcTrace } from './gc-trace.ts';
 import { runPhase } from './load-phase.ts';
 import { percentile, summarize } from './percentiles.ts';
-import { type Managed, stopAll, waitHealthy } from './processes.ts';
+import { type Managed, stopAll } from './processes.ts';
 import { constantRate } from './schedule.ts';
 import type { Answer } from './ssp-simulator.ts';
 import { DEV_SSP_KEY, type Stack, startStack } from './stack.ts';
@@ -530,12 +530,6 @@ export async function runOverhead(opts: {
   const sspConnections = sspConnectionsFromEnv();
   const spreadOf = (url: string): Pick<Target, 'spreadOver' | 'sspConnections'> =>
     instances === 1 ? {} : sspConnections ? { sspConnections } : { spreadOver: instanceUrls(url, instances) };
-  // The target's own start waited for the shared port, which any one instance answers.
-  const allUp = async (t: Target, m: Managed) => {
-    if (instances > 1)
-      for (const u of instanceUrls(t.url, instances)) await waitHealthy(`${u}/healthz`, m, 30_000);
-    return t;
-  };
   // Both raw workerd targets read it when they start (workerd-config.ts): one line per GC.
   if (traceGc() && !v8FlagsFromEnv().includes('--trace-gc'))
     process.env.WORKERD_V8_FLAGS = [...v8FlagsFromEnv(), '--trace-gc'].join(' ');
@@ -602,14 +596,14 @@ export async function runOverhead(opts: {
       ...(runtime === 'workerd' && traceGc() ? { gcLog: ref.logPath } : {}),
       ...(runtime === 'workerd' ? spreadOf(url) : {}),
     };
-    return { ref, target: await allUp(target, ref) };
+    return { ref, target };
   };
   try {
     if (paired) {
       opts.log('starting core, edge (raw workerd), the bare fan-out and 5 fixed-delay DSPs');
       const stack = await startEdge('raw');
       try {
-        const edge = await allUp(edgeTarget(stack, 'raw'), stack.edge);
+        const edge = edgeTarget(stack, 'raw');
         const { ref, target: bare } = await startBare('workerd', stack.fleet.pid);
         const byName = { edge, bare };
         await warmUp(edge, opts.rates, opts.seed, warmupS);
@@ -638,7 +632,7 @@ export async function runOverhead(opts: {
         if (!wanted.has(edgeRuntime)) continue;
         opts.log(`starting core, edge (${edgeRuntime}) and 5 fixed-delay DSPs`);
         const stack = await startEdge(edgeRuntime);
-        const t = await allUp(edgeTarget(stack, edgeRuntime), stack.edge);
+        const t = edgeTarget(stack, edgeRuntime);
         try {
           rows.push(...(await steps(t, opts.rates, opts.stepS, opts.seed, warmupS)));
           notes.push(...(await lossNoticeNotes(stack, t.name, edgeEnv, tapEvents)));

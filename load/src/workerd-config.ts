@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from './paths.ts';
+import { type Managed, waitHealthy } from './processes.ts';
 
 // Renders a workerd config (Cap'n Proto text) for one bundled ES-module worker listening on
 // loopback, with text bindings and outbound fetch allowed to loopback (the simulated DSPs):
@@ -91,6 +92,12 @@ export const instanceUrls = (url: string, instances: number): string[] => {
     (_, i) => `${u.protocol}//${u.hostname}:${Number(u.port) + 1 + i}`,
   );
 };
+
+/** Waits until every instance of a raw workerd target started on `url` answers /healthz on its own port. */
+export async function waitInstancesHealthy(url: string, m: Managed, timeoutMs: number): Promise<void> {
+  for (const u of instanceUrls(url, workerdInstancesFromEnv()))
+    await waitHealthy(`${u}/healthz`, m, timeoutMs);
+}
 
 /** workerd's command line; with V8 flags, under stdbuf, since their traces (stdout, a pipe) are lost at exit otherwise. */
 export function workerdCommand(bin: string, args: string[]): [string, string[]] {
