@@ -42,6 +42,9 @@ export const workerdInstancesFromEnv = (): number => {
   return n;
 };
 
+/** Instance i's own port next to the shared `port` (several instances only). */
+const ownPort = (port: number, i: number): number => port + 1 + i;
+
 /** What one instance of several is told about itself when its config is rendered. */
 export interface InstanceSlot {
   /** Its public socket's address; absent for several, which share one socket on `port`. */
@@ -72,7 +75,7 @@ export function writeInstanceConfigs(
     const slot: InstanceSlot =
       count === 1
         ? { address: `${host}:${port}`, index, count, suffix: '' }
-        : { directAddress: `127.0.0.1:${port + 1 + index}`, index, count, suffix: `-${index}` };
+        : { directAddress: `127.0.0.1:${ownPort(port, index)}`, index, count, suffix: `-${index}` };
     const config = join(dir, `workerd${slot.suffix}.capnp`);
     writeFileSync(config, render(slot));
     configs.push(config);
@@ -89,7 +92,7 @@ export const instanceUrls = (url: string, instances: number): string[] => {
   const u = new URL(url);
   return Array.from(
     { length: instances },
-    (_, i) => `${u.protocol}//${u.hostname}:${Number(u.port) + 1 + i}`,
+    (_, i) => `${u.protocol}//${u.hostname}:${ownPort(Number(u.port), i)}`,
   );
 };
 
